@@ -1,0 +1,6 @@
+"""tinygrad_nn: an autograd micro-framework on numpy, written to be read."""
+
+from tinygrad_nn.gradcheck import GradcheckError, gradcheck, numerical_grad
+from tinygrad_nn.tensor import Tensor, no_grad
+
+__all__ = ["Tensor", "no_grad", "gradcheck", "numerical_grad", "GradcheckError"]

@@ -1,0 +1,353 @@
+"""The differentiable operations: one small class each, forward beside backward.
+
+An op never sees a `Tensor`. `forward` takes numpy arrays, keeps on `self` what
+its backward will need, and returns the output array. `backward` takes the
+gradient of the loss with respect to that output, g = dL/dout, and returns one
+gradient per input: the chain rule dL/dinput = g · dout/dinput, summed back to the
+input's shape when the input was broadcast. It returns None for an input that
+does not require a gradient (`self.needs_grad` says which), so constants such as
+a data matrix cost nothing on the way back. The graph bookkeeping lives in one
+place, `tensor.apply`.
+
+Each op carries `symbol` (how drawings label it) and `rule` (its local
+derivative, shown by the step-by-step backward pass).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum `grad` back to `shape`: an input broadcast into many positions receives
+    the sum of their gradients. Leading axes numpy added are summed away first,
+    then the axes where the input had size 1."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+class Op:
+    """Base of every op; see the module docstring for the contract."""
+
+    symbol = "?"
+    rule = ""
+    inputs: tuple = ()
+    needs_grad: tuple[bool, ...] = ()
+
+    def forward(self, *arrays: np.ndarray, **attrs) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        raise NotImplementedError
+
+
+# ---- elementwise, two inputs (numpy broadcasting) ---------------------------
+
+
+class Add(Op):
+    symbol, rule = "+", "d(a+b)/da = 1, d(a+b)/db = 1"
+
+    def forward(self, a, b):
+        self.shapes = a.shape, b.shape
+        return a + b
+
+    def backward(self, g):
+        need_a, need_b = self.needs_grad
+        return (unbroadcast(g, self.shapes[0]) if need_a else None,
+                unbroadcast(g, self.shapes[1]) if need_b else None)
+
+
+class Sub(Op):
+    symbol, rule = "−", "d(a−b)/da = 1, d(a−b)/db = −1"
+
+    def forward(self, a, b):
+        self.shapes = a.shape, b.shape
+        return a - b
+
+    def backward(self, g):
+        need_a, need_b = self.needs_grad
+        return (unbroadcast(g, self.shapes[0]) if need_a else None,
+                unbroadcast(-g, self.shapes[1]) if need_b else None)
+
+
+class Mul(Op):
+    symbol, rule = "×", "d(a·b)/da = b, d(a·b)/db = a"
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a * b
+
+    def backward(self, g):
+        need_a, need_b = self.needs_grad
+        return (unbroadcast(g * self.b, self.a.shape) if need_a else None,
+                unbroadcast(g * self.a, self.b.shape) if need_b else None)
+
+
+class Div(Op):
+    symbol, rule = "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²"
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a / b
+
+    def backward(self, g):
+        need_a, need_b = self.needs_grad
+        g_over_b = g / self.b
+        return (unbroadcast(g_over_b, self.a.shape) if need_a else None,
+                unbroadcast(-g_over_b * self.a / self.b, self.b.shape) if need_b else None)
+
+
+class MatMul(Op):
+    """Matrix product, batched as numpy's `@`. A 1-D operand is a row (left) or a
+    column (right) vector, as in numpy; its gradient is reshaped back."""
+
+    symbol, rule = "@", "d(A@B)/dA = g@Bᵀ, d(A@B)/dB = Aᵀ@g"
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a @ b
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        a2 = a if a.ndim > 1 else a[None, :]
+        b2 = b if b.ndim > 1 else b[:, None]
+        g2 = g.reshape(g.shape[:-1] + (1, g.shape[-1])) if a.ndim == 1 else g
+        g2 = g2[..., None] if b.ndim == 1 else g2
+        need_a, need_b = self.needs_grad
+        ga = unbroadcast(g2 @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if need_a else None
+        gb = unbroadcast(a2.swapaxes(-1, -2) @ g2, b2.shape).reshape(b.shape) if need_b else None
+        return ga, gb
+
+
+# ---- elementwise, one input --------------------------------------------------
+
+
+class Neg(Op):
+    symbol, rule = "−", "d(−x)/dx = −1"
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, g):
+        return (-g,)
+
+
+class Pow(Op):
+    symbol, rule = "**", "d(xⁿ)/dx = n·xⁿ⁻¹"
+
+    def forward(self, x, exponent):
+        self.x, self.exponent = x, exponent
+        return x**exponent
+
+    def backward(self, g):
+        return (g * self.exponent * self.x ** (self.exponent - 1),)
+
+
+class Exp(Op):
+    symbol, rule = "exp", "d(eˣ)/dx = eˣ"
+
+    def forward(self, x):
+        self.out = np.exp(x)
+        return self.out
+
+    def backward(self, g):
+        return (g * self.out,)
+
+
+class Log(Op):
+    symbol, rule = "log", "d(ln x)/dx = 1/x"
+
+    def forward(self, x):
+        self.x = x
+        return np.log(x)
+
+    def backward(self, g):
+        return (g / self.x,)
+
+
+class Sqrt(Op):
+    symbol, rule = "√", "d(√x)/dx = 1/(2√x)"
+
+    def forward(self, x):
+        self.out = np.sqrt(x)
+        return self.out
+
+    def backward(self, g):
+        return (g / (2.0 * self.out),)
+
+
+class Abs(Op):
+    symbol, rule = "|x|", "d|x|/dx = sign(x)  (0 at x = 0)"
+
+    def forward(self, x):
+        self.x = x
+        return np.abs(x)
+
+    def backward(self, g):
+        return (g * np.sign(self.x),)
+
+
+class Sigmoid(Op):
+    """σ(x) = 1/(1 + e⁻ˣ), computed as σ(|x|) and e^−|x|·σ(|x|) = σ(−|x|) so that
+    e^−|x| ≤ 1 never overflows and tiny values keep their precision."""
+
+    symbol, rule = "σ", "dσ/dx = σ(1 − σ)"
+
+    def forward(self, x):
+        e = np.exp(-np.abs(x))
+        s = 1.0 / (1.0 + e)
+        self.out = np.where(x >= 0, s, e * s)
+        return self.out
+
+    def backward(self, g):
+        return (g * self.out * (1.0 - self.out),)
+
+
+class Tanh(Op):
+    symbol, rule = "tanh", "d(tanh x)/dx = 1 − tanh²x"
+
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, g):
+        return (g * (1.0 - self.out * self.out),)
+
+
+class ReLU(Op):
+    """max(x, 0); the gradient at exactly 0 is taken as 0, as PyTorch does."""
+
+    symbol, rule = "relu", "d relu(x)/dx = 1 if x > 0 else 0"
+
+    def forward(self, x):
+        self.positive = x > 0
+        return x * self.positive
+
+    def backward(self, g):
+        return (g * self.positive,)
+
+
+class Clip(Op):
+    """x limited to [low, high]; the gradient flows only where x was inside."""
+
+    symbol, rule = "clip", "d clip(x)/dx = 1 inside [low, high], else 0"
+
+    def forward(self, x, low, high):
+        self.inside = (x >= low) & (x <= high)
+        return np.clip(x, low, high)
+
+    def backward(self, g):
+        return (g * self.inside,)
+
+
+# ---- reductions --------------------------------------------------------------
+
+
+def _unreduce(g: np.ndarray, axis, keepdims: bool) -> np.ndarray:
+    """Give the reduced axes of `g` back (as size 1) so it broadcasts against the input."""
+    return g if keepdims or axis is None else np.expand_dims(g, axis)
+
+
+class Sum(Op):
+    symbol, rule = "Σ", "d(Σx)/dxᵢ = 1: the gradient is copied to every summed element"
+
+    def forward(self, x, axis, keepdims):
+        self.shape, self.axis, self.keepdims = x.shape, axis, keepdims
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    def backward(self, g):
+        return (np.broadcast_to(_unreduce(g, self.axis, self.keepdims), self.shape),)
+
+
+class Max(Op):
+    """Largest element; its gradient goes to the maximal elements, split evenly
+    between ties (the subgradient numpy users expect from `amax`)."""
+
+    symbol, rule = "max", "d max(x)/dxᵢ = 1 where xᵢ is the maximum (shared among ties), else 0"
+
+    def forward(self, x, axis, keepdims):
+        out = np.max(x, axis=axis, keepdims=True)
+        is_max = x == out
+        self.share = is_max / is_max.sum(axis=axis, keepdims=True)
+        self.axis, self.keepdims = axis, keepdims
+        return out if keepdims else np.squeeze(out, axis=axis)
+
+    def backward(self, g):
+        return (_unreduce(g, self.axis, self.keepdims) * self.share,)
+
+
+# ---- shape -------------------------------------------------------------------
+
+
+class Reshape(Op):
+    symbol, rule = "reshape", "the gradient is reshaped back"
+
+    def forward(self, x, shape):
+        self.in_shape = x.shape
+        return x.reshape(shape)
+
+    def backward(self, g):
+        return (g.reshape(self.in_shape),)
+
+
+class Transpose(Op):
+    symbol, rule = "transpose", "the gradient is transposed back"
+
+    def forward(self, x, axes):
+        self.axes = axes
+        return np.transpose(x, axes)
+
+    def backward(self, g):
+        return (np.transpose(g, None if self.axes is None else np.argsort(self.axes)),)
+
+
+class Index(Op):
+    """x[idx], basic or integer-array indexing. `np.add.at` scatters the gradient
+    back so that an element picked twice receives both contributions."""
+
+    symbol, rule = "[ ]", "the gradient is scattered back to the picked elements"
+
+    def forward(self, x, idx):
+        self.shape, self.dtype, self.idx = x.shape, x.dtype, idx
+        return x[idx]
+
+    def backward(self, g):
+        grad = np.zeros(self.shape, dtype=self.dtype)
+        np.add.at(grad, self.idx, g)
+        return (grad,)
+
+
+# ---- softmax family (stable: shifted by the maximum) -------------------------
+
+
+class Softmax(Op):
+    symbol, rule = "softmax", "dsᵢ/dxⱼ = sᵢ(δᵢⱼ − sⱼ), so dx = s·(g − Σ g·s)"
+
+    def forward(self, x, axis):
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        self.out, self.axis = e / e.sum(axis=axis, keepdims=True), axis
+        return self.out
+
+    def backward(self, g):
+        s = self.out
+        return (s * (g - (g * s).sum(axis=self.axis, keepdims=True)),)
+
+
+class LogSoftmax(Op):
+    symbol, rule = "log softmax", "d log sᵢ/dxⱼ = δᵢⱼ − sⱼ, so dx = g − s·Σ g"
+
+    def forward(self, x, axis):
+        shifted = x - x.max(axis=axis, keepdims=True)
+        self.out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        self.axis = axis
+        return self.out
+
+    def backward(self, g):
+        return (g - np.exp(self.out) * g.sum(axis=self.axis, keepdims=True),)

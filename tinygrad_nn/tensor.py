@@ -1,0 +1,260 @@
+"""Tensor: a numpy array that remembers how it was computed.
+
+Every operation on tensors runs an op from `ops.py` and, when some input requires
+a gradient, records the op in the output (`_op`, whose `inputs` are the tensors it
+was applied to). That record is the computation graph. `backward()` orders the
+graph so that every tensor comes after the tensors computed from it, then walks
+that order once, handing each op the gradient of its output and adding what it
+returns into its inputs' gradients: reverse-mode automatic differentiation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import numpy as np
+
+from tinygrad_nn import ops
+
+_recording = True
+
+
+class no_grad(contextlib.ContextDecorator):
+    """`with no_grad():` (or `@no_grad()`) computes without recording a graph:
+    for evaluation and for parameter updates, which must not become part of it."""
+
+    def __enter__(self) -> None:
+        global _recording
+        self.was_recording, _recording = _recording, False
+
+    def __exit__(self, *exc: object) -> None:
+        global _recording
+        _recording = self.was_recording
+
+
+def _as_array(data: Any) -> np.ndarray:
+    """Float data as an ndarray: float64 unless float32 is given. Integers and
+    booleans become float64; anything that is not numbers is refused."""
+    if isinstance(data, np.ndarray) and data.dtype in (np.float64, np.float32):
+        return data
+    try:
+        array = np.asarray(data)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"Tensor data must be a rectangular array of numbers: {error}") from None
+    if array.dtype == np.float32:
+        return array
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"Tensor data must be real numbers (int, float or bool); got dtype {array.dtype}"
+            f" from {type(data).__name__}"
+        )
+    return array.astype(np.float64)
+
+
+def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
+    """Run an op forward and, if a gradient will be needed, record it in the output."""
+    op = op_class()
+    try:
+        data = op.forward(*[t.data for t in inputs], **attrs)
+    except ValueError as error:
+        shapes = " and ".join(str(t.shape) for t in inputs)
+        raise ValueError(f"{op_class.__name__}: cannot apply to shapes {shapes}: {error}") from None
+    out = Tensor(data)
+    if _recording and any(t.requires_grad for t in inputs):
+        op.inputs = inputs
+        op.needs_grad = tuple(t.requires_grad for t in inputs)
+        out.requires_grad, out._op = True, op
+    return out
+
+
+def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
+    """Every tensor `root` was computed from, each after all of its inputs.
+
+    An explicit stack instead of recursion, so a chain of 100,000 ops is fine.
+    With `grad_only`, tensors that require no gradient are left out.
+    """
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        tensor, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(tensor)
+            continue
+        if id(tensor) in visited:
+            continue
+        visited.add(id(tensor))
+        stack.append((tensor, True))
+        if tensor._op is not None:
+            for parent in tensor._op.inputs:
+                if id(parent) not in visited and (parent.requires_grad or not grad_only):
+                    stack.append((parent, False))
+    return order
+
+
+class Tensor:
+    """An n-dimensional array of floats with a gradient and a place in the graph.
+
+    A numpy array of float64 or float32 is used as it is, not copied, except for a
+    tensor that requires a gradient: that one owns its data, because an optimizer
+    changes it in place.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "name", "_op")
+    __array_ufunc__ = None  # numpy defers to us: `array + tensor` is a Tensor
+
+    def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None):
+        if isinstance(data, Tensor):
+            data = data.data
+        array = _as_array(data)
+        self.data: np.ndarray = array.copy() if requires_grad and array is data else array
+        self.grad: np.ndarray | None = None
+        self.requires_grad = requires_grad
+        self.name = name
+        self._op: ops.Op | None = None
+
+    # ---- what it is ----------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    dtype = property(lambda self: self.data.dtype)
+    size = property(lambda self: self.data.size)
+    T = property(lambda self: self.transpose())
+
+    def item(self) -> float:
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        return self.data
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        values = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
+        made_by = f", op={type(self._op).__name__}" if self._op is not None else ""
+        named = f", name={self.name!r}" if self.name else ""
+        needs = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor({values}{named}{made_by}{needs})"
+
+    def detach(self) -> Tensor:
+        """The same values, cut from the graph: nothing flows back through it."""
+        return Tensor(self.data)
+
+    # ---- reverse-mode autodiff -----------------------------------------------
+    def backward(self, grad: Any = None) -> None:
+        """Add d(self)/d(t), times `grad`, into `t.grad` for every tensor t that
+        `self` was computed from and that requires a gradient (intermediates too).
+
+        Gradients accumulate over calls, as in PyTorch; zero them between steps.
+        Within one call each tensor's gradient is complete before it is passed
+        on, because tensors are visited after everything computed from them.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: no input of it has "
+                "requires_grad=True, so there is nothing to differentiate"
+            )
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(
+                    f"backward() without a gradient needs a tensor with one element (a loss); "
+                    f"this one has shape {self.shape}. Reduce it first (.sum(), .mean()) or "
+                    f"pass a gradient of shape {self.shape}"
+                )
+            grad = np.ones_like(self.data)
+        else:
+            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+            if grad.shape != self.shape:
+                raise ValueError(
+                    f"backward(): the gradient has shape {grad.shape} but the tensor has shape "
+                    f"{self.shape}; they must be equal"
+                )
+        pending = {id(self): grad}
+        for tensor in reversed(topological_order(self, grad_only=True)):
+            g = pending.pop(id(tensor))
+            if tensor._op is None:  # a leaf keeps its own copy: optimizers read it later
+                tensor.grad = g.copy() if tensor.grad is None else tensor.grad + g
+                continue
+            tensor.grad = g if tensor.grad is None else tensor.grad + g
+            for parent, parent_grad in zip(tensor._op.inputs, tensor._op.backward(g)):
+                if parent_grad is not None:
+                    key = id(parent)
+                    pending[key] = parent_grad if key not in pending else pending[key] + parent_grad
+
+    # ---- arithmetic: Python numbers and arrays are lifted to constants -------
+    def _lift(self, other: Any) -> Tensor:
+        """`other` as a constant tensor; a number takes this tensor's dtype."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (int, float)):
+            return Tensor(np.asarray(other, dtype=self.dtype))
+        return Tensor(other)
+
+    def __add__(self, other): return apply(ops.Add, self, self._lift(other))
+    def __radd__(self, other): return apply(ops.Add, self._lift(other), self)
+    def __sub__(self, other): return apply(ops.Sub, self, self._lift(other))
+    def __rsub__(self, other): return apply(ops.Sub, self._lift(other), self)
+    def __mul__(self, other): return apply(ops.Mul, self, self._lift(other))
+    def __rmul__(self, other): return apply(ops.Mul, self._lift(other), self)
+    def __truediv__(self, other): return apply(ops.Div, self, self._lift(other))
+    def __rtruediv__(self, other): return apply(ops.Div, self._lift(other), self)
+    def __matmul__(self, other): return apply(ops.MatMul, self, self._lift(other))
+    def __rmatmul__(self, other): return apply(ops.MatMul, self._lift(other), self)
+    def __neg__(self): return apply(ops.Neg, self)
+
+    def __pow__(self, exponent: float) -> Tensor:
+        if not isinstance(exponent, (int, float)):
+            raise TypeError(f"Tensor ** needs a number as exponent; got {type(exponent).__name__}")
+        return apply(ops.Pow, self, exponent=exponent)
+
+    # ---- elementwise functions -----------------------------------------------
+    def exp(self) -> Tensor: return apply(ops.Exp, self)
+    def log(self) -> Tensor: return apply(ops.Log, self)
+    def sqrt(self) -> Tensor: return apply(ops.Sqrt, self)
+    def abs(self) -> Tensor: return apply(ops.Abs, self)
+    def sigmoid(self) -> Tensor: return apply(ops.Sigmoid, self)
+    def tanh(self) -> Tensor: return apply(ops.Tanh, self)
+    def relu(self) -> Tensor: return apply(ops.ReLU, self)
+
+    def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
+        return apply(ops.Clip, self, low=-np.inf if low is None else low,
+                     high=np.inf if high is None else high)
+
+    # ---- reductions ----------------------------------------------------------
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        return apply(ops.Sum, self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """The sum divided by the number of elements summed."""
+        summed_axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
+        count = int(np.prod([self.shape[a] for a in summed_axes]))
+        return self.sum(axis, keepdims) * (1.0 / count)
+
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        return apply(ops.Max, self, axis=axis, keepdims=keepdims)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return apply(ops.Softmax, self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return apply(ops.LogSoftmax, self, axis=axis)
+
+    # ---- shape ---------------------------------------------------------------
+    def reshape(self, *shape: int) -> Tensor:
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return apply(ops.Reshape, self, shape=tuple(shape))
+
+    def transpose(self, *axes: int) -> Tensor:
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        return apply(ops.Transpose, self, axes=tuple(axes) if axes else None)
+
+    def __getitem__(self, idx: Any) -> Tensor:
+        if isinstance(idx, Tensor):
+            idx = idx.data.astype(np.intp)
+        elif isinstance(idx, tuple):
+            idx = tuple(i.data.astype(np.intp) if isinstance(i, Tensor) else i for i in idx)
+        return apply(ops.Index, self, idx=idx)
