@@ -53,17 +53,19 @@ def _as_array(data: Any) -> np.ndarray:
 
 
 def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
-    """Run an op forward and, if a gradient will be needed, record it in the output."""
+    """Run an op forward and, if some input requires a gradient, record it in the output."""
     op = op_class()
     try:
         data = op.forward(*[t.data for t in inputs], **attrs)
     except ValueError as error:
         shapes = " and ".join(str(t.shape) for t in inputs)
         raise ValueError(f"{op_class.__name__}: cannot apply to shapes {shapes}: {error}") from None
-    out = Tensor(data)
-    if _recording and any(t.requires_grad for t in inputs):
-        op.inputs = inputs
-        op.needs_grad = tuple(t.requires_grad for t in inputs)
+    out = Tensor.__new__(Tensor)  # skips __init__'s checks: an op's output is already floats
+    out.data = data if type(data) is np.ndarray else np.asarray(data)
+    out.grad, out.name, out.requires_grad, out._op = None, None, False, None
+    needs_grad = tuple([t.requires_grad for t in inputs]) if _recording else ()
+    if True in needs_grad:
+        op.inputs, op.needs_grad = inputs, needs_grad
         out.requires_grad, out._op = True, op
     return out
 
