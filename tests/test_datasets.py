@@ -1,0 +1,482 @@
+"""Tests for tinygrad_nn.datasets: toy sets, the articles' tables, the cat/non-cat loader."""
+
+import hashlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinygrad_nn import datasets
+
+TOY_SETS = [
+    datasets.moons,
+    datasets.circles,
+    datasets.blobs,
+    datasets.spiral,
+    datasets.xor,
+    datasets.gauss,
+]
+toy_sets = pytest.mark.parametrize("make", TOY_SETS, ids=lambda make: make.__name__)
+
+CAT_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
+
+
+# ------------------------------------------------------------------ every toy set
+
+
+@toy_sets
+@pytest.mark.parametrize("n", [1, 2, 7, 100])
+def test_toy_set_shapes_and_dtypes(make, n):
+    X, y = make(n=n, seed=0)
+    assert X.shape == (n, 2) and X.dtype == np.float64
+    assert y.shape == (n,) and y.dtype == np.int64
+    assert np.all(np.isfinite(X))
+
+
+@toy_sets
+def test_toy_set_is_deterministic_for_a_seed(make):
+    X1, y1 = make(n=50, seed=123)
+    X2, y2 = make(n=50, seed=123)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    X3, _ = make(n=50, seed=124)
+    assert not np.array_equal(X1, X3)
+
+
+@toy_sets
+def test_toy_set_accepts_a_generator(make):
+    X_from_int, y_from_int = make(n=30, seed=5)
+    X_from_rng, y_from_rng = make(n=30, seed=np.random.default_rng(5))
+    np.testing.assert_array_equal(X_from_int, X_from_rng)
+    np.testing.assert_array_equal(y_from_int, y_from_rng)
+
+
+@pytest.mark.parametrize("make", [make for make in TOY_SETS if make is not datasets.xor])
+def test_toy_set_unshuffled_comes_class_by_class(make):
+    _, y = make(n=40, seed=0, shuffle=False)
+    assert np.all(np.diff(y) >= 0)
+    _, y_shuffled = make(n=40, seed=0)
+    assert np.any(np.diff(y_shuffled) < 0)
+
+
+@pytest.mark.parametrize("make", [datasets.blobs, datasets.spiral, datasets.gauss])
+def test_two_class_sets_are_balanced_earlier_class_first(make):
+    assert np.bincount(make(n=100, seed=0)[1]).tolist() == [50, 50]
+    assert np.bincount(make(n=101, seed=0)[1]).tolist() == [51, 50]
+
+
+@pytest.mark.parametrize("make", [datasets.moons, datasets.circles])
+def test_moons_and_circles_split_like_scikit_learn(make):
+    # n // 2 points in the outer shape (label 0), the rest in the inner one.
+    assert np.bincount(make(n=100, seed=0)[1]).tolist() == [50, 50]
+    assert np.bincount(make(n=101, seed=0)[1]).tolist() == [50, 51]
+
+
+@toy_sets
+@pytest.mark.parametrize("n", [0, -3])
+def test_toy_set_rejects_too_few_points(make, n):
+    with pytest.raises(ValueError, match=r"n must be at least 1 .*got " + str(n)):
+        make(n=n)
+
+
+@toy_sets
+@pytest.mark.parametrize("n", [2.5, "10", True])
+def test_toy_set_rejects_a_non_integer_count(make, n):
+    with pytest.raises(TypeError, match="n must be an integer"):
+        make(n=n)
+
+
+@toy_sets
+@pytest.mark.parametrize("noise", [-0.1, float("nan"), float("inf")])
+def test_toy_set_rejects_bad_noise(make, noise):
+    with pytest.raises(ValueError, match="noise .*must be .*finite.*>= 0"):
+        make(n=10, noise=noise)
+
+
+# ----------------------------------------------------------------- moons, circles
+
+
+def test_noise_free_moons_lie_on_their_half_circles():
+    X, y = datasets.moons(n=101, noise=0.0, seed=0)
+    outer, inner = X[y == 0], X[y == 1]
+    np.testing.assert_allclose(np.hypot(outer[:, 0], outer[:, 1]), 1.0, rtol=0, atol=1e-12)
+    assert np.all(outer[:, 1] >= 0)
+    np.testing.assert_allclose(
+        np.hypot(inner[:, 0] - 1.0, inner[:, 1] - 0.5), 1.0, rtol=0, atol=1e-12
+    )
+    assert np.all(inner[:, 1] <= 0.5)
+
+
+def test_noise_free_moons_run_end_to_end_over_the_half_circles():
+    X, y = datasets.moons(n=6, noise=0.0, seed=0, shuffle=False)
+    np.testing.assert_allclose(X[[0, 2]], [[1.0, 0.0], [-1.0, 0.0]], atol=1e-15)
+    np.testing.assert_allclose(X[[3, 5]], [[0.0, 0.5], [2.0, 0.5]], atol=1e-15)
+    assert y.tolist() == [0, 0, 0, 1, 1, 1]
+
+
+@pytest.mark.parametrize("factor", [0.5, 0.3, 0.0])
+def test_noise_free_circles_lie_on_their_circles(factor):
+    X, y = datasets.circles(n=100, noise=0.0, seed=0, factor=factor)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    np.testing.assert_allclose(radius[y == 0], 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(radius[y == 1], factor, rtol=0, atol=1e-12)
+
+
+def test_circle_angles_are_evenly_spaced_without_the_end_point():
+    X, y = datasets.circles(n=16, noise=0.0, seed=0, shuffle=False)
+    angles = np.arctan2(X[y == 0, 1], X[y == 0, 0]) % (2 * np.pi)
+    np.testing.assert_allclose(np.sort(angles), np.arange(8) * (2 * np.pi / 8), atol=1e-12)
+
+
+def test_noise_moves_points_off_the_curves_by_about_its_std():
+    X, _ = datasets.moons(n=20_000, noise=0.1, seed=0, shuffle=False)
+    clean, _ = datasets.moons(n=20_000, noise=0.0, shuffle=False)
+    np.testing.assert_allclose(np.std(X - clean), 0.1, rtol=0.03)
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.5, -0.1])
+def test_circles_rejects_a_factor_outside_0_1(factor):
+    with pytest.raises(ValueError, match=r"factor must be in \[0, 1\)"):
+        datasets.circles(n=10, factor=factor)
+
+
+@pytest.mark.parametrize("name", ["moons", "circles"])
+def test_noise_free_shapes_match_scikit_learn(name):
+    sk_datasets = pytest.importorskip("sklearn.datasets")
+    ours = getattr(datasets, name)(n=51, noise=0.0, shuffle=False)
+    theirs = getattr(sk_datasets, f"make_{name}")(n_samples=51, shuffle=False)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    np.testing.assert_array_equal(ours[1], theirs[1])
+
+
+# -------------------------------------------------------------------------- blobs
+
+
+def test_blobs_with_given_centers_and_no_noise_sit_on_the_centers():
+    centers = np.array([[1.0, 2.0], [-3.0, 4.0], [0.5, -0.5]])
+    X, y = datasets.blobs(n=30, noise=0.0, seed=0, centers=centers)
+    np.testing.assert_array_equal(X, centers[y])
+    assert np.bincount(y).tolist() == [10, 10, 10]
+
+
+def test_blobs_spread_is_cluster_std_per_cluster():
+    centers = [[0.0, 0.0], [20.0, 20.0]]
+    X, y = datasets.blobs(n=40_000, noise=[0.5, 2.0], seed=1, centers=centers)
+    np.testing.assert_allclose(X[y == 0].std(axis=0), 0.5, rtol=0.03)
+    np.testing.assert_allclose(X[y == 1].std(axis=0), 2.0, rtol=0.03)
+    np.testing.assert_allclose(X[y == 1].mean(axis=0), 20.0, atol=0.05)
+
+
+def test_blobs_random_centers_fall_in_the_center_box():
+    X, y = datasets.blobs(n=3000, noise=0.0, seed=2, centers=4, center_box=(1.0, 3.0))
+    assert sorted(set(y.tolist())) == [0, 1, 2, 3]
+    assert np.all((X >= 1.0) & (X <= 3.0))
+    assert len(np.unique(X, axis=0)) == 4
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"centers": 0}, "centers must be at least 1"),
+        ({"centers": [[0.0, 0.0, 0.0]]}, r"shape \(k, 2\).*\(1, 3\)"),
+        ({"centers": [1.0, 2.0]}, r"shape \(k, 2\).*\(2,\)"),
+        ({"noise": [1.0, 1.0, 1.0]}, r"one number or one per cluster \(2\)"),
+        ({"noise": -1.0}, r"finite and >= 0"),
+        ({"center_box": (5.0, -5.0)}, "low < high"),
+    ],
+)
+def test_blobs_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.blobs(n=10, seed=0, **kwargs)
+
+
+# ------------------------------------------------------------------ spiral, xor, gauss
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_noise_free_spiral_points_lie_on_their_arms(classes):
+    X, y = datasets.spiral(n=90, noise=0.0, seed=0, classes=classes)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    angle = 4 * (y + radius)
+    np.testing.assert_allclose(X[:, 0], radius * np.sin(angle), atol=1e-12)
+    np.testing.assert_allclose(X[:, 1], radius * np.cos(angle), atol=1e-12)
+    assert np.bincount(y).tolist() == [90 // classes] * classes
+    assert radius.max() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("classes", [1, 0, 2.0])
+def test_spiral_rejects_fewer_than_two_arms(classes):
+    with pytest.raises(ValueError, match="classes must be an integer >= 2"):
+        datasets.spiral(n=10, classes=classes)
+
+
+def test_noise_free_xor_labels_by_the_sign_of_x_times_y():
+    X, y = datasets.xor(n=500, noise=0.0, seed=0)
+    np.testing.assert_array_equal(y, (X[:, 0] * X[:, 1] >= 0).astype(np.int64))
+    assert np.all((np.abs(X) >= 0.3) & (np.abs(X) <= 5.3))
+    assert 0.4 < y.mean() < 0.6
+
+
+def test_xor_noise_flips_labels_but_not_points():
+    X_noisy, y_noisy = datasets.xor(n=2000, noise=0.5, seed=4, shuffle=False)
+    assert np.all((np.abs(X_noisy) >= 0.3) & (np.abs(X_noisy) <= 5.3))
+    wrong_sign = y_noisy != (X_noisy[:, 0] * X_noisy[:, 1] >= 0)
+    assert 0.05 < wrong_sign.mean() < 0.5
+
+
+@pytest.mark.parametrize(("noise", "variance"), [(0.0, 0.5), (0.25, 2.25), (0.5, 4.0)])
+def test_gauss_clouds_follow_the_playground_spread(noise, variance):
+    X, y = datasets.gauss(n=40_000, noise=noise, seed=3)
+    np.testing.assert_allclose(X[y == 0].mean(axis=0), [-2.0, -2.0], atol=0.05)
+    np.testing.assert_allclose(X[y == 1].mean(axis=0), [2.0, 2.0], atol=0.05)
+    np.testing.assert_allclose(X[y == 1].var(axis=0), variance, rtol=0.04)
+
+
+# --------------------------------------------------------------- the articles' tables
+
+
+def test_twelve_points_are_article_001s():
+    X, y = datasets.twelve_points()
+    assert X.shape == (12, 1) and y.shape == (12, 1)
+    assert X.dtype == np.float64 and y.dtype == np.int64
+    np.testing.assert_array_equal(
+        X.ravel(),
+        [-1.51, -1.29, -1.18, -0.64, -0.53, -0.09, 0.13, 0.35, 0.89, 1.11, 1.33, 1.44],
+    )
+    np.testing.assert_array_equal(y.ravel(), [0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0])
+
+
+def test_twelve_points_are_separated_by_two_boundaries_near_half():
+    X, y = datasets.twelve_points()
+    np.testing.assert_array_equal(y.ravel(), (np.abs(X.ravel()) < 0.6).astype(int))
+
+
+# Article 003's tables as printed: area (sq ft), bathrooms, price ($), friend's label.
+ARTICLE_003_AREAS = [2104, 1600, 2400, 1416, 3000, 1985, 1534, 1427, 1380, 1494]
+ARTICLE_003_BATHROOMS = [3, 3, 3, 2, 4, 4, 3, 3, 3, 3]
+# fmt: off
+ARTICLE_003_PRICES_DOLLARS = [
+    399_900, 329_900, 369_000, 232_000, 539_900, 299_900, 314_900, 198_999, 212_000, 242_500,
+]
+# fmt: on
+ARTICLE_003_LABELS = ["好", "好", "好", "坏", "坏", "好", "坏", "好", "好", "好"]
+
+
+def test_house_prices_small_is_article_003s_three_row_table():
+    X, y = datasets.house_prices_small()
+    assert X.shape == (3, 1) and y.shape == (3, 1)
+    assert X.dtype == np.float64 and y.dtype == np.float64
+    np.testing.assert_array_equal(X.ravel(), ARTICLE_003_AREAS[:3])
+    np.testing.assert_array_equal(y.ravel(), np.array(ARTICLE_003_PRICES_DOLLARS[:3]) / 1000)
+
+
+def test_house_prices_small_reproduces_the_articles_numbers():
+    X, y = datasets.house_prices_small()
+    area, price = X.ravel(), y.ravel()
+    # "the average price per square foot": $180, i.e. weight 0.180 in $1000.
+    assert round(price.sum() / area.sum(), 3) == 0.180
+    # The error table for weight 0.180: predictions, squared errors, their mean 2,058.
+    prediction = 0.180 * area
+    assert np.round(prediction).tolist() == [379, 288, 432]
+    assert np.round((price - prediction) ** 2).tolist() == [449, 1756, 3969]
+    assert round(np.mean((price - prediction) ** 2)) == 2058
+    # The interactive widgets: error 799 at weight 0.1, bias 150; 134,972 at zero.
+    assert round(np.mean((price - (0.1 * area + 150)) ** 2)) == 799
+    assert round(np.mean(price**2)) == 134_972
+
+
+def test_house_prices_is_article_003s_ten_row_table():
+    X, y = datasets.house_prices()
+    assert X.shape == (10, 2) and y.shape == (10, 1)
+    np.testing.assert_array_equal(X[:, 0], ARTICLE_003_AREAS)
+    np.testing.assert_array_equal(X[:, 1], ARTICLE_003_BATHROOMS)
+    np.testing.assert_array_equal(y.ravel(), np.array(ARTICLE_003_PRICES_DOLLARS) / 1000)
+    # The two-feature widget starts at error 108,268 with both weights and the bias at 0.
+    assert round(np.mean(y**2)) == 108_268
+    X_small, y_small = datasets.house_prices_small()
+    np.testing.assert_array_equal(X[:3, :1], X_small)
+    np.testing.assert_array_equal(y[:3], y_small)
+
+
+def test_house_good_bad_is_article_003s_classification_table():
+    X, y = datasets.house_good_bad()
+    assert X.shape == (10, 2) and y.shape == (10,) and y.dtype == np.int64
+    np.testing.assert_array_equal(X, datasets.house_prices()[0])
+    words = {"好": "good", "坏": "bad"}
+    assert [datasets.HOUSE_LABEL_NAMES[label] for label in y] == [
+        words[label] for label in ARTICLE_003_LABELS
+    ]
+    assert datasets.HOUSE_LABEL_NAMES == ("good", "bad")
+
+
+def test_tables_are_fresh_copies():
+    for table in (datasets.house_prices_small, datasets.house_prices, datasets.house_good_bad):
+        X, y = table()
+        X[...] = 0
+        y[...] = 0
+        assert table()[0].any() and table()[1].any()
+
+
+# ------------------------------------------------------------------------ cat/non-cat
+
+
+def _shared_data_dir() -> Path:
+    from_env = os.environ.get(datasets.DATA_ENV_VAR)
+    if from_env:
+        return Path(from_env)
+    return Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "catvnoncat"
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    folder = _shared_data_dir()
+    if not all((folder / name).is_file() for name in CAT_FILES):
+        pytest.skip(f"cat/non-cat files not found in {folder}; set {datasets.DATA_ENV_VAR}")
+    return folder
+
+
+@pytest.fixture
+def empty_home(tmp_path, monkeypatch) -> Path:
+    """A HOME with an empty cache and no TINYGRAD_NN_DATA, so only what a test sets counts."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv(datasets.DATA_ENV_VAR, raising=False)
+    return home
+
+
+def _copy_files(source: Path, destination: Path) -> Path:
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in CAT_FILES:
+        shutil.copyfile(source / name, destination / name)
+    return destination
+
+
+def _check_catvnoncat(arrays):
+    train_x, train_y, test_x, test_y, classes = arrays
+    assert train_x.shape == (209, 64, 64, 3) and train_x.dtype == np.uint8
+    assert test_x.shape == (50, 64, 64, 3) and test_x.dtype == np.uint8
+    assert train_y.shape == (209,) and train_y.dtype == np.int64
+    assert test_y.shape == (50,) and test_y.dtype == np.int64
+    assert set(train_y.tolist()) == {0, 1} and set(test_y.tolist()) == {0, 1}
+    assert int(train_y.sum()) == 72 and int(test_y.sum()) == 33
+    assert classes.tolist() == [b"non-cat", b"cat"]
+
+
+def test_catvnoncat_loads_from_the_environment_variable(data_dir, empty_home, monkeypatch):
+    monkeypatch.setenv(datasets.DATA_ENV_VAR, str(data_dir))
+    _check_catvnoncat(datasets.load_catvnoncat())
+
+
+def test_catvnoncat_loads_from_a_folder_argument(data_dir, empty_home):
+    _check_catvnoncat(datasets.load_catvnoncat(folder=data_dir))
+
+
+def test_catvnoncat_loads_from_the_user_cache(data_dir, empty_home):
+    cache = empty_home / ".cache" / "tinygrad_nn"
+    assert datasets.default_cache_dir() == cache
+    _copy_files(data_dir, cache)
+    _check_catvnoncat(datasets.load_catvnoncat())
+
+
+def test_catvnoncat_folder_argument_comes_before_the_environment(
+    data_dir, empty_home, tmp_path, monkeypatch
+):
+    corrupted = _copy_files(data_dir, tmp_path / "env")
+    (corrupted / "test_catvnoncat.h5").write_bytes(b"not the file")
+    monkeypatch.setenv(datasets.DATA_ENV_VAR, str(corrupted))
+    _check_catvnoncat(datasets.load_catvnoncat(folder=data_dir))
+    with pytest.raises(ValueError, match="test_catvnoncat.h5"):
+        datasets.load_catvnoncat()
+
+
+def test_catvnoncat_rejects_a_corrupted_file_naming_both_hashes(data_dir, empty_home, tmp_path):
+    folder = _copy_files(data_dir, tmp_path / "copy")
+    damaged = folder / "train_catvnoncat.h5"
+    content = bytearray(damaged.read_bytes())
+    content[len(content) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(content))
+    actual = hashlib.sha256(bytes(content)).hexdigest()
+    expected = datasets.CATVNONCAT_SHA256["train_catvnoncat.h5"]
+    with pytest.raises(ValueError, match="train_catvnoncat.h5") as error:
+        datasets.load_catvnoncat(folder=folder)
+    assert expected in str(error.value) and actual in str(error.value)
+
+
+def test_catvnoncat_missing_everywhere_says_where_it_looked(empty_home, tmp_path, monkeypatch):
+    env_folder = tmp_path / "from-env"
+    monkeypatch.setenv(datasets.DATA_ENV_VAR, str(env_folder))
+    argument_folder = tmp_path / "nowhere"
+    with pytest.raises(FileNotFoundError) as error:
+        datasets.load_catvnoncat(folder=argument_folder)
+    message = str(error.value)
+    for place in (argument_folder, env_folder, empty_home / ".cache" / "tinygrad_nn"):
+        assert str(place) in message
+    assert "TINYGRAD_NN_DATA" in message and "train_catvnoncat.h5" in message
+    assert "download=True" in message
+
+
+def test_catvnoncat_download_fills_the_cache(data_dir, empty_home, monkeypatch):
+    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", data_dir.resolve().as_uri() + "/")
+    _check_catvnoncat(datasets.load_catvnoncat(download=True))
+    cache = empty_home / ".cache" / "tinygrad_nn"
+    assert sorted(path.name for path in cache.iterdir()) == sorted(CAT_FILES)
+
+
+def test_catvnoncat_download_failure_is_a_clear_error(empty_home, tmp_path, monkeypatch):
+    mirror = tmp_path / "unreachable-mirror"
+    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", mirror.as_uri() + "/")
+    with pytest.raises(OSError, match="Could not download train_catvnoncat.h5") as error:
+        datasets.load_catvnoncat(download=True)
+    assert "TINYGRAD_NN_DATA" in str(error.value)
+    cache = empty_home / ".cache" / "tinygrad_nn"
+    assert not any(cache.iterdir())
+
+
+def test_catvnoncat_download_of_a_wrong_file_is_refused(
+    data_dir, empty_home, tmp_path, monkeypatch
+):
+    mirror = _copy_files(data_dir, tmp_path / "bad-mirror")
+    (mirror / "train_catvnoncat.h5").write_bytes(b"a page that is not the data")
+    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", mirror.as_uri() + "/")
+    with pytest.raises(ValueError, match="SHA-256"):
+        datasets.load_catvnoncat(download=True)
+    assert not (empty_home / ".cache" / "tinygrad_nn" / "train_catvnoncat.h5").exists()
+    assert not (empty_home / ".cache" / "tinygrad_nn" / "train_catvnoncat.h5.part").exists()
+
+
+def test_catvnoncat_without_h5py_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)
+    with pytest.raises(ImportError, match=r"pip install tinygrad-nn\[examples\]"):
+        datasets.load_catvnoncat()
+
+
+# ----------------------------------------------------------------- flatten_images
+
+
+def test_flatten_images_unrolls_each_image_into_a_row_in_0_1():
+    images = np.arange(2 * 2 * 2 * 3, dtype=np.uint8).reshape(2, 2, 2, 3) * 10
+    rows = datasets.flatten_images(images)
+    assert rows.shape == (2, 12) and rows.dtype == np.float64
+    np.testing.assert_array_equal(rows[1], images[1].ravel() / 255)
+    assert datasets.flatten_images(np.full((1, 3), 255, dtype=np.uint8)).tolist() == [[1.0] * 3]
+
+
+def test_flatten_images_on_the_cat_images_gives_12288_inputs(data_dir):
+    train_x = datasets.load_catvnoncat(folder=data_dir)[0]
+    rows = datasets.flatten_images(train_x)
+    assert rows.shape == (209, 12288)
+    assert 0.0 <= rows.min() and rows.max() <= 1.0
+
+
+def test_flatten_images_refuses_images_already_scaled():
+    with pytest.raises(ValueError, match="expects uint8 pixels.*float64"):
+        datasets.flatten_images(np.zeros((2, 4, 4, 3)))
+
+
+def test_flatten_images_needs_one_image_per_row():
+    with pytest.raises(ValueError, match="one image per row"):
+        datasets.flatten_images(np.zeros(5, dtype=np.uint8))
