@@ -1,0 +1,333 @@
+"""Layers, activations and losses: networks built from Tensors.
+
+A `Module` finds its parameters by looking at its own attributes, in the order
+they were set, so `parameters()` always lists them in the same order and an
+optimizer, a `state_dict` and a drawing all agree on it.
+
+Weights are laid out as in the articles: one sample per row, y = x @ W + b with
+W of shape (in_features, out_features). This is the one place we differ from
+PyTorch, which stores W as (out, in) and computes x @ Wᵀ + b.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from tinygrad_nn import ops
+from tinygrad_nn.tensor import Tensor, apply
+
+LOG_FLOOR = -100.0  # where binary_cross_entropy clamps log p, as PyTorch does
+
+
+class Module:
+    """Base of every layer and network: parameters, their gradients, their values."""
+
+    def forward(self, *inputs: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def __call__(self, *inputs: Any) -> Tensor:
+        """forward(), with numpy arrays and numbers lifted to constant Tensors."""
+        return self.forward(*(x if isinstance(x, Tensor) else Tensor(x) for x in inputs))
+
+    def named_children(self) -> Iterator[tuple[str, Any]]:
+        """Attributes in the order they were set; a list or tuple gives one entry
+        per element, named by its position ("layers.0")."""
+        for name, value in vars(self).items():
+            if isinstance(value, (list, tuple)):
+                yield from ((f"{name}.{i}", item) for i, item in enumerate(value))
+            else:
+                yield name, value
+
+    def named_parameters(self) -> list[tuple[str, Tensor]]:
+        """(dotted name, tensor) for every tensor that requires grad, sub-modules
+        included ("0.weight"); a tensor shared by two layers is listed once."""
+        found: list[tuple[str, Tensor]] = []
+        seen: set[int] = set()
+        for name, value in self.named_children():
+            if isinstance(value, Module):
+                members = [(f"{name}.{sub}", p) for sub, p in value.named_parameters()]
+            elif isinstance(value, Tensor) and value.requires_grad:
+                members = [(name, value)]
+            else:
+                continue
+            for full_name, tensor in members:
+                if id(tensor) not in seen:
+                    seen.add(id(tensor))
+                    found.append((full_name, tensor))
+        return found
+
+    def parameters(self) -> list[Tensor]:
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Forget accumulated gradients (set them to None), before the next backward()."""
+        for p in self.parameters():
+            p.grad = None
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Parameter name → a copy of its values."""
+        return {name: p.data.copy() for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Copy values into the parameters in place (optimizers keep working on
+        them). Every name must match and every shape must be equal."""
+        params = dict(self.named_parameters())
+        missing = sorted(params.keys() - state.keys())
+        unexpected = sorted(state.keys() - params.keys())
+        if missing or unexpected:
+            raise KeyError(
+                f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
+                f"this module's parameters are {list(params)}"
+            )
+        for name, p in params.items():
+            value = np.asarray(state[name])
+            if value.shape != p.shape:
+                raise ValueError(
+                    f"load_state_dict: {name!r} has shape {p.shape} in the module but "
+                    f"{value.shape} in the state dict"
+                )
+        for name, p in params.items():
+            p.data[...] = state[name]
+
+
+def _generator(rng: int | np.random.Generator | np.random.RandomState | None):
+    """A random source from a seed; a Generator or RandomState is used as it is
+    (a RandomState seeded like the articles' `np.random.seed` gives their draws)."""
+    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
+        return rng
+    return np.random.default_rng(rng)
+
+
+def init_weights(shape: tuple[int, int], init: str, scale: float | None, rng) -> np.ndarray:
+    """Initial weights for a (fan_in, fan_out) matrix, multiplied by `scale`
+    (default 0.01 for "normal", as article 004's 0.01·randn, else 1).
+
+    "xavier"  U(−a, a), a = √(6/(fan_in + fan_out)): keeps the variance of sigmoid
+              and tanh layers roughly constant from layer to layer (Glorot & Bengio)
+    "he"      N(0, 2/fan_in): the same for relu layers (He et al.)
+    "normal"  N(0, 1)
+    "uniform" U[0, 1), as article 001's np.random.rand
+    "zeros"   all zero (hidden units then stay identical: only for a single layer)
+    """
+    fan_in, fan_out = shape
+    draws = {
+        "xavier": lambda: rng.uniform(-1, 1, shape) * np.sqrt(6.0 / (fan_in + fan_out)),
+        "he": lambda: rng.standard_normal(shape) * np.sqrt(2.0 / fan_in),
+        "normal": lambda: rng.standard_normal(shape),
+        "uniform": lambda: rng.random(shape),
+        "zeros": lambda: np.zeros(shape),
+    }
+    if init not in draws:
+        raise ValueError(f"unknown init {init!r}; choose one of {sorted(draws)}")
+    if scale is None:
+        scale = 0.01 if init == "normal" else 1.0
+    return draws[init]() * scale
+
+
+class Linear(Module):
+    """y = x @ W + b, W of shape (in_features, out_features), b of shape (out_features,).
+
+    The layout is the articles' (one sample per row), not PyTorch's (out, in).
+    Weights start from `init` (default "xavier", suited to the sigmoid and tanh
+    networks of the articles), reproducibly from `rng` (a seed, a
+    np.random.Generator or a np.random.RandomState); the bias starts at zero,
+    as in every article.
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 init: str = "xavier", scale: float | None = None,
+                 rng: int | np.random.Generator | np.random.RandomState | None = None):
+        if in_features < 1 or out_features < 1:
+            raise ValueError(f"Linear needs positive sizes; got ({in_features}, {out_features})")
+        shape = (in_features, out_features)
+        self.weight = Tensor(init_weights(shape, init, scale, _generator(rng)),
+                             requires_grad=True, name="weight")
+        self.bias = Tensor(np.zeros(out_features), requires_grad=True, name="bias") if bias else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        y = x @ self.weight
+        return y if self.bias is None else y + self.bias
+
+
+class Sequential(Module):
+    """Modules applied one after the other; their parameters are named "0.weight", ..."""
+
+    def __init__(self, *modules: Module):
+        self.layers = list(modules)
+
+    def named_children(self) -> Iterator[tuple[str, Any]]:
+        return ((str(i), m) for i, m in enumerate(self.layers))
+
+    def forward(self, x: Tensor) -> Tensor:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __getitem__(self, index: int) -> Module:
+        return self.layers[index]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
+
+
+class Sigmoid(Module):
+    def forward(self, x: Tensor) -> Tensor: return x.sigmoid()
+
+
+class Tanh(Module):
+    def forward(self, x: Tensor) -> Tensor: return x.tanh()
+
+
+class ReLU(Module):
+    def forward(self, x: Tensor) -> Tensor: return x.relu()
+
+
+class Identity(Module):
+    def forward(self, x: Tensor) -> Tensor: return x
+
+
+class Softmax(Module):
+    def __init__(self, axis: int = -1):
+        self.axis = axis
+
+    def forward(self, x: Tensor) -> Tensor: return x.softmax(self.axis)
+
+
+# ---- losses: means over all elements (samples) -------------------------------
+
+
+def _as_tensor(value: Any) -> Tensor:
+    return value if isinstance(value, Tensor) else Tensor(value)
+
+
+def _same_shape(loss: str, pred: Tensor, target: Tensor) -> None:
+    """Refuse to broadcast: (n, 1) against (n,) would silently give an (n, n) loss."""
+    if pred.shape != target.shape:
+        raise ValueError(
+            f"{loss}: the prediction has shape {pred.shape} but the target has shape "
+            f"{target.shape}; they must be equal (reshape one, e.g. target.reshape(-1, 1))"
+        )
+
+
+def mse_loss(pred: Tensor, target: Any) -> Tensor:
+    """mean((pred − target)²)."""
+    target = _as_tensor(target)
+    _same_shape("mse_loss", pred, target)
+    return ((pred - target) ** 2).mean()
+
+
+class BinaryCrossEntropy(ops.Op):
+    """L = −mean(y·log p + (1 − y)·log(1 − p)), each log clamped at −100 so that
+    p = 0 or 1 gives a finite loss.
+
+    dL/dp = (−y/p + (1 − y)/(1 − p))/n = (p − y) / (p(1 − p)) / n, with the
+    denominator kept ≥ 1e-12 (PyTorch's choice) so it is finite at p = 0 and 1.
+    dL/dy = (log(1 − p) − log p)/n.
+    """
+
+    symbol, rule = "BCE", "dL/dp = (p − y) / (p(1 − p)) / n"
+
+    def forward(self, p, y):
+        with np.errstate(divide="ignore"):  # log 0 = −inf, clamped next
+            self.log_p = np.maximum(np.log(p), LOG_FLOOR)
+            self.log_1mp = np.maximum(np.log(1 - p), LOG_FLOOR)
+        self.p, self.y = p, y
+        return -np.mean(y * self.log_p + (1 - y) * self.log_1mp)
+
+    def backward(self, g):
+        n, (need_p, need_y) = self.p.size, self.needs_grad
+        p, y = self.p, self.y
+        dp = g * (p - y) / np.maximum(p * (1 - p), 1e-12) / n if need_p else None
+        return dp, (g * (self.log_1mp - self.log_p) / n if need_y else None)
+
+
+def binary_cross_entropy(prob: Tensor, target: Any) -> Tensor:
+    """Mean cross-entropy of probabilities `prob` against targets in [0, 1]."""
+    target = _as_tensor(target)
+    _same_shape("binary_cross_entropy", prob, target)
+    if prob.data.min() < 0 or prob.data.max() > 1:
+        raise ValueError(
+            f"binary_cross_entropy needs probabilities in [0, 1]; got values in "
+            f"[{prob.data.min():.4g}, {prob.data.max():.4g}]. For raw scores use "
+            f"binary_cross_entropy_with_logits"
+        )
+    return apply(BinaryCrossEntropy, prob, target)
+
+
+class SigmoidCrossEntropy(ops.Op):
+    """Sigmoid and binary cross-entropy in one op: L = mean(ℓ(z, y)) with
+    ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = max(z, 0) − z·y + log(1 + e^−|z|),
+    the form that never exponentiates a large number.
+
+    Derivation: log σ(z) = −log(1 + e^−z) has derivative 1 − σ(z), and
+    log(1 − σ(z)) = log σ(−z) has derivative −σ(z); so
+    dℓ/dz = −y(1 − σ) + (1 − y)σ = σ(z) − y, and dL/dz = (σ(z) − y)/n.
+    dL/dy = −z/n.
+    """
+
+    symbol, rule = "BCE(σ(z), y)", "dL/dz = (σ(z) − y)/n"
+
+    def forward(self, z, y):
+        self.z, self.y = z, y
+        return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+
+    def backward(self, g):
+        n, (need_z, need_y) = self.z.size, self.needs_grad
+        sigma = ops.Sigmoid().forward(self.z)
+        return (g * (sigma - self.y) / n if need_z else None,
+                g * -self.z / n if need_y else None)
+
+
+def binary_cross_entropy_with_logits(logits: Tensor, target: Any) -> Tensor:
+    """binary_cross_entropy(sigmoid(logits), target), stable for any logits."""
+    target = _as_tensor(target)
+    _same_shape("binary_cross_entropy_with_logits", logits, target)
+    return apply(SigmoidCrossEntropy, logits, target)
+
+
+class SoftmaxCrossEntropy(ops.Op):
+    """Softmax and cross-entropy in one op, for logits z of shape (n, C) and
+    integer labels: L = −mean_i log softmax(zᵢ)[labelᵢ].
+
+    Derivation: log softmax(z)_k = z_k − log Σⱼ e^{zⱼ}, whose derivative in z_j is
+    δ_kj − softmax(z)_j; so for one sample dℓ/dz = softmax(z) − onehot(label),
+    and dL/dz = (softmax(z) − onehot(labels))/n.
+    """
+
+    symbol, rule = "CE(softmax(z), y)", "dL/dz = (softmax(z) − onehot(y))/n"
+
+    def forward(self, z, labels):
+        log_probs = ops.LogSoftmax().forward(z, axis=1)
+        self.probs, self.labels = np.exp(log_probs), labels
+        return -np.mean(log_probs[np.arange(len(labels)), labels])
+
+    def backward(self, g):
+        dz = self.probs.copy()
+        dz[np.arange(len(self.labels)), self.labels] -= 1
+        return (g * dz / len(self.labels),)
+
+
+def cross_entropy(logits: Tensor, labels: Any) -> Tensor:
+    """Mean cross-entropy of logits (n, C) against integer class labels (n,)."""
+    labels = np.asarray(labels)
+    if logits.ndim != 2:
+        raise ValueError(f"cross_entropy needs logits of shape (n, classes); got {logits.shape}")
+    if labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"cross_entropy needs integer class labels, e.g. np.array([0, 2, 1]); got dtype "
+            f"{labels.dtype} (convert with .astype(int))"
+        )
+    n, classes = logits.shape
+    if labels.shape != (n,):
+        raise ValueError(f"cross_entropy: logits {logits.shape} need labels of shape ({n},); "
+                         f"got {labels.shape}")
+    if labels.min() < 0 or labels.max() >= classes:
+        raise ValueError(f"cross_entropy: labels must be in 0..{classes - 1} for {classes} "
+                         f"classes; got values from {labels.min()} to {labels.max()}")
+    return apply(SoftmaxCrossEntropy, logits, labels=labels)

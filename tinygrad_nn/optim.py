@@ -1,0 +1,97 @@
+"""Optimizers: after backward(), move every parameter against its gradient.
+
+Updates change `p.data` in place, so a module and its optimizer keep sharing
+the same tensors. A parameter whose `grad` is None (it took no part in the last
+backward) is skipped. The update rules are PyTorch's, so results can be compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from tinygrad_nn.tensor import Tensor
+
+
+def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
+    if not low <= value < high:
+        bounds = f"≥ {low}" if high == np.inf else f"in [{low}, {high})"
+        raise ValueError(f"{name} must be {bounds}; got {value}")
+
+
+class Optimizer:
+    """Holds the parameters; `step()` updates them, `zero_grad()` clears their grads."""
+
+    def __init__(self, params: Iterable[Tensor]):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("the optimizer got no parameters (an empty list)")
+        for p in self.params:
+            if not isinstance(p, Tensor) or not p.requires_grad:
+                raise TypeError(
+                    f"optimizer parameters must be Tensors with requires_grad=True; got {p!r}"
+                )
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def zero_grad(self) -> None:
+        """Set every gradient to None, so the next backward() starts afresh."""
+        for p in self.params:
+            p.grad = None
+
+
+class SGD(Optimizer):
+    """Gradient descent with optional momentum μ (PyTorch's rule):
+    v ← μ·v + g;  p ← p − lr·v.   With μ = 0 this is p ← p − lr·g.
+    """
+
+    def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0):
+        super().__init__(params)
+        _check_range("lr", lr, 0.0)
+        _check_range("momentum", momentum, 0.0)
+        self.lr, self.momentum = lr, momentum
+        self.velocities = [np.zeros_like(p.data) for p in self.params]
+
+    def step(self) -> None:
+        for p, v in zip(self.params, self.velocities):
+            if p.grad is None:
+                continue
+            v *= self.momentum
+            v += p.grad
+            p.data -= self.lr * v
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), PyTorch's rule. At step t, for gradient g:
+    m ← β₁m + (1 − β₁)g;   v ← β₂v + (1 − β₂)g²            (moving averages)
+    m̂ = m/(1 − β₁ᵗ);       v̂ = v/(1 − β₂ᵗ)                  (they start at 0: unbias)
+    p ← p − lr·m̂/(√v̂ + ε)
+    Each parameter counts its own steps t, as it may miss some.
+    """
+
+    def __init__(self, params: Iterable[Tensor], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        super().__init__(params)
+        _check_range("lr", lr, 0.0)
+        _check_range("betas[0]", betas[0], 0.0, 1.0)
+        _check_range("betas[1]", betas[1], 0.0, 1.0)
+        _check_range("eps", eps, 0.0)
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.m = [np.zeros_like(p.data) for p in self.params]
+        self.v = [np.zeros_like(p.data) for p in self.params]
+        self.steps = [0] * len(self.params)
+
+    def step(self) -> None:
+        beta1, beta2 = self.betas
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            self.steps[i] += 1
+            t, m, v = self.steps[i], self.m[i], self.v[i]
+            m[...] = beta1 * m + (1 - beta1) * p.grad
+            v[...] = beta2 * v + (1 - beta2) * p.grad**2
+            m_hat = m / (1 - beta1**t)
+            v_hat = v / (1 - beta2**t)
+            p.data -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
