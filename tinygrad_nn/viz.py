@@ -128,7 +128,7 @@ class _Graph:
         operands = [self.titles[id(p)] for p in t._op.inputs]
         title = _expression(t._op, operands)
         if len(title) > 24:
-            title = _expression(t._op, [a if _is_atom(a) else "…" for a in operands])
+            title = _expression(t._op, [a if _is_name(a) else "…" for a in operands])
         return title
 
 
@@ -140,8 +140,25 @@ def _parameter_title(t: Tensor, name_in_model: str | None) -> str | None:
     return None
 
 
-def _is_atom(title: str) -> bool:
+def _is_name(title: str) -> bool:
     return " " not in title and "(" not in title
+
+
+def _is_atom(title: str) -> bool:
+    """A name, a number or one call such as σ(x @ w1): needs no parentheses."""
+    head, paren, _ = title.partition("(")
+    if " " not in title or not paren or not head or " " in head:
+        return " " not in title
+    depth = 0
+    for position, char in enumerate(title[len(head):], start=len(head)):
+        depth += (char == "(") - (char == ")")
+        if depth == 0:
+            return position == len(title) - 1
+    return False
+
+
+def _operand(title: str) -> str:
+    return title if _is_atom(title) else f"({title})"
 
 
 def _op_label(op: Any) -> str:
@@ -151,13 +168,12 @@ def _op_label(op: Any) -> str:
 
 def _expression(op: Any, operands: list[str]) -> str:
     if len(operands) == 2 and not any(c.isalpha() for c in op.symbol):
-        a, b = (x if _is_atom(x) else f"({x})" for x in operands)
-        return f"{a} {op.symbol} {b}"
+        return f"{_operand(operands[0])} {op.symbol} {_operand(operands[1])}"
     if len(operands) != 1:
         return f"{op.symbol}({', '.join(operands)})"
     (a,) = operands
     if hasattr(op, "exponent"):
-        return f"{a if _is_atom(a) else f'({a})'} ** {_number(op.exponent)}"
+        return f"{_operand(a)} ** {_number(op.exponent)}"
     return f"{op.symbol}({a})"
 
 
@@ -283,19 +299,22 @@ def _op_node(graph: _Graph, t: Tensor, progress: _Progress | None) -> dict:
 
 
 def _legend(dot: graphviz.Digraph, progress: _Progress | None) -> None:
+    """A small framed table of what the colours and shapes mean."""
+    entries = [(text, f'bgcolor="{KIND_COLOURS[kind]}" style="rounded"')
+               for kind, text in KIND_LEGEND.items()]
+    entries.append(("op (oval)" if progress is not None else "op (oval; hover: its rule)",
+                    'bgcolor="white" style="rounded"'))
+    if progress is not None:
+        entries.append(("current step", f'bgcolor="{CURRENT["fillcolor"]}" color="{GRAD_COLOUR}"'))
+        entries.append(("gradient not reached yet",
+                        f'bgcolor="{GREY["fillcolor"]}" color="{GREY["color"]}"'))
+    rows = "".join(f'<tr><td border="1" {style} cellpadding="3">{html.escape(text)}</td></tr>'
+                   for text, style in entries)
     with dot.subgraph(name="cluster_legend") as legend:
         legend.attr(label="legend", fontsize="11", fontcolor="#555555", style="rounded",
                     color="#bbbbbb")
-        for kind, text in KIND_LEGEND.items():
-            legend.node(f"legend_{kind}", text, shape="box", style="rounded,filled",
-                        fillcolor=KIND_COLOURS[kind], fontsize="10")
-        legend.node("legend_op", "op (hover: its rule)" if progress is None else "op",
-                    shape="ellipse", style="filled", fillcolor="white", fontsize="10")
-        if progress is not None:
-            legend.node("legend_current", "current step", shape="ellipse", fontsize="10",
-                        style="filled", **CURRENT)
-            legend.node("legend_grey", "gradient not reached yet", shape="box", fontsize="10",
-                        style="rounded,filled", **GREY)
+        legend.node("legend", f'<<table border="0" cellspacing="4">{rows}</table>>',
+                    shape="plaintext", fontsize="10")
 
 
 def _digraph(graph: _Graph, look: _Look, model: Any = None,
@@ -330,10 +349,10 @@ def _digraph(graph: _Graph, look: _Look, model: Any = None,
             box.attr(label=label, fontsize="12", style="rounded,dashed", color="#7a7a7a")
             for node_id, attrs in nodes:
                 if where.get(node_id) == index:
-                    box.node(node_id, **attrs)
+                    box.node(node_id, id=node_id, **attrs)
     for node_id, attrs in nodes:
         if node_id not in where:
-            dot.node(node_id, **attrs)
+            dot.node(node_id, id=node_id, **attrs)
     for tail, head, attrs in edges:
         dot.edge(tail, head, **attrs)
     _legend(dot, progress)
@@ -445,6 +464,7 @@ def _step_text(graph: _Graph, steps: list[BackwardStep], steps_done: int, max_el
         return f"<code>{html.escape(_values(array, max_elems))}</code>"
 
     out = html.escape(graph.titles[id(step.output)])
+    d_out = f"∂{loss}/∂{html.escape(_operand(graph.titles[id(step.output)]))}"
     rows = []
     for parent, contribution, accumulated in zip(step.op.inputs, step.contributions,
                                                  step.accumulated):
@@ -458,7 +478,7 @@ def _step_text(graph: _Graph, steps: list[BackwardStep], steps_done: int, max_el
         f"<h2>Step {step.index} of {len(steps)}: <span class=op>{html.escape(_op_label(step.op))}"
         f"</span> {type(step.op).__name__}</h2>"
         f"<p>output <b>{out}</b> = {code(step.output.data)}</p>"
-        f"<p>upstream gradient ∂{loss}/∂{out} = {code(step.upstream)}</p>"
+        f"<p>upstream gradient {d_out} = {code(step.upstream)}</p>"
         f"<p>local rule: <code>{html.escape(step.rule)}</code></p>"
         f"<p>upstream × local derivative flows to each input:</p>"
         f"<table><tr><th>input</th><th>contribution</th><th>its gradient so far</th></tr>"
@@ -467,35 +487,45 @@ def _step_text(graph: _Graph, steps: list[BackwardStep], steps_done: int, max_el
 
 
 _PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Backward pass, step by step</title>
+<html lang="en"><head><meta charset="utf-8"><title>Backward pass of {title}, step by step</title>
 <style>
 body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; color: #222; }}
 #main {{ display: flex; gap: 1.5em; align-items: flex-start; }}
-#picture {{ flex: 3; min-width: 0; }} #picture img {{ max-width: 100%; }}
-#text {{ flex: 1; min-width: 22em; max-width: 30em; }}
-h1 {{ font-size: 1.3em; }} h2 {{ font-size: 1.1em; }} .op {{ color: #b2182b; }}
+#picture {{ flex: 1 1 auto; min-width: 0; overflow: auto; max-height: calc(100vh - 9em);
+           border: 1px solid #ddd; }}
+#text {{ flex: 0 0 26em; }}
+h1 {{ font-size: 1.3em; }} h2 {{ font-size: 1.1em; margin-top: 0; }} .op {{ color: #b2182b; }}
 code {{ background: #f4f4f4; padding: 0 .2em; white-space: pre-wrap; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ddd; padding: .3em; text-align: left; }}
 button {{ font-size: 1em; padding: .3em 1em; }}
+#picture.fit svg {{ width: 100%; height: auto; }}
 </style></head>
 <body>
 <h1>Backward pass of {title}, step by step</h1>
 <p><button id="prev">◀ Previous</button> <button id="next">Next ▶</button>
-<span id="counter"></span> &nbsp; (arrow keys ← → also step)</p>
-<div id="main"><div id="picture"><img id="svg" alt="the graph at this step"></div>
-<div id="text"></div></div>
+<span id="counter"></span> &nbsp; (or the arrow keys ← →) &nbsp;
+<label><input type="checkbox" id="fit"> whole graph at once</label></p>
+<div id="main"><div id="picture"></div><div id="text"></div></div>
 <script>
+// Each step: its picture (also saved beside this page as `file`), the node to
+// scroll into view, and the text of what happens.
 const steps = {steps};
 let current = 0;
 function show(k) {{
   current = Math.max(0, Math.min(steps.length - 1, k));
-  document.getElementById("svg").src = steps[current].svg;
-  document.getElementById("text").innerHTML = steps[current].text;
+  const step = steps[current];
+  document.getElementById("picture").innerHTML = step.svg;
+  document.getElementById("text").innerHTML = step.text;
   document.getElementById("counter").textContent = "step " + current + " of " + (steps.length - 1);
   document.getElementById("prev").disabled = current === 0;
   document.getElementById("next").disabled = current === steps.length - 1;
+  const focus = document.getElementById(step.focus);
+  if (focus) focus.scrollIntoView({{block: "nearest", inline: "center"}});
   history.replaceState(null, "", "#" + current);
 }}
+document.getElementById("fit").onchange = (e) => {{
+  document.getElementById("picture").classList.toggle("fit", e.target.checked);
+}};
 document.getElementById("prev").onclick = () => show(current - 1);
 document.getElementById("next").onclick = () => show(current + 1);
 document.addEventListener("keydown", (e) => {{
@@ -513,7 +543,8 @@ def render_backward(root: Tensor, out_dir: str | Path, max_elems: int = 6, rankd
     """Draw the backward pass of `root` one step per SVG — step 0 the forward pass,
     step k with the k-th op highlighted, its input edges labelled with what flows
     back, gradients so far shown, nodes not reached yet greyed — and write an
-    `index.html` that steps through them. Returns the path of `index.html`."""
+    `index.html` that steps through them (the pictures inlined, so the page works
+    on its own). Returns the path of `index.html`."""
     if shutil.which("dot") is None:
         raise GraphvizNotFoundError(INSTALL_HINT)
     steps = backward_steps(root)
@@ -524,11 +555,14 @@ def render_backward(root: Tensor, out_dir: str | Path, max_elems: int = 6, rankd
     pages = []
     for steps_done in range(len(steps) + 1):
         progress = _progress(graph, steps, steps_done)
+        svg = _render(_digraph(graph, look, model, progress), "svg").decode("utf-8")
         name = f"step_{steps_done:03d}.svg"
-        (out_dir / name).write_bytes(_render(_digraph(graph, look, model, progress), "svg"))
-        pages.append({"svg": name, "text": _step_text(graph, steps, steps_done, max_elems)})
+        (out_dir / name).write_text(svg, encoding="utf-8")
+        focus = graph.op_id(progress.current.output) if progress.current else graph.tensor_id(root)
+        pages.append({"file": name, "svg": svg[svg.index("<svg"):], "focus": focus,
+                      "text": _step_text(graph, steps, steps_done, max_elems)})
     index = out_dir / "index.html"
-    steps_json = json.dumps(pages, ensure_ascii=False).replace("</", "<\\/")
+    steps_json = json.dumps(pages, ensure_ascii=False, indent=0).replace("</", "<\\/")
     title = html.escape(graph.titles[id(root)])
     index.write_text(_PAGE.format(title=title, steps=steps_json), encoding="utf-8")
     return index
