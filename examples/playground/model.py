@@ -1,0 +1,188 @@
+"""One training run of the playground, on the engine: data, network, optimizer, history.
+
+The network is `nn.Sequential` of `nn.Linear` layers with the chosen activation,
+ending in one output unit whose logit z gives p = σ(z), the probability of class 1.
+It is trained on L = mean(−y·log p − (1 − y)·log(1 − p)) (the article's cross-entropy,
+`nn.binary_cross_entropy_with_logits`) by `optim.SGD` or `optim.Adam`: every number
+on the page comes from the engine, there is no second implementation here.
+
+Everything random (the data, the split, the first weights, the mini-batches) is drawn
+from the seed, so the same settings replay the same run step for step.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.settings import Settings
+from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, viz
+
+ACTIVATIONS = {"tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "relu": nn.ReLU, "identity": nn.Identity}
+OPTIMIZERS = {"SGD": optim.SGD, "Adam": optim.Adam}
+
+
+@dataclass(frozen=True)
+class WeightUpdate:
+    """One weight before and after the last step, and the gradient that moved it."""
+
+    name: str
+    before: float
+    grad: float
+    after: float
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A square of points over the data, in the data's own coordinates."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    points: np.ndarray  # (len(ys) * len(xs), 2), row by row
+
+
+def build_network(settings: Settings, rng: np.random.Generator) -> nn.Sequential:
+    """2 inputs → `hidden_layers` × (Linear → activation) → Linear → 1 logit.
+
+    Weights are named as in the articles, w1 b1 for the first layer and so on,
+    so the computation graph shows the same names. relu layers start with He
+    initialisation, the others with Xavier's.
+    """
+    init = "he" if settings.activation == "relu" else "xavier"
+    sizes = [2] + [settings.units] * settings.hidden_layers + [1]
+    modules: list[nn.Module] = []
+    for number, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes), start=1):
+        linear = nn.Linear(fan_in, fan_out, init=init, rng=rng)
+        linear.weight.name, linear.bias.name = f"w{number}", f"b{number}"
+        modules.append(linear)
+        if number < len(sizes) - 1:
+            modules.append(ACTIVATIONS[settings.activation]())
+    return nn.Sequential(*modules)
+
+
+def make_data(settings: Settings, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The chosen toy set, already shuffled by `datasets`; labels 0 and 1."""
+    make = getattr(datasets, settings.dataset)
+    return make(n=settings.n_points, noise=settings.noise, seed=rng)
+
+
+class Playground:
+    """A network being trained on a toy set, one optimizer step at a time."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        data_rng, init_rng, self.batch_rng = np.random.default_rng(settings.seed).spawn(3)
+        X, y = make_data(settings, data_rng)
+        n_train = settings.n_train
+        self.X_train, self.X_test = X[:n_train], X[n_train:]
+        self.y_train, self.y_test = y[:n_train], y[n_train:]
+        # Features are scaled with the training set's mean and std, so every data
+        # set suits the same learning rates; the pictures keep the data's units.
+        self.mean = self.X_train.mean(axis=0)
+        spread = self.X_train.std(axis=0)
+        self.std = np.where(spread > 0, spread, 1.0)
+        self.model = build_network(settings, init_rng)
+        self.optimizer = OPTIMIZERS[settings.optimizer](
+            self.model.parameters(), lr=settings.learning_rate
+        )
+        self.watched = self.model.parameters()[0]  # w1: from x₁, x₂ to the first layer
+        self.steps = 0
+        self.last_update: WeightUpdate | None = None
+        self.history: dict[str, list[float]] = {"step": [], "train_loss": [], "test_loss": []}
+        self._record_losses()
+
+    # ---- the engine at work ----------------------------------------------------------
+    def scaled(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean) / self.std
+
+    def logits(self, X: np.ndarray) -> np.ndarray:
+        """The network's output z for points in data coordinates, without a graph."""
+        with no_grad():
+            return self.model(self.scaled(X)).data[:, 0]
+
+    def loss(self, X: np.ndarray, y: np.ndarray) -> float:
+        with no_grad():
+            logits = self.model(self.scaled(X))
+            return nn.binary_cross_entropy_with_logits(logits, y[:, None].astype(float)).item()
+
+    def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Share of points on the right side of p = 0.5, i.e. of z = 0."""
+        return float(np.mean((self.logits(X) > 0) == (y == 1)))
+
+    def step(self, count: int = 1) -> None:
+        """`count` optimizer steps, each on a fresh mini-batch of training points."""
+        for _ in range(count):
+            batch = self.batch_rng.choice(len(self.y_train), self.settings.batch_size,
+                                          replace=False)
+            self.optimizer.zero_grad()
+            x = Tensor(self.scaled(self.X_train[batch]), name="x")
+            loss = nn.binary_cross_entropy_with_logits(
+                self.model(x), self.y_train[batch, None].astype(float)
+            )
+            loss.backward()
+            before, grad = self.watched.data[0, 0], self.watched.grad[0, 0]
+            self.optimizer.step()
+            self.last_update = WeightUpdate(
+                f"{self.watched.name}[0,0]", float(before), float(grad),
+                float(self.watched.data[0, 0])
+            )
+            self.steps += 1
+            self._record_losses()
+
+    def _record_losses(self) -> None:
+        self.history["step"].append(self.steps)
+        self.history["train_loss"].append(self.loss(self.X_train, self.y_train))
+        self.history["test_loss"].append(self.loss(self.X_test, self.y_test))
+
+    # ---- what the pictures show ------------------------------------------------------
+    def grid(self, resolution: int) -> Grid:
+        """`resolution` × `resolution` points over all the data, with a margin."""
+        X = np.concatenate([self.X_train, self.X_test])
+        low, high = X.min(axis=0), X.max(axis=0)
+        margin = 0.1 * np.maximum(high - low, 1e-3)
+        xs = np.linspace(low[0] - margin[0], high[0] + margin[0], resolution)
+        ys = np.linspace(low[1] - margin[1], high[1] + margin[1], resolution)
+        gx, gy = np.meshgrid(xs, ys)
+        return Grid(xs, ys, np.column_stack([gx.ravel(), gy.ravel()]))
+
+    def unit_outputs(self, grid: Grid) -> list[np.ndarray]:
+        """Each layer's outputs over the grid, one (units, rows, cols) array per layer:
+        the scaled inputs x₁ and x₂, every hidden layer after its activation, and
+        the output probability p."""
+        shape = (len(grid.ys), len(grid.xs))
+        layers = [self.scaled(grid.points)]
+        with no_grad():
+            h = Tensor(layers[0])
+            for module in self.model:
+                h = module(h)
+                if not isinstance(module, nn.Linear):
+                    layers.append(h.data)
+            layers.append(h.sigmoid().data)
+        return [a.T.reshape(a.shape[1], *shape) for a in layers]
+
+    def layer_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(W, b) of every Linear layer, first to last."""
+        return [(m.weight.data, m.bias.data) for m in self.model if isinstance(m, nn.Linear)]
+
+    def example_loss(self) -> Tensor:
+        """The loss L of the first training point, its graph kept and backward() run:
+        every tensor of the graph, the weights too, holds dL/d(tensor) of that one
+        example at the current weights. Gradients are cleared first, so the batch's
+        do not mix in; the next step clears them again, so training is not affected."""
+        self.model.zero_grad()
+        x = Tensor(self.scaled(self.X_train[:1]), name="x")
+        y = Tensor(self.y_train[:1, None].astype(float), name="y")
+        loss = nn.binary_cross_entropy_with_logits(self.model(x), y)
+        loss.name = "L"
+        loss.backward()
+        return loss
+
+    def example_graph_svg(self) -> str:
+        """`example_loss`'s graph drawn by `viz.draw_graph`, values and gradients on it,
+        top to bottom so that it fits a page whatever the number of layers."""
+        drawing = viz.draw_graph(self.example_loss(), show_data=True, show_grad=True,
+                                 rankdir="TB")
+        self.model.zero_grad()
+        return drawing.pipe(format="svg").decode()

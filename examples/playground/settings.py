@@ -1,0 +1,105 @@
+"""What the learner asked for, checked: the raw values of the page's controls become
+a `Settings`, or a `SettingsError` that says which control is wrong and what it accepts.
+
+Text fields arrive as strings ("abc", "", "0.1"), so every value is parsed here and
+nowhere else; the rest of the playground only ever sees valid settings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+DATASETS = ("blobs", "circles", "moons", "xor", "spiral", "gauss")
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity")
+OPTIMIZERS = ("SGD", "Adam")
+MAX_HIDDEN_LAYERS = 4
+MAX_UNITS = 8
+POINTS_RANGE = (10, 1000)
+NOISE_RANGE = (0.0, 1.0)
+TRAIN_PERCENT_RANGE = (10, 90)
+LEARNING_RATE_RANGE = (1e-5, 10.0)
+SEED_RANGE = (0, 2**32 - 1)
+
+
+class SettingsError(ValueError):
+    """One line per control whose value is not accepted."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides a training run: the same settings give the same run."""
+
+    dataset: str = "circles"
+    noise: float = 0.1
+    n_points: int = 200
+    train_percent: int = 50
+    hidden_layers: int = 2
+    units: int = 4
+    activation: str = "tanh"
+    learning_rate: float = 1.0
+    optimizer: str = "SGD"
+    batch_size: int = 10
+    seed: int = 0
+
+    @property
+    def n_train(self) -> int:
+        """Training points: train_percent of the points, at least one, leaving one to test."""
+        return min(max(1, round(self.n_points * self.train_percent / 100)), self.n_points - 1)
+
+
+def _choice(label: str, value: Any, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise ValueError(f"{label}: choose one of {', '.join(options)} (got {value!r}).")
+    return value
+
+
+def _number(label: str, value: Any, low: float, high: float, integer: bool) -> Any:
+    """`value` (a number or the text of one) as an int or float in [low, high]."""
+    kind = "a whole number" if integer else "a number"
+    try:
+        number = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{label}: expected {kind} from {low:g} to {high:g} (got {value!r}).")
+    if not math.isfinite(number) or (integer and number != int(number)):
+        raise ValueError(f"{label}: expected {kind} from {low:g} to {high:g} (got {value!r}).")
+    if not low <= number <= high:
+        raise ValueError(f"{label}: must be from {low:g} to {high:g} (got {value!r}).")
+    return int(number) if integer else number
+
+
+def parse_settings(raw: dict[str, Any]) -> Settings:
+    """Settings from the controls' raw values (keys are `Settings` field names).
+
+    Every control is checked, so the message lists all wrong values at once; the
+    batch size is checked against the number of training points they give.
+    """
+    checks = {
+        "dataset": lambda v: _choice("Data set", v, DATASETS),
+        "noise": lambda v: _number("Noise", v, *NOISE_RANGE, integer=False),
+        "n_points": lambda v: _number("Number of points", v, *POINTS_RANGE, integer=True),
+        "train_percent": lambda v: _number("Training share (%)", v, *TRAIN_PERCENT_RANGE, True),
+        "hidden_layers": lambda v: _number("Hidden layers", v, 0, MAX_HIDDEN_LAYERS, True),
+        "units": lambda v: _number("Units per layer", v, 1, MAX_UNITS, True),
+        "activation": lambda v: _choice("Activation", v, ACTIVATIONS),
+        "learning_rate": lambda v: _number("Learning rate", v, *LEARNING_RATE_RANGE, False),
+        "optimizer": lambda v: _choice("Optimizer", v, OPTIMIZERS),
+        "batch_size": lambda v: _number("Batch size", v, 1, POINTS_RANGE[1], True),
+        "seed": lambda v: _number("Seed", v, *SEED_RANGE, integer=True),
+    }
+    values, problems = {}, []
+    for name, check in checks.items():
+        try:
+            values[name] = check(raw.get(name))
+        except ValueError as error:
+            problems.append(str(error))
+    if problems:
+        raise SettingsError("\n".join(problems))
+    settings = Settings(**values)
+    if settings.batch_size > settings.n_train:
+        raise SettingsError(
+            f"Batch size: must be at most the number of training points, {settings.n_train} "
+            f"(got {settings.batch_size})."
+        )
+    return settings
