@@ -88,8 +88,8 @@ def write_index(out: Path, sections: dict[str, tuple[str, list[Path]]]) -> Path:
                      f"Step through the backward pass</a></p>")
         for svg in svgs:
             caption = CAPTIONS[svg.stem.rsplit("_", 1)[0]]
-            parts.append(f'<figure><img src="{svg.name}" alt="{caption}">'
-                         f"<figcaption>{caption}</figcaption></figure>")
+            parts.append(f'<figure><a href="{svg.name}"><img src="{svg.name}" alt="{caption}"></a>'
+                         f"<figcaption>{caption} (click for full size)</figcaption></figure>")
     index = out / "index.html"
     index.write_text(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Seeing backprop'

@@ -335,3 +335,14 @@ def test_draw_network_refuses_what_it_cannot_draw():
         viz.draw_network(nn.Sequential(nn.Linear(2, 30), nn.ReLU(), nn.Linear(30, 1)))
     with pytest.raises(ValueError, match="draws Linear layers"):
         viz.draw_network(nn.Sequential(nn.Sigmoid()))
+
+
+@needs_dot
+def test_a_gradient_still_waiting_for_a_contribution_is_marked_so_far(tmp_path):
+    _, loss = diamond()  # a feeds σ and tanh: after the first of them, a has half its gradient
+    viz.render_backward(loss, tmp_path)
+    texts = [" ".join(ET.parse(path).getroot().itertext())
+             for path in sorted(tmp_path.glob("step_*.svg"))]
+    partial = [k for k, text in enumerate(texts) if "grad so far" in text]
+    assert len(partial) == 1
+    assert "grad so far" not in texts[-1]

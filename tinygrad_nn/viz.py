@@ -98,7 +98,7 @@ class _Graph:
         for t in self.tensors:
             for parent in t._op.inputs if t._op is not None else ():
                 self.consumers[id(parent)].append(self.number[id(t)])
-        in_model = {id(p): name for name, p in model.named_parameters()} if model else {}
+        in_model = {id(p): name for name, p in model.named_parameters()} if model is not None else {}
         self.titles: dict[int, str] = {}
         for t in self.tensors:  # inputs first, so an expression can use its operands' titles
             name = _parameter_title(t, in_model.get(id(t))) or t.name
