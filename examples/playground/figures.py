@@ -179,7 +179,8 @@ def update_rule_lines(update: WeightUpdate | None, optimizer: str, lr: float) ->
     direction = (update.before - update.after) / lr
     return [
         source,
-        f"{w} ← {w} − lr · m̂ / (√v̂ + ε)   (Adam: m̂, v̂ are running means of ∂L/∂{w} and its square)",
-        (f"{update.after:+.5f} ← {update.before:+.5f} − {lr:g} × {direction:+.5f}"
-        f"   (this step's ∂L/∂{w} = {update.grad:+.5f})"),
+        f"{w} ← {w} − lr · m̂ / (√v̂ + ε)",
+        f"{update.after:+.5f} ← {update.before:+.5f} − {lr:g} × {direction:+.5f}",
+        (f"Adam's m̂ and v̂ are running means of ∂L/∂{w} and of its square; "
+        f"this step's ∂L/∂{w} = {update.grad:+.5f}."),
     ]
