@@ -44,20 +44,15 @@ class Module:
     def named_parameters(self) -> list[tuple[str, Tensor]]:
         """(dotted name, tensor) for every tensor that requires grad, sub-modules
         included ("0.weight"); a tensor shared by two layers is listed once."""
-        found: list[tuple[str, Tensor]] = []
-        seen: set[int] = set()
+        found: dict[int, tuple[str, Tensor]] = {}
         for name, value in self.named_children():
             if isinstance(value, Module):
                 members = [(f"{name}.{sub}", p) for sub, p in value.named_parameters()]
-            elif isinstance(value, Tensor) and value.requires_grad:
-                members = [(name, value)]
             else:
-                continue
+                members = [(name, value)] if isinstance(value, Tensor) and value.requires_grad else []
             for full_name, tensor in members:
-                if id(tensor) not in seen:
-                    seen.add(id(tensor))
-                    found.append((full_name, tensor))
-        return found
+                found.setdefault(id(tensor), (full_name, tensor))
+        return list(found.values())
 
     def parameters(self) -> list[Tensor]:
         return [p for _, p in self.named_parameters()]
@@ -78,27 +73,16 @@ class Module:
         missing = sorted(params.keys() - state.keys())
         unexpected = sorted(state.keys() - params.keys())
         if missing or unexpected:
-            raise KeyError(
+            raise ValueError(
                 f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
                 f"this module's parameters are {list(params)}"
             )
-        for name, p in params.items():
-            value = np.asarray(state[name])
-            if value.shape != p.shape:
-                raise ValueError(
-                    f"load_state_dict: {name!r} has shape {p.shape} in the module but "
-                    f"{value.shape} in the state dict"
-                )
+        wrong = [f"{name!r} has shape {p.shape} in the module but {np.shape(state[name])} in "
+                 f"the state dict" for name, p in params.items() if np.shape(state[name]) != p.shape]
+        if wrong:
+            raise ValueError("load_state_dict: " + "; ".join(wrong))
         for name, p in params.items():
             p.data[...] = state[name]
-
-
-def _generator(rng: int | np.random.Generator | np.random.RandomState | None):
-    """A random source from a seed; a Generator or RandomState is used as it is
-    (a RandomState seeded like the articles' `np.random.seed` gives their draws)."""
-    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
-        return rng
-    return np.random.default_rng(rng)
 
 
 def init_weights(shape: tuple[int, int], init: str, scale: float | None, rng) -> np.ndarray:
@@ -132,9 +116,9 @@ class Linear(Module):
 
     The layout is the articles' (one sample per row), not PyTorch's (out, in).
     Weights start from `init` (default "xavier", suited to the sigmoid and tanh
-    networks of the articles), reproducibly from `rng` (a seed, a
-    np.random.Generator or a np.random.RandomState); the bias starts at zero,
-    as in every article.
+    networks of the articles), reproducibly from `rng`: a seed, a
+    np.random.Generator, or a np.random.RandomState (seeded as the articles seed
+    np.random, it gives their very draws). The bias starts at zero, as in every article.
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
@@ -142,9 +126,10 @@ class Linear(Module):
                  rng: int | np.random.Generator | np.random.RandomState | None = None):
         if in_features < 1 or out_features < 1:
             raise ValueError(f"Linear needs positive sizes; got ({in_features}, {out_features})")
-        shape = (in_features, out_features)
-        self.weight = Tensor(init_weights(shape, init, scale, _generator(rng)),
-                             requires_grad=True, name="weight")
+        if not isinstance(rng, (np.random.Generator, np.random.RandomState)):
+            rng = np.random.default_rng(rng)
+        weight = init_weights((in_features, out_features), init, scale, rng)
+        self.weight = Tensor(weight, requires_grad=True, name="weight")
         self.bias = Tensor(np.zeros(out_features), requires_grad=True, name="bias") if bias else None
 
     def forward(self, x: Tensor) -> Tensor:
@@ -202,23 +187,21 @@ class Softmax(Module):
 # ---- losses: means over all elements (samples) -------------------------------
 
 
-def _as_tensor(value: Any) -> Tensor:
-    return value if isinstance(value, Tensor) else Tensor(value)
-
-
-def _same_shape(loss: str, pred: Tensor, target: Tensor) -> None:
-    """Refuse to broadcast: (n, 1) against (n,) would silently give an (n, n) loss."""
+def _pair(loss: str, pred: Any, target: Any) -> tuple[Tensor, Tensor]:
+    """Both as tensors, of equal shapes: broadcasting (n, 1) against (n,) would
+    silently give an (n, n) loss."""
+    pred, target = (x if isinstance(x, Tensor) else Tensor(x) for x in (pred, target))
     if pred.shape != target.shape:
         raise ValueError(
             f"{loss}: the prediction has shape {pred.shape} but the target has shape "
             f"{target.shape}; they must be equal (reshape one, e.g. target.reshape(-1, 1))"
         )
+    return pred, target
 
 
 def mse_loss(pred: Tensor, target: Any) -> Tensor:
     """mean((pred − target)²)."""
-    target = _as_tensor(target)
-    _same_shape("mse_loss", pred, target)
+    pred, target = _pair("mse_loss", pred, target)
     return ((pred - target) ** 2).mean()
 
 
@@ -249,8 +232,7 @@ class BinaryCrossEntropy(ops.Op):
 
 def binary_cross_entropy(prob: Tensor, target: Any) -> Tensor:
     """Mean cross-entropy of probabilities `prob` against targets in [0, 1]."""
-    target = _as_tensor(target)
-    _same_shape("binary_cross_entropy", prob, target)
+    prob, target = _pair("binary_cross_entropy", prob, target)
     if prob.data.min() < 0 or prob.data.max() > 1:
         raise ValueError(
             f"binary_cross_entropy needs probabilities in [0, 1]; got values in "
@@ -286,8 +268,7 @@ class SigmoidCrossEntropy(ops.Op):
 
 def binary_cross_entropy_with_logits(logits: Tensor, target: Any) -> Tensor:
     """binary_cross_entropy(sigmoid(logits), target), stable for any logits."""
-    target = _as_tensor(target)
-    _same_shape("binary_cross_entropy_with_logits", logits, target)
+    logits, target = _pair("binary_cross_entropy_with_logits", logits, target)
     return apply(SigmoidCrossEntropy, logits, target)
 
 
@@ -315,7 +296,7 @@ class SoftmaxCrossEntropy(ops.Op):
 
 def cross_entropy(logits: Tensor, labels: Any) -> Tensor:
     """Mean cross-entropy of logits (n, C) against integer class labels (n,)."""
-    labels = np.asarray(labels)
+    logits, labels = logits if isinstance(logits, Tensor) else Tensor(logits), np.asarray(labels)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy needs logits of shape (n, classes); got {logits.shape}")
     if labels.dtype.kind not in "iu":

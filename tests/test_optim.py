@@ -1,0 +1,224 @@
+"""Tests for tinygrad_nn.optim: the update rules, step for step against references,
+and training that reproduces the articles' own numpy loops."""
+
+import numpy as np
+import pytest
+
+from tinygrad_nn import Tensor, nn, optim
+
+# ---- the articles' training loops, reproduced with SGD ---------------------------
+
+
+def sigmoid(x):
+    return 1.0 / (1 + np.exp(-x))
+
+
+class NeuralNetwork:
+    """Article 001's class, as printed (its lr = 0.1 is applied to summed gradients)."""
+
+    def __init__(self, x, y):
+        self.input = x
+        self.w1 = np.random.rand(self.input.shape[1], 2)
+        self.w2 = np.random.rand(2, 1)
+        self.b1 = np.zeros(2)
+        self.b2 = 0.0
+        self.y = y
+        self.output = np.zeros(self.y.shape)
+
+    def feedforward(self):
+        self.a1 = sigmoid(np.dot(self.input, self.w1) + self.b1)
+        self.output = sigmoid(np.dot(self.a1, self.w2) + self.b2)
+
+    def backprop(self):
+        lr = 0.1
+        res = self.output - self.y
+        d_w2 = np.dot(self.a1.T, res)
+        d_b2 = np.sum(res)
+        d_b1_v = np.dot(res, self.w2.T) * self.a1 * (1 - self.a1)
+        d_b1 = np.sum(d_b1_v, axis=0)
+        d_w1 = np.dot(self.input.T, d_b1_v)
+        self.w1 -= d_w1 * lr
+        self.w2 -= d_w2 * lr
+        self.b1 -= d_b1 * lr
+        self.b2 -= d_b2 * lr
+
+
+X001 = np.array([[-1.51], [-1.29], [-1.18], [-0.64], [-0.53], [-0.09],
+                 [0.13], [0.35], [0.89], [1.11], [1.33], [1.44]])
+Y001 = np.array([[0], [0], [0], [0], [1], [1], [1], [1], [0], [0], [0], [0]])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sgd_reproduces_article_001s_neural_network_class_for_100_steps(seed):
+    np.random.seed(seed)
+    article = NeuralNetwork(X001, Y001)
+    state = np.random.RandomState(seed)  # the same draws: rand(1, 2), then rand(2, 1)
+    model = nn.Sequential(nn.Linear(1, 2, init="uniform", rng=state), nn.Sigmoid(),
+                          nn.Linear(2, 1, init="uniform", rng=state), nn.Sigmoid())
+    w1, b1, w2, b2 = model.parameters()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    for step in range(100):
+        article.feedforward()
+        article.backprop()
+        opt.zero_grad()
+        # backprop's gradients are sums over the 12 points: those of 12 × the mean cost
+        (nn.binary_cross_entropy(model(X001), Y001) * len(X001)).backward()
+        opt.step()
+        for ours, theirs in [(w1, article.w1), (b1, article.b1), (w2, article.w2),
+                             (b2, [article.b2])]:
+            np.testing.assert_allclose(ours.data, theirs, rtol=0, atol=1e-10,
+                                       err_msg=f"step {step + 1}")
+    assert not np.allclose(w1.data, np.random.RandomState(seed).rand(1, 2))  # it moved
+
+
+def test_sgd_reproduces_article_004s_logistic_regression_loop_for_100_steps():
+    """Article 004's loop (seed 999, w = 0.01·randn, b = 0, lr = 5e-3, dz = a − y,
+    dw = Xᵀdz/m, db = Σdz/m) on made-up 'images': 40 rows of 300 values in [0, 1]."""
+    rng = np.random.default_rng(4)
+    X = rng.random((40, 300))
+    y = (rng.random((40, 1)) < 0.5).astype(float)
+    np.random.seed(999)
+    w = np.random.randn(X.shape[1], 1) * 0.01
+    b = 0
+    neuron = nn.Linear(300, 1, init="normal", rng=np.random.RandomState(999))
+    opt = optim.SGD(neuron.parameters(), lr=5e-3)
+    for step in range(100):
+        a = sigmoid(np.dot(X, w) + b)
+        dz = a - y
+        w -= 5e-3 * (1.0 / len(X)) * np.dot(X.T, dz)
+        b -= 5e-3 * (1.0 / len(X)) * np.sum(dz)
+        opt.zero_grad()
+        nn.binary_cross_entropy_with_logits(neuron(X), y).backward()
+        opt.step()
+        np.testing.assert_allclose(neuron.weight.data, w, rtol=0, atol=1e-10, err_msg=str(step))
+        np.testing.assert_allclose(neuron.bias.data, [b], rtol=0, atol=1e-10, err_msg=str(step))
+    assert abs(b) > 1e-3
+
+
+# ---- the update rules against references written out here -----------------------
+
+TARGET = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]])
+CURVATURE = np.array([[1.0, 4.0, 0.5], [2.0, 9.0, 0.1]])
+
+
+def quadratic_gradient(p):
+    """Gradient of Σ ½·c·(p − t)², the loss used below: c·(p − t)."""
+    return CURVATURE * (p - TARGET)
+
+
+def run_optimizer(make_optimizer, steps=10):
+    p = Tensor(np.zeros((2, 3)), requires_grad=True)
+    opt = make_optimizer([p])
+    history = []
+    for _ in range(steps):
+        opt.zero_grad()
+        (0.5 * CURVATURE * (p - TARGET) ** 2).sum().backward()
+        opt.step()
+        history.append(p.data.copy())
+    return history
+
+
+@pytest.mark.parametrize("lr, momentum", [(0.1, 0.0), (0.05, 0.9), (0.2, 0.5)])
+def test_sgd_with_momentum_matches_pytorchs_rule(lr, momentum):
+    ours = run_optimizer(lambda params: optim.SGD(params, lr=lr, momentum=momentum))
+    p, velocity = np.zeros((2, 3)), np.zeros((2, 3))
+    for step in range(10):
+        g = quadratic_gradient(p)
+        velocity = g if step == 0 else momentum * velocity + g  # torch: buf = g at first
+        p = p - lr * velocity
+        np.testing.assert_allclose(ours[step], p, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("lr, betas, eps", [(1e-3, (0.9, 0.999), 1e-8), (0.1, (0.5, 0.9), 1e-3)])
+def test_adam_matches_pytorchs_rule_with_bias_correction(lr, betas, eps):
+    ours = run_optimizer(lambda params: optim.Adam(params, lr=lr, betas=betas, eps=eps))
+    beta1, beta2 = betas
+    p, m, v = np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 3))
+    for t in range(1, 11):
+        g = quadratic_gradient(p)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        denominator = np.sqrt(v) / np.sqrt(1 - beta2**t) + eps  # as torch.optim.Adam
+        p = p - lr / (1 - beta1**t) * m / denominator
+        np.testing.assert_allclose(ours[t - 1], p, rtol=1e-13, atol=1e-15)
+
+
+def test_adam_first_step_moves_each_weight_by_about_lr():
+    """With bias correction m̂/√v̂ = g/|g| at t = 1: every weight moves by lr."""
+    first = run_optimizer(lambda params: optim.Adam(params, lr=0.01), steps=1)[0]
+    expected = -0.01 * np.sign(quadratic_gradient(np.zeros((2, 3))))
+    np.testing.assert_allclose(first, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+                                  lambda ps: optim.Adam(ps, lr=0.1)], ids=["sgd", "adam"])
+def test_parameters_without_gradient_are_left_alone(make):
+    used, unused = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0], requires_grad=True)
+    opt = make([used, unused])
+    for _ in range(3):
+        opt.zero_grad()
+        (used * used).sum().backward()
+        opt.step()
+    assert unused.data[0] == 3.0 and unused.grad is None
+    assert np.all(used.data < [1.0, 2.0])
+
+
+def test_zero_grad_sets_every_gradient_to_none():
+    a, b = Tensor([1.0], requires_grad=True), Tensor([2.0], requires_grad=True)
+    opt = optim.SGD([a, b], lr=0.1)
+    (a * b).sum().backward()
+    opt.zero_grad()
+    assert a.grad is None and b.grad is None
+
+
+def test_updates_change_data_in_place():
+    layer = nn.Linear(2, 2, rng=0)
+    weight_array = layer.weight.data
+    opt = optim.SGD(layer.parameters(), lr=0.5)
+    layer(np.ones((1, 2))).sum().backward()
+    opt.step()
+    assert layer.weight.data is weight_array
+    np.testing.assert_allclose(layer.bias.data, [-0.5, -0.5])  # d(sum)/db = 1
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: optim.SGD(p, lr=-0.1), r"lr must be ≥ 0.0; got -0.1"),
+        (lambda p: optim.SGD(p, lr=0.1, momentum=-1), r"momentum must be ≥ 0.0; got -1"),
+        (lambda p: optim.Adam(p, lr=-1.0), r"lr must be ≥ 0.0; got -1.0"),
+        (lambda p: optim.Adam(p, betas=(1.0, 0.999)), r"betas\[0\] must be in \[0.0, 1.0\); got 1.0"),
+        (lambda p: optim.Adam(p, betas=(0.9, -0.1)), r"betas\[1\] must be in \[0.0, 1.0\)"),
+        (lambda p: optim.Adam(p, eps=-1e-8), r"eps must be ≥ 0.0; got -1e-08"),
+    ],
+)
+def test_hyperparameters_are_validated(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([Tensor([1.0], requires_grad=True)])
+
+
+def test_parameters_are_validated():
+    with pytest.raises(ValueError, match="no parameters"):
+        optim.SGD([], lr=0.1)
+    with pytest.raises(TypeError, match="Tensors with requires_grad=True"):
+        optim.Adam([Tensor([1.0])])
+    with pytest.raises(TypeError, match="Tensors with requires_grad=True"):
+        optim.SGD([np.zeros(2)], lr=0.1)
+
+
+# ---- a small network learns ------------------------------------------------------
+
+
+def test_a_2_8_1_tanh_sigmoid_network_learns_xor():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(200, 2))
+    y = (X[:, :1] * X[:, 1:] > 0).astype(float)  # XOR of the two signs
+    model = nn.Sequential(nn.Linear(2, 8, rng=1), nn.Tanh(), nn.Linear(8, 1, rng=2))
+    opt = optim.Adam(model.parameters(), lr=0.05)
+    for _ in range(500):
+        opt.zero_grad()
+        loss = nn.binary_cross_entropy_with_logits(model(X), y)
+        loss.backward()
+        opt.step()
+    accuracy = np.mean((model(X).sigmoid().data > 0.5) == y)
+    assert accuracy >= 0.95, f"accuracy {accuracy:.3f}, loss {loss.item():.3f}"
