@@ -76,7 +76,7 @@ def gradcheck(
             index = tuple(int(i) for i in np.argwhere(bad)[0])
             raise GradcheckError(
                 f"gradient of {tensor.name or f'tensor {position}'} {tuple(tensor.shape)} at index "
-                f"{index}: autograd {actual[index]!r}, finite differences {expected[index]!r} "
+                f"{index}: autograd {actual[index]}, finite differences {expected[index]} "
                 f"(atol={atol}, rtol={rtol})"
             )
     return True

@@ -118,8 +118,8 @@ class MatMul(Op):
         a, b = self.a, self.b
         a2 = a if a.ndim > 1 else a[None, :]
         b2 = b if b.ndim > 1 else b[:, None]
-        g2 = g.reshape(g.shape[:-1] + (1, g.shape[-1])) if a.ndim == 1 else g
-        g2 = g2[..., None] if b.ndim == 1 else g2
+        g2 = g[..., None] if b.ndim == 1 else g
+        g2 = g2[..., None, :] if a.ndim == 1 else g2
         need_a, need_b = self.needs_grad
         ga = unbroadcast(g2 @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if need_a else None
         gb = unbroadcast(a2.swapaxes(-1, -2) @ g2, b2.shape).reshape(b.shape) if need_b else None
@@ -305,7 +305,8 @@ class Transpose(Op):
         return np.transpose(x, axes)
 
     def backward(self, g):
-        return (np.transpose(g, None if self.axes is None else np.argsort(self.axes)),)
+        undo = None if self.axes is None else np.argsort(np.mod(self.axes, g.ndim))
+        return (np.transpose(g, undo),)
 
 
 class Index(Op):

@@ -32,6 +32,10 @@ class no_grad(contextlib.ContextDecorator):
         global _recording
         _recording = self.was_recording
 
+    def _recreate_cm(self) -> no_grad:
+        """A fresh context per call of a decorated function, so that it may recurse."""
+        return type(self)()
+
 
 def _as_array(data: Any) -> np.ndarray:
     """Float data as an ndarray: float64 unless float32 is given. Integers and
@@ -103,7 +107,7 @@ class Tensor:
     changes it in place.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "_op")
+    __slots__ = ("__weakref__", "_op", "data", "grad", "name", "requires_grad")
     __array_ufunc__ = None  # numpy defers to us: `array + tensor` is a Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None):

@@ -1,0 +1,409 @@
+"""Tensor: the public surface, graph semantics, errors, numerics and memory.
+
+The per-op values and gradients are in test_ops.py; here are the properties of
+the graph as a whole: fan-out, accumulation, what records and what does not, what
+is refused and with which message, what stays finite, and that nothing leaks.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+import tracemalloc
+import warnings
+import weakref
+
+import numpy as np
+import pytest
+
+from tinygrad_nn import Tensor, gradcheck, no_grad, numerical_grad
+from tinygrad_nn import tensor as tensor_module
+
+# ---- the public surface -------------------------------------------------------
+
+
+def test_public_names_import():
+    assert all(callable(f) for f in (Tensor, no_grad, gradcheck, numerical_grad))
+
+
+def test_shape_ndim_dtype_and_conversions():
+    x = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert x.shape == (2, 3)
+    assert x.ndim == 2
+    assert x.dtype == np.float64
+    assert x.T.shape == (3, 2)
+    np.testing.assert_array_equal(x.T.data, [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]])
+    assert isinstance(x.numpy(), np.ndarray)
+    np.testing.assert_array_equal(x.numpy(), [[1, 2, 3], [4, 5, 6]])
+    np.testing.assert_array_equal(np.asarray(x), [[1, 2, 3], [4, 5, 6]])
+    assert np.asarray(x, dtype=np.float32).dtype == np.float32
+    assert Tensor([[7.5]]).item() == 7.5
+    assert isinstance(Tensor(2.0).item(), float)
+
+
+def test_repr_shows_data_name_and_op():
+    x = Tensor([1.5, 2.25], requires_grad=True, name="x")
+    y = x * 2
+    y.name = "y"
+    text = repr(y)
+    assert "3." in text and "4.5" in text
+    assert "name='y'" in text
+    assert "op=Mul" in text
+    assert "name='x'" in repr(x) and "op=" not in repr(x)
+
+
+@pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv,
+                                operator.matmul], ids=lambda op: op.__name__)
+def test_numpy_array_on_the_left_gives_a_tensor(op):
+    x = Tensor(np.full((2, 2), 2.0), requires_grad=True)
+    array = np.array([[1.0, 2.0], [3.0, 4.0]])
+    result = op(array, x)
+    assert isinstance(result, Tensor)
+    np.testing.assert_allclose(result.data, op(array, x.data))
+    assert result.requires_grad
+
+
+# ---- dtypes -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [[1, 2, 3], np.array([1, 2, 3], dtype=np.int32), [True, False],
+                                  np.array([0.5, 1.5], dtype=np.float16), 7],
+                         ids=["int list", "int32 array", "bool list", "float16 array", "int"])
+def test_integer_bool_and_other_numbers_become_float64(data):
+    x = Tensor(data)
+    assert x.dtype == np.float64
+    np.testing.assert_array_equal(x.data, np.asarray(data, dtype=np.float64))
+
+
+def test_float32_arrays_stay_float32_through_ops_and_backward():
+    x = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    y = x * 2.0 + 1
+    assert x.dtype == np.float32 and y.dtype == np.float32
+    assert (x / 3).dtype == np.float32 and (2.0 - x).dtype == np.float32
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad, 4 * (2 * x.data + 1), rtol=1e-6)
+
+
+def test_requires_grad_tensor_owns_its_data():
+    """An optimizer updates parameters in place; it must not write into the caller's array."""
+    array = np.array([1.0, 2.0])
+    Tensor(array, requires_grad=True).data += 1
+    np.testing.assert_array_equal(array, [1.0, 2.0])
+
+
+# ---- construction errors ---------------------------------------------------------
+
+
+def test_ragged_lists_are_refused():
+    with pytest.raises(ValueError, match="rectangular array of numbers"):
+        Tensor([[1.0, 2.0], [3.0]])
+
+
+@pytest.mark.parametrize("data", ["abc", ["1", "2"], [object(), object()], {"a": 1}, None],
+                         ids=["string", "strings", "objects", "dict", "None"])
+def test_non_numbers_are_refused(data):
+    with pytest.raises(TypeError, match="must be real numbers"):
+        Tensor(data)
+
+
+# ---- graph semantics ----------------------------------------------------------------
+
+
+def test_x_times_x_gets_both_contributions():
+    x = Tensor(3.0, requires_grad=True)
+    (x * x).backward()
+    assert x.grad == 6.0
+
+
+def test_a_plus_a_gets_both_contributions():
+    a = Tensor([1.0, -2.0], requires_grad=True)
+    (a + a).sum().backward()
+    np.testing.assert_array_equal(a.grad, [2.0, 2.0])
+
+
+def test_fan_out_through_intermediates():
+    """a = 1; b = a + a; c = b + b: dc/db = 2 and dc/da = 4 (a topological order,
+    not a depth-first walk that would pass b's gradient on before it is complete)."""
+    a = Tensor(1.0, requires_grad=True)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert a.grad == 4.0
+    assert b.grad == 2.0
+
+
+def test_one_tensor_feeding_three_branches():
+    x = Tensor([0.3, -1.2, 2.0], requires_grad=True)
+    (x.exp() + x * x + x.tanh()).sum().backward()
+    expected = np.exp(x.data) + 2 * x.data + 1 - np.tanh(x.data) ** 2
+    np.testing.assert_allclose(x.grad, expected, rtol=1e-14)
+
+
+def test_diamond():
+    """a → b = 2a and c = eᵃ → d = b·c: dd/da = 2eᵃ + 2a·eᵃ, dd/db = c, dd/dc = b."""
+    a = Tensor([0.5, -1.5], requires_grad=True)
+    b = a * 2
+    c = a.exp()
+    d = b * c
+    d.sum().backward()
+    np.testing.assert_allclose(a.grad, 2 * np.exp(a.data) * (1 + a.data), rtol=1e-14)
+    np.testing.assert_allclose(b.grad, c.data, rtol=1e-14)
+    np.testing.assert_allclose(c.grad, b.data, rtol=1e-14)
+
+
+def test_gradients_accumulate_over_two_backward_calls():
+    """The second call adds the same amount again, to the leaf behind an
+    intermediate as well as to the intermediate: exactly 2×, not 3×."""
+    x = Tensor([0.5, -0.25, 1.0], requires_grad=True)
+    h = x.tanh()
+    loss = (h * h).sum()
+    loss.backward()
+    first_x, first_h = x.grad.copy(), h.grad.copy()
+    np.testing.assert_allclose(first_x, 2 * h.data * (1 - h.data**2), rtol=1e-14)
+    loss.backward()
+    np.testing.assert_allclose(x.grad, 2 * first_x, rtol=1e-15)
+    np.testing.assert_allclose(h.grad, 2 * first_h, rtol=1e-15)
+
+
+def test_gradients_accumulate_over_two_forward_passes():
+    w = Tensor([2.0, 3.0], requires_grad=True)
+    for _ in range(2):
+        ((w * w).sum() * 0.5).backward()
+    np.testing.assert_array_equal(w.grad, [4.0, 6.0])
+
+
+def test_no_grad_context_records_nothing_and_restores_recording():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with no_grad():
+        y = x * 2 + 1
+    assert not y.requires_grad and y._op is None
+    z = x * 2
+    assert z.requires_grad and z._op is not None
+
+
+def test_no_grad_restores_recording_after_an_exception():
+    x = Tensor([1.0], requires_grad=True)
+    with pytest.raises(ZeroDivisionError), no_grad():
+        raise ZeroDivisionError
+    assert (x * 2).requires_grad
+
+
+def test_no_grad_as_a_decorator_even_when_the_function_recurses():
+    @no_grad()
+    def power(x: Tensor, n: int) -> Tensor:
+        return x if n == 1 else x * power(x, n - 1)
+
+    x = Tensor([1.5], requires_grad=True)
+    y = power(x, 3)
+    np.testing.assert_allclose(y.data, [3.375])
+    assert not y.requires_grad
+    assert (x * 2).requires_grad, "recording must be back on after the decorated call"
+
+
+def test_detach_cuts_the_graph():
+    x = Tensor([2.0, 3.0], requires_grad=True)
+    constant = x.detach()
+    assert not constant.requires_grad and constant._op is None
+    np.testing.assert_array_equal(constant.data, x.data)
+    (constant * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 3.0])  # only the non-detached path
+
+
+def test_intermediates_have_grad_and_constants_do_not():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    constant = Tensor([0.5, -0.25])  # σ near 1/2: 1 − σ loses no digits
+    hidden = x * constant
+    out = hidden.sigmoid().sum()
+    out.backward()
+    s = 1 / (1 + np.exp(-hidden.data))
+    np.testing.assert_allclose(hidden.grad, s * (1 - s), rtol=1e-14)
+    np.testing.assert_allclose(x.grad, s * (1 - s) * constant.data, rtol=1e-14)
+    assert out.grad == 1.0
+    assert constant.grad is None
+
+
+def test_backward_with_an_upstream_gradient():
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * x
+    y.backward(np.array([[1.0, 0.0], [0.5, 2.0]]))
+    np.testing.assert_array_equal(x.grad, [[2.0, 0.0], [3.0, 16.0]])
+    x.grad = None
+    y.backward(Tensor(np.ones((2, 2))))
+    np.testing.assert_array_equal(x.grad, 2 * x.data)
+
+
+def test_relu_gradient_at_exactly_zero_is_zero():
+    x = Tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    x.relu().sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 1.0])
+
+
+def test_abs_gradient_at_zero_is_zero_and_max_splits_ties():
+    x = Tensor([-2.0, 0.0, 3.0, 3.0], requires_grad=True)
+    x.abs().sum().backward()
+    np.testing.assert_array_equal(x.grad, [-1.0, 0.0, 1.0, 1.0])
+    x.grad = None
+    x.max().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.5, 0.5])
+
+
+def test_repeated_indices_accumulate():
+    x = Tensor([10.0, 20.0, 30.0], requires_grad=True)
+    x[[0, 0, 2, 0]].sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 0.0, 1.0])
+
+
+def test_chain_of_100000_ops_backpropagates_without_recursion_error():
+    x = Tensor(2.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.00001
+    y.backward()
+    assert x.grad == pytest.approx(1.00001**100_000, rel=1e-9)
+
+
+# ---- errors, with their messages ------------------------------------------------------
+
+
+@pytest.mark.parametrize("op, name", [(operator.add, "Add"), (operator.sub, "Sub"),
+                                      (operator.mul, "Mul"), (operator.truediv, "Div")])
+def test_elementwise_shape_mismatch_names_op_and_shapes(op, name):
+    a, b = Tensor(np.ones((2, 3))), Tensor(np.ones(4))
+    with pytest.raises(ValueError, match=re.escape(f"{name}: cannot apply to shapes (2, 3) and (4,)")):
+        op(a, b)
+
+
+def test_matmul_shape_mismatch_names_op_and_shapes():
+    a, b = Tensor(np.ones((2, 3))), Tensor(np.ones((4, 5)))
+    with pytest.raises(ValueError, match=re.escape("MatMul: cannot apply to shapes (2, 3) and (4, 5)")):
+        a @ b
+
+
+def test_backward_without_gradient_needs_one_element():
+    y = Tensor(np.ones((2, 3)), requires_grad=True) * 2
+    with pytest.raises(ValueError, match=r"one element.*shape \(2, 3\)"):
+        y.backward()
+
+
+def test_upstream_gradient_of_the_wrong_shape():
+    y = Tensor(np.ones((2, 3)), requires_grad=True) * 2
+    with pytest.raises(ValueError, match=re.escape("gradient has shape (3,) but the tensor has shape (2, 3)")):
+        y.backward(np.ones(3))
+
+
+def test_backward_on_a_tensor_that_requires_no_grad():
+    y = Tensor([1.0, 2.0]).sum()
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.backward()
+
+
+def test_tensor_exponent_is_refused():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match="needs a number as exponent; got Tensor"):
+        x ** Tensor(2.0)
+
+
+# ---- numerics at the extremes ------------------------------------------------------------
+
+
+EXTREMES = np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
+
+
+def backward_without_warnings(make_output, data: np.ndarray) -> tuple[Tensor, Tensor]:
+    """Run f(x) forward and Σ w·f(x) backward, turning any numpy warning into an error."""
+    x = Tensor(data, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = make_output(x)
+        (out * np.linspace(1.0, 2.0, out.size).reshape(out.shape)).sum().backward()
+    return x, out
+
+
+def test_sigmoid_at_plus_minus_1000():
+    x, out = backward_without_warnings(Tensor.sigmoid, EXTREMES)
+    assert out.data[0] == 0.0 and out.data[-1] == 1.0 and out.data[2] == 0.5
+    assert np.all(np.isfinite(x.grad))
+    assert x.grad[0] == 0.0 and x.grad[-1] == 0.0
+
+
+def test_sigmoid_keeps_relative_precision_far_left():
+    """σ(−40) = 1/(1 + e⁴⁰) ≈ 4.2e−18: computed as 1 − σ(40) it would be 0."""
+    expected = 1.0 / (1.0 + math.exp(40.0))
+    assert Tensor(-40.0).sigmoid().item() == pytest.approx(expected, rel=1e-14)
+
+
+def test_softmax_at_plus_minus_1000():
+    x, out = backward_without_warnings(Tensor.softmax, EXTREMES)
+    np.testing.assert_array_equal(out.data, [0.0, 0.0, 0.0, 0.0, 1.0])
+    assert np.all(np.isfinite(x.grad))
+
+
+def test_log_softmax_at_plus_minus_1000():
+    """log softmax(x)ᵢ = xᵢ − max x when the maximum dominates; the gradient of
+    Σ wᵢ·log sᵢ is w − s·Σw, finite even where s underflows to 0."""
+    x, out = backward_without_warnings(Tensor.log_softmax, EXTREMES)
+    np.testing.assert_allclose(out.data, EXTREMES - 1000.0, rtol=1e-15)
+    w = np.linspace(1.0, 2.0, 5)
+    np.testing.assert_allclose(x.grad, w - np.array([0, 0, 0, 0, 1.0]) * w.sum(), rtol=1e-14)
+
+
+# ---- memory ------------------------------------------------------------------------------
+
+
+def make_network(rng: np.random.Generator) -> dict[str, Tensor]:
+    """The data and parameters of a 2-8-1 network on 16 points."""
+    return {
+        "X": Tensor(rng.normal(size=(16, 2))),
+        "y": Tensor((rng.normal(size=(16, 1)) > 0).astype(float)),
+        "w1": Tensor(rng.normal(size=(2, 8)), requires_grad=True),
+        "b1": Tensor(np.zeros(8), requires_grad=True),
+        "w2": Tensor(rng.normal(size=(8, 1)), requires_grad=True),
+        "b2": Tensor(np.zeros(1), requires_grad=True),
+    }
+
+
+def training_step(net: dict[str, Tensor], lr: float = 0.1) -> Tensor:
+    """Forward, mean squared error, backward, then SGD w ← w − lr·dL/dw under no_grad."""
+    a1 = (net["X"] @ net["w1"] + net["b1"]).tanh()
+    res = (a1 @ net["w2"] + net["b2"]).sigmoid()
+    loss = ((res - net["y"]) ** 2).mean()
+    parameters = [net[name] for name in ("w1", "b1", "w2", "b2")]
+    for parameter in parameters:
+        parameter.grad = None
+    loss.backward()
+    with no_grad():
+        for parameter in parameters:
+            parameter.data = (parameter - lr * parameter.grad).data
+    return loss
+
+
+def test_training_keeps_memory_flat():
+    """10,000 steps: what is allocated after step 1,000 and still held at step
+    10,000 is about nothing. Anything a step kept alive (a graph, a gradient)
+    would add up to MBs; the slack covers allocator noise. Tracing starts at step
+    1,000, so the traced memory at step 10,000 is exactly the growth."""
+    net = make_network(np.random.default_rng(0))
+    first_loss = training_step(net).item()
+    for _ in range(2, 1_001):
+        training_step(net)
+    tracemalloc.start()
+    try:
+        for _ in range(1_001, 10_001):
+            last_loss = training_step(net).item()
+        growth = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert last_loss < first_loss, "the network should have been learning"
+    assert growth < 20_000, f"memory grew by {growth} bytes between step 1,000 and step 10,000"
+
+
+def test_a_steps_graph_is_freed_when_its_variables_go_out_of_scope():
+    """Reference counting alone frees it (no gc.collect): the graph has no cycles."""
+    net = make_network(np.random.default_rng(0))
+    loss = training_step(net)
+    computed = [weakref.ref(t) for t in tensor_module.topological_order(loss) if t._op is not None]
+    assert len(computed) > 5
+    del loss
+    assert all(ref() is None for ref in computed)
