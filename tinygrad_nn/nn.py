@@ -30,7 +30,7 @@ class Module:
 
     def __call__(self, *inputs: Any) -> Tensor:
         """forward(), with numpy arrays and numbers lifted to constant Tensors."""
-        return self.forward(*(x if isinstance(x, Tensor) else Tensor(x) for x in inputs))
+        return self.forward(*[x if isinstance(x, Tensor) else Tensor(x) for x in inputs])
 
     def named_children(self) -> Iterator[tuple[str, Any]]:
         """Attributes in the order they were set; a list or tuple gives one entry
@@ -221,7 +221,7 @@ class BinaryCrossEntropy(ops.Op):
             self.log_p = np.maximum(np.log(p), LOG_FLOOR)
             self.log_1mp = np.maximum(np.log(1 - p), LOG_FLOOR)
         self.p, self.y = p, y
-        return -np.mean(y * self.log_p + (1 - y) * self.log_1mp)
+        return -np.sum(y * self.log_p + (1 - y) * self.log_1mp) / p.size
 
     def backward(self, g):
         n, (need_p, need_y) = self.p.size, self.needs_grad
@@ -244,8 +244,8 @@ def binary_cross_entropy(prob: Tensor, target: Any) -> Tensor:
 
 class SigmoidCrossEntropy(ops.Op):
     """Sigmoid and binary cross-entropy in one op: L = mean(ℓ(z, y)) with
-    ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = max(z, 0) − z·y + log(1 + e^−|z|),
-    the form that never exponentiates a large number.
+    ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = log(1 + eᶻ) − z·y, computed with
+    numpy's logaddexp(0, z) = log(1 + eᶻ), which never overflows.
 
     Derivation: log σ(z) = −log(1 + e^−z) has derivative 1 − σ(z), and
     log(1 − σ(z)) = log σ(−z) has derivative −σ(z); so
@@ -257,7 +257,7 @@ class SigmoidCrossEntropy(ops.Op):
 
     def forward(self, z, y):
         self.z, self.y = z, y
-        return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+        return np.sum(np.logaddexp(0.0, z) - z * y) / z.size
 
     def backward(self, g):
         n, (need_z, need_y) = self.z.size, self.needs_grad
@@ -286,7 +286,7 @@ class SoftmaxCrossEntropy(ops.Op):
     def forward(self, z, labels):
         log_probs = ops.LogSoftmax().forward(z, axis=1)
         self.probs, self.labels = np.exp(log_probs), labels
-        return -np.mean(log_probs[np.arange(len(labels)), labels])
+        return -np.sum(log_probs[np.arange(len(labels)), labels]) / len(labels)
 
     def backward(self, g):
         dz = self.probs.copy()

@@ -52,15 +52,18 @@ class SGD(Optimizer):
         _check_range("lr", lr, 0.0)
         _check_range("momentum", momentum, 0.0)
         self.lr, self.momentum = lr, momentum
-        self.velocities = [np.zeros_like(p.data) for p in self.params]
+        self.velocities = [np.zeros_like(p.data) for p in self.params] if momentum else None
 
     def step(self) -> None:
-        for p, v in zip(self.params, self.velocities):
+        for i, p in enumerate(self.params):
             if p.grad is None:
                 continue
-            v *= self.momentum
-            v += p.grad
-            p.data -= self.lr * v
+            direction = p.grad
+            if self.momentum:
+                direction = self.velocities[i]
+                direction *= self.momentum
+                direction += p.grad
+            p.data -= self.lr * direction
 
 
 class Adam(Optimizer):

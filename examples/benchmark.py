@@ -1,0 +1,300 @@
+"""What the engine costs: one training step, tinygrad_nn against hand-written numpy.
+
+Five workloads, float64, one full step each (forward, loss, backward, SGD update):
+
+  W1  article 001's twelve points: X (12, 1), 1-2-1 sigmoid, binary cross-entropy
+  W2  moons: 1000 points, 2-30-1, tanh hidden, sigmoid output, binary cross-entropy
+  W3  cat logistic regression: X (209, 12288) in [0, 1], one sigmoid unit, zero init
+  W4  deep relu: 1000 points, 2-4-4-2, relu, softmax cross-entropy
+  W5  wide: 4096 x 64, 64-256-256-10, relu, softmax cross-entropy
+
+"numpy" is the floor: the gradients written out by hand, activations reused,
+sigmoid + BCE and softmax + CE fused into (p - y)/n, updates in place. "tinygrad_nn"
+is the engine used as a user would (Tensors, `nn` losses, `optim.SGD`). "torch" is
+PyTorch eager on one thread, when it is installed. All start from the same arrays;
+their gradients are checked to agree to 1e-9 before anything is timed. The
+implementations run interleaved in rounds so machine noise hits them alike; the
+table gives the median time per step and the median of the per-round ratios to
+numpy. One BLAS thread is used, so the ratios measure the engine, not threading.
+
+    python examples/benchmark.py           # full run (a few minutes)
+    python examples/benchmark.py --quick   # under a minute
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import platform  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from tinygrad_nn import Tensor, nn, optim  # noqa: E402
+
+LR = 0.1
+
+
+@dataclass
+class Workload:
+    """A network (layer sizes, hidden activation, loss kind) and its data."""
+
+    name: str
+    description: str
+    sizes: list[int]
+    hidden: str  # "sigmoid", "tanh" or "relu"
+    loss: str  # "bce" (one sigmoid output) or "ce" (softmax over classes)
+    X: np.ndarray
+    y: np.ndarray  # (n, 1) floats for "bce", (n,) class indices for "ce"
+    init: str  # "normal" or "zeros"
+
+
+def make_workloads(rng: np.random.Generator) -> list[Workload]:
+    twelve_x = np.array([-1.51, -1.29, -1.18, -0.64, -0.53, -0.09, 0.13, 0.35, 0.89, 1.11, 1.33, 1.44])
+    twelve_y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0], dtype=float)
+    moons_x = rng.normal(size=(1000, 2))
+    return [
+        Workload("W1", "001 twelve points, 1-2-1 sigmoid", [1, 2, 1], "sigmoid", "bce",
+                 twelve_x[:, None], twelve_y[:, None], "normal"),
+        Workload("W2", "moons 1000, 2-30-1 tanh", [2, 30, 1], "tanh", "bce",
+                 moons_x, (moons_x[:, 0] * moons_x[:, 1] > 0).astype(float)[:, None], "normal"),
+        Workload("W3", "cat logistic regression 209x12288", [12288, 1], "sigmoid", "bce",
+                 rng.random((209, 12288)), rng.integers(0, 2, (209, 1)).astype(float), "zeros"),
+        Workload("W4", "deep relu 1000, 2-4-4-2", [2, 4, 4, 2], "relu", "ce",
+                 rng.normal(size=(1000, 2)), rng.integers(0, 2, 1000), "normal"),
+        Workload("W5", "wide 4096x64, 64-256-256-10 relu", [64, 256, 256, 10], "relu", "ce",
+                 rng.normal(size=(4096, 64)), rng.integers(0, 10, 4096), "normal"),
+    ]
+
+
+def initial_parameters(work: Workload, rng: np.random.Generator) -> list[np.ndarray]:
+    """[w1, b1, w2, b2, ...], weights (in, out) as in the articles."""
+    params = []
+    for n_in, n_out in zip(work.sizes[:-1], work.sizes[1:]):
+        scale = 0.0 if work.init == "zeros" else np.sqrt(2.0 / n_in)
+        params += [rng.normal(size=(n_in, n_out)) * scale, np.zeros(n_out)]
+    return params
+
+
+# ---- the floor: gradients by hand --------------------------------------------
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _activate(kind: str, z: np.ndarray) -> np.ndarray:
+    if kind == "sigmoid":
+        return _sigmoid(z)
+    if kind == "tanh":
+        return np.tanh(z)
+    return np.maximum(z, 0.0)
+
+
+def _activation_slope(kind: str, a: np.ndarray) -> np.ndarray:
+    """The activation's derivative written with its output a, as the articles do."""
+    if kind == "sigmoid":
+        return a * (1.0 - a)
+    if kind == "tanh":
+        return 1.0 - a * a
+    return a > 0
+
+
+def numpy_step(work: Workload, params: list[np.ndarray]) -> tuple[float, list[np.ndarray]]:
+    """One hand-written step; updates `params` in place, returns the loss and gradients."""
+    X, y, n = work.X, work.y, len(work.X)
+    activations = [X]
+    for i in range(0, len(params) - 2, 2):
+        activations.append(_activate(work.hidden, activations[-1] @ params[i] + params[i + 1]))
+    z = activations[-1] @ params[-2] + params[-1]
+    if work.loss == "bce":
+        loss = float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+        dz = (_sigmoid(z) - y) / n
+    else:
+        shifted = z - z.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        loss = float(np.mean(np.log(total[:, 0]) - shifted[np.arange(n), y]))
+        dz = exp / total
+        dz[np.arange(n), y] -= 1.0
+        dz /= n
+    grads = [None] * len(params)
+    for i in range(len(params) - 2, -1, -2):
+        a = activations[i // 2]
+        grads[i], grads[i + 1] = a.T @ dz, dz.sum(axis=0)
+        if i:
+            dz = (dz @ params[i].T) * _activation_slope(work.hidden, a)
+    for p, g in zip(params, grads):
+        p -= LR * g
+    return loss, grads
+
+
+# ---- the engine, used as a user would -----------------------------------------
+
+
+def tinygrad_model(work: Workload, params: list[np.ndarray]) -> nn.Sequential:
+    activation = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[work.hidden]
+    layers: list[nn.Module] = []
+    for n_in, n_out in zip(work.sizes[:-1], work.sizes[1:]):
+        layers += [nn.Linear(n_in, n_out), activation()]
+    model = nn.Sequential(*layers[:-1])
+    for parameter, value in zip(model.parameters(), params):
+        parameter.data[...] = value
+    return model
+
+
+def tinygrad_stepper(work: Workload, params: list[np.ndarray]) -> Callable[[], float]:
+    model = tinygrad_model(work, params)
+    opt = optim.SGD(model.parameters(), lr=LR)
+    X, y = Tensor(work.X), work.y
+    loss_fn = nn.binary_cross_entropy_with_logits if work.loss == "bce" else nn.cross_entropy
+
+    def step() -> float:
+        loss = loss_fn(model(X), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    step.parameters = model.parameters()  # type: ignore[attr-defined]
+    return step
+
+
+# ---- PyTorch eager, when installed --------------------------------------------
+
+
+def torch_stepper(work: Workload, params: list[np.ndarray]) -> Callable[[], float] | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    weights = [torch.tensor(p, requires_grad=True) for p in params]
+    X = torch.tensor(work.X)
+    y = torch.tensor(work.y)
+    activation = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}[work.hidden]
+    opt = torch.optim.SGD(weights, lr=LR)
+
+    def step() -> float:
+        a = X
+        for i in range(0, len(weights) - 2, 2):
+            a = activation(a @ weights[i] + weights[i + 1])
+        z = a @ weights[-2] + weights[-1]
+        if work.loss == "bce":
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+        else:
+            loss = torch.nn.functional.cross_entropy(z, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    step.parameters = weights  # type: ignore[attr-defined]
+    return step
+
+
+# ---- the measurement -----------------------------------------------------------
+
+
+def check_gradients_agree(work: Workload, params: list[np.ndarray]) -> None:
+    """Before timing: one step of each implementation, same loss and gradients to 1e-9."""
+    reference = [p.copy() for p in params]
+    loss, grads = numpy_step(work, reference)
+    steppers = {"tinygrad_nn": tinygrad_stepper(work, params), "torch": torch_stepper(work, params)}
+    for name, step in steppers.items():
+        if step is None:
+            continue
+        their_loss = step()
+        their_grads = [np.asarray(p.grad) for p in step.parameters]
+        worst = max(float(np.max(np.abs(g - h))) for g, h in zip(grads, their_grads))
+        if abs(their_loss - loss) > 1e-9 or worst > 1e-9:
+            raise AssertionError(f"{work.name}: {name} disagrees with numpy (loss {their_loss} vs "
+                                 f"{loss}, largest gradient difference {worst:.3g})")
+
+
+def time_per_step(step: Callable[[], object], repeats: int) -> float:
+    start = time.perf_counter()
+    for _ in range(repeats):
+        step()
+    return (time.perf_counter() - start) / repeats
+
+
+def benchmark(work: Workload, params: list[np.ndarray], rounds: int, budget: float) -> dict:
+    """Median µs/step per implementation and median per-round ratio to numpy."""
+    numpy_params = [p.copy() for p in params]
+    steppers = {"numpy": lambda: numpy_step(work, numpy_params),
+                "tinygrad_nn": tinygrad_stepper(work, params),
+                "torch": torch_stepper(work, params)}
+    steppers = {name: step for name, step in steppers.items() if step is not None}
+    first = time_per_step(steppers["numpy"], 3)
+    repeats = max(1, int(budget / rounds / max(first, 1e-7) / len(steppers)))
+    times: dict[str, list[float]] = {name: [] for name in steppers}
+    for _ in range(rounds):
+        for name, step in steppers.items():
+            times[name].append(time_per_step(step, repeats))
+    result = {}
+    for name, seconds in times.items():
+        ratios = np.array(seconds) / np.array(times["numpy"])
+        result[name] = (1e6 * float(np.median(seconds)), float(np.median(ratios)))
+    return result
+
+
+def tiny_op_ratio(rounds: int) -> tuple[float, float]:
+    """The fixed cost of one op: a chain of 100 products of (2, 2) arrays, forward and
+    backward, against the same 300 numpy calls written by hand (out = a·b forward;
+    g·b and g·a backward). Returns (µs per op, ratio to numpy)."""
+    a, b, g = np.full((2, 2), 0.5), np.full((2, 2), 1.01), np.ones((2, 2))
+    ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+
+    def engine() -> None:
+        out = ta
+        for _ in range(100):
+            out = out * tb
+        out.backward(g)
+
+    def by_hand() -> None:
+        out = a
+        for _ in range(100):
+            out = out * b
+        for _ in range(100):
+            g * b, g * a
+
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(time_per_step(engine, 200) / 100)
+        theirs.append(time_per_step(by_hand, 200) / 100)
+    return 1e6 * float(np.median(ours)), float(np.median(np.array(ours) / np.array(theirs)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds: under a minute")
+    args = parser.parse_args()
+    rounds, budget = (5, 4.0) if args.quick else (15, 30.0)
+    rng = np.random.default_rng(0)
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, numpy {np.__version__}, one BLAS thread\n")
+    per_op, ratio = tiny_op_ratio(rounds)
+    print(f"one op on (2, 2) arrays, forward + backward: {per_op:.2f} µs, {ratio:.2f}x numpy\n")
+    header = f"{'workload':<40} {'numpy µs':>10} {'tinygrad_nn µs':>15} {'ratio':>7} {'torch µs':>10} {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    for work in make_workloads(rng):
+        params = initial_parameters(work, rng)
+        check_gradients_agree(work, params)
+        result = benchmark(work, params, rounds, budget)
+        torch_cells = (f"{result['torch'][0]:>10.1f} {result['torch'][1]:>6.2f}x"
+                       if "torch" in result else f"{'-':>10} {'-':>7}")
+        print(f"{work.name + ' ' + work.description:<40} {result['numpy'][0]:>10.1f} "
+              f"{result['tinygrad_nn'][0]:>15.1f} {result['tinygrad_nn'][1]:>6.2f}x {torch_cells}",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
