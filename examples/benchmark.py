@@ -28,15 +28,15 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import argparse  # noqa: E402
-import platform  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from typing import Callable  # noqa: E402
+import argparse
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from tinygrad_nn import Tensor, nn, optim  # noqa: E402
+from tinygrad_nn import Tensor, nn, optim
 
 LR = 0.1
 

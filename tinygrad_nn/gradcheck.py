@@ -7,7 +7,8 @@ use it on their own functions; the tests use it on every op and formula.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

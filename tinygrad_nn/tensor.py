@@ -213,7 +213,7 @@ class Tensor:
     def __neg__(self): return apply(ops.Neg, self)
 
     def __pow__(self, exponent: float) -> Tensor:
-        if not isinstance(exponent, (int, float)):
+        if not isinstance(exponent, (int, float, np.integer, np.floating)):
             raise TypeError(f"Tensor ** needs a number as exponent; got {type(exponent).__name__}")
         return apply(ops.Pow, self, exponent=exponent)
 
