@@ -1,0 +1,121 @@
+"""Article 001 reproduced: scikit-learn's parameters classify all twelve points, the
+cost landscape is not convex, gradient descent from the article's start gets 12/12."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+
+import article_001_twelve_points as article
+
+FIGURES = ["data.png", "sklearn_fit.png", "hand_picked_fit.png", "cost_w1.png",
+           "cost_surface.png", "training.png", "trained_fit.png"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("001")
+    return out_dir, article.run(out_dir, quick=True)
+
+
+@pytest.fixture
+def data():
+    X, labels = article.datasets.twelve_points()
+    return X, labels.astype(float)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def test_sklearn_parameters_classify_all_twelve(run):
+    assert run[1].values["sklearn_correct"] == 12
+
+
+def test_hand_derived_gradients_equal_autograd(run):
+    assert run[1].values["gradient_difference"] < 1e-12
+
+
+def test_hand_picked_parameters_are_not_good(run):
+    assert run[1].values["hand_picked_correct"] < 12
+
+
+def test_network_computes_the_articles_feedforward(data):
+    X, y = data
+    model = article.set_parameters(article.make_network(), article.SKLEARN)
+    w1, b1, w2, b2 = (article.SKLEARN[:2], article.SKLEARN[2:4], article.SKLEARN[4:6],
+                      article.SKLEARN[6])
+    a1 = sigmoid(X * w1 + b1)
+    output = sigmoid(a1 @ w2 + b2)
+    _, ours = article.hidden_and_output(model, X[:, 0])
+    np.testing.assert_allclose(ours, output, rtol=1e-12)
+    expected_cost = -np.mean(y[:, 0] * np.log(output) + (1 - y[:, 0]) * np.log(1 - output))
+    assert article.cost(model, X, y) == pytest.approx(expected_cost, rel=1e-10)
+
+
+def test_parameters_round_trip_in_the_articles_order():
+    model = article.set_parameters(article.make_network(), np.arange(7.0))
+    np.testing.assert_array_equal(model[0].weight.data, [[0.0, 1.0]])
+    np.testing.assert_array_equal(model[2].weight.data, [[4.0], [5.0]])
+    np.testing.assert_array_equal(article.get_parameters(model), np.arange(7.0))
+
+
+def test_start_is_the_articles_np_random_rand():
+    rng = np.random.RandomState(article.SEED)
+    w1, w2 = rng.rand(1, 2), rng.rand(2, 1)
+    model = article.make_network()
+    np.testing.assert_array_equal(model[0].weight.data, w1)
+    np.testing.assert_array_equal(model[2].weight.data, w2)
+    assert not model[0].bias.data.any() and not model[2].bias.data.any()
+
+
+def test_cost_as_printed_sums_every_label_against_every_output(data):
+    """With 4 ones and 8 zeros among the labels, the 12×12 sum is
+    −(1/12) Σⱼ [4 log ŷⱼ + 8 log(1 − ŷⱼ)]."""
+    X, y = data
+    model = article.set_parameters(article.make_network(), article.LANDSCAPE_BASE)
+    _, output = article.hidden_and_output(model, X[:, 0])
+    expected = -np.sum(4 * np.log(output) + 8 * np.log(1 - output)) / 12
+    assert article.cost_as_printed(model, X, y) == pytest.approx(expected, rel=1e-12)
+
+
+def test_local_minima_of_known_curves():
+    t = np.linspace(0, 6 * np.pi, 601)
+    assert len(article.local_minima(np.cos(t))) == 3  # at π, 3π, 5π
+    assert article.local_minima(np.array([3.0, 2, 1, 1, 1, 2, 3])).tolist() == [2]
+    assert len(article.local_minima(np.arange(10.0))) == 0
+    assert len(article.local_minima(np.array([1.0, 0.0, 1.0, 1.0, 1.0]))) == 1
+
+
+def test_landscape_is_not_convex_and_its_minimum_classifies_all(run, data):
+    X, y = data
+    values = run[1].values
+    _, costs = values["landscape"]
+    assert np.any(np.diff(costs, 2) < -1e-9)  # "not convex at all"
+    assert values["landscape_minima"] >= 1
+    assert values["landscape_minima_as_printed"] > 1
+    best = article.LANDSCAPE_BASE.copy()
+    best[0] = values["landscape_argmin"]
+    assert article.n_correct(article.set_parameters(article.make_network(), best), X, y) == 12
+
+
+def test_training_from_the_articles_start_gets_all_twelve(run):
+    values = run[1].values
+    assert values["trained_correct"] == 12
+    history = values["history"]
+    assert 0 < values["first_all_correct"] <= len(history.costs) - 1
+    assert history.costs[-1] < history.costs[0] / 10
+    assert history.parameters.shape == (len(history.costs), 7)
+
+
+def test_figures_and_animation(run):
+    out_dir = run[0]
+    for name in FIGURES:
+        data = (out_dir / name).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 10_000, name
+    with Image.open(out_dir / "training.gif") as gif:
+        assert gif.format == "GIF" and gif.n_frames >= 5
