@@ -172,17 +172,6 @@ class Log(Op):
         return (g / self.x,)
 
 
-class Sqrt(Op):
-    symbol, rule = "√", "d(√x)/dx = 1/(2√x)"
-
-    def forward(self, x):
-        self.out = np.sqrt(x)
-        return self.out
-
-    def backward(self, g):
-        return (g / (2.0 * self.out),)
-
-
 class Abs(Op):
     symbol, rule = "|x|", "d|x|/dx = sign(x)  (0 at x = 0)"
 

@@ -220,7 +220,7 @@ class Tensor:
     # ---- elementwise functions -----------------------------------------------
     def exp(self) -> Tensor: return apply(ops.Exp, self)
     def log(self) -> Tensor: return apply(ops.Log, self)
-    def sqrt(self) -> Tensor: return apply(ops.Sqrt, self)
+    def sqrt(self) -> Tensor: return self**0.5
     def abs(self) -> Tensor: return apply(ops.Abs, self)
     def sigmoid(self) -> Tensor: return apply(ops.Sigmoid, self)
     def tanh(self) -> Tensor: return apply(ops.Tanh, self)
