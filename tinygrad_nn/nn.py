@@ -284,14 +284,17 @@ class SoftmaxCrossEntropy(ops.Op):
     symbol, rule = "CE(softmax(z), y)", "dL/dz = (softmax(z) − onehot(y))/n"
 
     def forward(self, z, labels):
-        log_probs = ops.LogSoftmax().forward(z, axis=1)
-        self.probs, self.labels = np.exp(log_probs), labels
-        return -np.sum(log_probs[np.arange(len(labels)), labels]) / len(labels)
+        shifted = z - z.max(axis=1, keepdims=True)  # e^shifted ≤ 1: no overflow
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        self.probs, self.picked = exp / total, (np.arange(len(labels)), labels)
+        return np.sum(np.log(total[:, 0]) - shifted[self.picked]) / len(labels)
 
     def backward(self, g):
-        dz = self.probs.copy()
-        dz[np.arange(len(self.labels)), self.labels] -= 1
-        return (g * dz / len(self.labels),)
+        scale = g / len(self.picked[0])
+        dz = self.probs * scale
+        dz[self.picked] -= scale
+        return (dz,)
 
 
 def cross_entropy(logits: Tensor, labels: Any) -> Tensor:
