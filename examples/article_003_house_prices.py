@@ -288,7 +288,7 @@ def reproduce_softmax(report: Report) -> None:
         shown = "[" + ", ".join(f"{p:.3f}" for p in probs) + "]"
         cut = "[" + ", ".join(f"{p:.{decimals}f}" for p in truncated(probs, decimals)) + "]"
         report.add(f"softmax {inputs}", f"softmax({inputs})", printed, probs,
-                   f"{shown}, cut to {decimals} places: {cut}")
+                   f"{shown}, cut to the printed digits: {cut}")
 
 
 def reproduce_classifier(report: Report, out_dir: Path, quick: bool) -> None:
