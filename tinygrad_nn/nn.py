@@ -257,11 +257,12 @@ class SigmoidCrossEntropy(ops.Op):
 
     def forward(self, z, y):
         self.z, self.y = z, y
-        return np.sum(np.logaddexp(0.0, z) - z * y) / z.size
+        self.softplus = np.logaddexp(0.0, z)  # log(1 + eᶻ)
+        return np.sum(self.softplus - z * y) / z.size
 
     def backward(self, g):
         n, (need_z, need_y) = self.z.size, self.needs_grad
-        sigma = ops.Sigmoid().forward(self.z)
+        sigma = np.exp(self.z - self.softplus)  # σ(z) = eᶻ/(1 + eᶻ)
         return (g * (sigma - self.y) / n if need_z else None,
                 g * -self.z / n if need_y else None)
 

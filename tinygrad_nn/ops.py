@@ -116,11 +116,13 @@ class MatMul(Op):
 
     def backward(self, g):
         a, b = self.a, self.b
+        need_a, need_b = self.needs_grad
+        if a.ndim == b.ndim == 2:  # the common (n, k) @ (k, m): nothing to reshape
+            return (g @ b.T if need_a else None), (a.T @ g if need_b else None)
         a2 = a if a.ndim > 1 else a[None, :]
         b2 = b if b.ndim > 1 else b[:, None]
         g2 = g[..., None] if b.ndim == 1 else g
         g2 = g2[..., None, :] if a.ndim == 1 else g2
-        need_a, need_b = self.needs_grad
         ga = unbroadcast(g2 @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if need_a else None
         gb = unbroadcast(a2.swapaxes(-1, -2) @ g2, b2.shape).reshape(b.shape) if need_b else None
         return ga, gb
