@@ -206,7 +206,7 @@ def hidden_neurons(data, epochs: int, out_dir: Path, report: Report) -> None:
         fit = best_of_starts((size,), "relu", X, y, epochs)
         perfect = sum(a == 1.0 for a in fit.accuracies)
         panels.append((f"{size} relu neurons", fit.model, X, y))
-        report.add(f"hidden_{size}", f"{size} relu neurons: best accuracy (starts at 100%)",
+        report.add(f"hidden_{size}", f"{size} relu neurons: best accuracy (100% in)",
                    says[size], max(fit.accuracies),
                    shown=f"{max(fit.accuracies):.0%} ({perfect} of {STARTS})")
         report.values[f"hidden_{size}_accuracies"] = fit.accuracies
