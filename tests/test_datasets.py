@@ -324,10 +324,7 @@ def test_tables_are_fresh_copies():
 
 
 def _shared_data_dir() -> Path:
-    from_env = os.environ.get(datasets.DATA_ENV_VAR)
-    if from_env:
-        return Path(from_env)
-    return Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "catvnoncat"
+    return Path(os.environ.get(datasets.DATA_ENV_VAR, datasets.default_cache_dir()))
 
 
 @pytest.fixture

@@ -16,16 +16,7 @@ import run_all
 
 from tinygrad_nn import datasets
 
-SHARED_CAT_DATA = ROOT.parent / "shared" / "data" / "catvnoncat"
 TABLE_HEADER = re.compile(r"\|\s*the article says\s*\|\s*we got")
-
-
-def _environment_with_cat_data() -> dict[str, str]:
-    """The current environment, pointed at the cat images if they are beside the project."""
-    env = dict(os.environ)
-    if not env.get(datasets.DATA_ENV_VAR) and SHARED_CAT_DATA.is_dir():
-        env[datasets.DATA_ENV_VAR] = str(SHARED_CAT_DATA)
-    return env
 
 
 def _cat_data_found(env: dict[str, str]) -> bool:
@@ -36,7 +27,7 @@ def _cat_data_found(env: dict[str, str]) -> bool:
 
 
 def test_quick_run_prints_every_articles_table_and_exits_0(tmp_path):
-    env = _environment_with_cat_data()
+    env = dict(os.environ)  # conftest points it at the cat images
     if not _cat_data_found(env):
         pytest.skip("the catvnoncat .h5 files are not here: set TINYGRAD_NN_DATA to their folder")
     scripts = sorted(EXAMPLES.glob("article_*.py"))

@@ -148,7 +148,7 @@ class Sequential(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         for layer in self.layers:
-            x = layer(x)
+            x = layer.forward(x)  # x is a Tensor already: no lifting needed
         return x
 
     def __getitem__(self, index: int) -> Module:
@@ -221,7 +221,7 @@ class BinaryCrossEntropy(ops.Op):
             self.log_p = np.maximum(np.log(p), LOG_FLOOR)
             self.log_1mp = np.maximum(np.log(1 - p), LOG_FLOOR)
         self.p, self.y = p, y
-        return -np.sum(y * self.log_p + (1 - y) * self.log_1mp) / p.size
+        return -(y * self.log_p + (1 - y) * self.log_1mp).sum() / p.size
 
     def backward(self, g):
         n, (need_p, need_y) = self.p.size, self.needs_grad
@@ -258,7 +258,7 @@ class SigmoidCrossEntropy(ops.Op):
     def forward(self, z, y):
         self.z, self.y = z, y
         self.softplus = np.logaddexp(0.0, z)  # log(1 + eᶻ)
-        return np.sum(self.softplus - z * y) / z.size
+        return (self.softplus - z * y).sum() / z.size
 
     def backward(self, g):
         n, (need_z, need_y) = self.z.size, self.needs_grad
@@ -289,7 +289,7 @@ class SoftmaxCrossEntropy(ops.Op):
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         self.probs, self.picked = exp / total, (np.arange(len(labels)), labels)
-        return np.sum(np.log(total[:, 0]) - shifted[self.picked]) / len(labels)
+        return (np.log(total[:, 0]) - shifted[self.picked]).sum() / len(labels)
 
     def backward(self, g):
         scale = g / len(self.picked[0])

@@ -171,7 +171,7 @@ class Tensor:
                     f"this one has shape {self.shape}. Reduce it first (.sum(), .mean()) or "
                     f"pass a gradient of shape {self.shape}"
                 )
-            grad = np.ones_like(self.data)
+            grad = np.ones(self.shape, dtype=self.dtype)
         else:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if grad.shape != self.shape:
