@@ -275,6 +275,7 @@ def tiny_op_ratio(rounds: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds: under a minute")
+    parser.add_argument("--only", nargs="+", metavar="W", help="run only these workloads, e.g. W1 W4")
     args = parser.parse_args()
     rounds, budget = (5, 4.0) if args.quick else (15, 30.0)
     rng = np.random.default_rng(0)
@@ -287,6 +288,8 @@ def main() -> None:
     print("-" * len(header))
     for work in make_workloads(rng):
         params = initial_parameters(work, rng)
+        if args.only and work.name not in args.only:
+            continue
         check_gradients_agree(work, params)
         result = benchmark(work, params, rounds, budget)
         torch_cells = (f"{result['torch'][0]:>10.1f} {result['torch'][1]:>6.2f}x"
