@@ -4,12 +4,17 @@ Each article writes its figures into OUT/NNN_<topic>/ and prints its table "the 
 says | we got"; the graph drawings go into OUT/graphs/. An article that fails is
 reported and the others still run; the exit status is then 1.
 
-    python examples/run_all.py [--quick] [--out figures]
+    python examples/run_all.py [--quick] [--out figures] [--data DIR]
+
+--data names the folder with the cat/non-cat files (article 004); without it they
+are looked for in $TINYGRAD_NN_DATA, then in ~/.cache/tinygrad_nn.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -17,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from report import parse_args
+from tinygrad_nn import datasets
 
 EXAMPLES = Path(__file__).resolve().parent
 GRAPHS = "draw_graph"
@@ -105,8 +110,18 @@ def summary(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer iterations; for tests and CI")
+    parser.add_argument("--out", type=Path, default=Path("figures"), help="folder for the figures")
+    parser.add_argument("--data", type=Path, help="folder with the cat/non-cat .h5 files")
+    return parser.parse_args()
+
+
 def main() -> int:
-    args = parse_args(__doc__.splitlines()[0], "figures")
+    args = parse_args()
+    if args.data is not None:
+        os.environ[datasets.DATA_ENV_VAR] = str(args.data.resolve())
     jobs = article_jobs(EXAMPLES, args.out, args.quick) + graph_jobs(EXAMPLES, args.out,
                                                                       args.quick)
     outcomes = run_all(jobs)
