@@ -1,7 +1,6 @@
 """Drawings of the graph, the backward pass step by step, and network diagrams."""
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import graphviz
@@ -11,7 +10,17 @@ import pytest
 from tinygrad_nn import Tensor, nn, numerical_grad, viz
 from tinygrad_nn.tensor import topological_order
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
+
+def renderer_found() -> bool:
+    try:
+        viz._renderer()
+    except viz.GraphvizNotFoundError:
+        return False
+    return True
+
+
+needs_renderer = pytest.mark.skipif(not renderer_found(),
+                                    reason="neither Graphviz `dot` nor `graphviz-pure` installed")
 
 
 def square_plus_constant():
@@ -166,7 +175,7 @@ def test_bad_arguments_are_refused_with_a_clear_message():
 # ---- rendering ---------------------------------------------------------------
 
 
-@needs_dot
+@needs_renderer
 def test_svg_rendering_is_xml_holding_the_labels(tmp_path):
     _, loss = diamond()
     loss.backward()
@@ -176,16 +185,16 @@ def test_svg_rendering_is_xml_holding_the_labels(tmp_path):
         assert label in text
 
 
-@needs_dot
+@needs_renderer
 def test_png_rendering_writes_a_png(tmp_path):
     _, _, loss = square_plus_constant()
     path = viz.save(viz.draw_graph(loss), tmp_path / "graph.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_without_dot_the_source_is_still_there_and_saving_says_how_to_install(tmp_path,
+def test_without_a_renderer_the_source_is_still_there_and_saving_says_how_to_install(tmp_path,
                                                                                monkeypatch):
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(viz.shutil, "which", lambda name, path=None: None)
     _, _, loss = square_plus_constant()
     graph = viz.draw_graph(loss)
     assert viz.save(graph, tmp_path / "graph.dot").read_text(encoding="utf-8") == graph.source
@@ -197,15 +206,36 @@ def test_without_dot_the_source_is_still_there_and_saving_says_how_to_install(tm
     assert not (tmp_path / "graph.svg").exists()
 
 
-def test_a_dot_that_fails_to_start_gives_the_same_hint(tmp_path, monkeypatch):
-    def missing(*args, **kwargs):
-        raise graphviz.ExecutableNotFound(["dot"])
+@pytest.mark.parametrize("program", viz.RENDERERS)
+def test_each_renderer_draws_svg_and_png_on_its_own(tmp_path, monkeypatch, program):
+    """Graphviz's dot, or without it the graphviz-pure port, draws the same graph."""
+    found = viz._find_program(program)
+    if found is None:
+        pytest.skip(f"{program} not installed")
+    monkeypatch.setattr(viz, "_find_program", lambda name: found if name == program else None)
+    assert viz._renderer() == found
+    _, loss = diamond()
+    loss.backward()
+    graph = viz.draw_graph(loss)
+    text = " ".join(ET.parse(viz.save(graph, tmp_path / "graph.svg")).getroot().itertext())
+    for label in ("loss", "σ", "tanh", "grad"):
+        assert label in text
+    assert viz.save(graph, tmp_path / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-    monkeypatch.setattr(viz.shutil, "which", lambda name: "/usr/bin/dot")
-    monkeypatch.setattr(graphviz.Digraph, "pipe", missing)
+
+def test_a_renderer_that_fails_to_start_gives_the_same_hint(tmp_path, monkeypatch):
+    monkeypatch.setattr(viz.shutil, "which", lambda name, path=None: str(tmp_path / "no-dot"))
     _, _, loss = square_plus_constant()
-    with pytest.raises(viz.GraphvizNotFoundError, match="brew install graphviz"):
+    with pytest.raises(viz.GraphvizNotFoundError, match="would not start.*brew install graphviz"):
         viz.save(viz.draw_graph(loss), tmp_path / "graph.png")
+
+
+@needs_renderer
+def test_dot_text_the_renderer_rejects_raises_with_its_message(tmp_path):
+    broken = graphviz.Digraph(body=["a -> {"])
+    with pytest.raises(RuntimeError, match="could not draw the graph: .*syntax error"):
+        viz.save(broken, tmp_path / "broken.svg")
+    assert not (tmp_path / "broken.svg").exists()
 
 
 # ---- the backward pass, step by step -----------------------------------------
@@ -271,7 +301,7 @@ def test_backward_steps_need_a_one_element_tensor_that_requires_grad():
         viz.backward_steps(Tensor(1.0))
 
 
-@needs_dot
+@needs_renderer
 def test_render_backward_writes_a_step_per_op_plus_the_forward_pass_and_a_page(tmp_path):
     x, _, loss = square_plus_constant()
     index = viz.render_backward(loss, tmp_path / "steps")
@@ -287,7 +317,7 @@ def test_render_backward_writes_a_step_per_op_plus_the_forward_pass_and_a_page(t
     assert all(t.grad is None for t in (x, loss))
 
 
-@needs_dot
+@needs_renderer
 def test_render_backward_shows_gradients_only_once_reached(tmp_path):
     _, _, loss = square_plus_constant()
     viz.render_backward(loss, tmp_path)
@@ -337,7 +367,7 @@ def test_draw_network_refuses_what_it_cannot_draw():
         viz.draw_network(nn.Sequential(nn.Sigmoid()))
 
 
-@needs_dot
+@needs_renderer
 def test_a_gradient_still_waiting_for_a_contribution_is_marked_so_far(tmp_path):
     _, loss = diamond()  # a feeds σ and tanh: after the first of them, a has half its gradient
     viz.render_backward(loss, tmp_path)

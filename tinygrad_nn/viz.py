@@ -10,7 +10,9 @@ that steps through them. `draw_network` draws a `Sequential` of `Linear` layers
 as the articles do: neurons in columns, a weight on every link.
 
 The drawing functions return a `graphviz.Digraph`, whose `.source` is DOT text
-(no Graphviz program needed); `save` renders it, which needs Graphviz's `dot`.
+(no Graphviz program needed); `save` renders it with Graphviz's `dot` when it is
+installed, else with `graphviz-pure`, a port of Graphviz that pip installs (it comes
+with the `examples` extra), so the pictures need no system package.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import html
 import json
 import shutil
+import subprocess
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,7 @@ import numpy as np
 
 from tinygrad_nn.tensor import Tensor, topological_order
 
-FONT = "Helvetica,Arial,sans-serif"
+FONT = "Arial"  # dot draws it (or its look-alike Liberation Sans); graphviz-pure knows its widths
 KIND_COLOURS = {  # fill colour of a tensor box, by the role the tensor plays
     "parameter": "#b9e4a8",  # learned: a leaf that requires grad
     "input": "#cfe0f3",  # data and constants: leaves that need no gradient
@@ -43,15 +47,18 @@ KIND_LEGEND = {
 GRAD_COLOUR = "#b2182b"
 GREY = {"fillcolor": "#f3f3f3", "fontcolor": "#a0a0a0", "color": "#cccccc"}
 CURRENT = {"fillcolor": "#ffd6d6", "color": GRAD_COLOUR, "penwidth": "3"}
+RENDERERS = ("dot", "graphviz-pure")  # Graphviz itself first, then its port from PyPI
 INSTALL_HINT = (
-    "Graphviz's `dot` program renders the drawings and was not found on PATH. Install it: "
-    "Debian/Ubuntu `sudo apt-get install graphviz`, macOS `brew install graphviz`, "
-    "Windows https://graphviz.org/download/. Without it, `graph.source` still gives the DOT text."
+    "Rendering needs Graphviz's `dot` or `graphviz-pure`, and neither was found on PATH or "
+    "beside this Python. `pip install graphviz-pure` (a port of Graphviz; it comes with "
+    "`pip install tinygrad-nn[examples]`), or install Graphviz: Debian/Ubuntu "
+    "`sudo apt-get install graphviz`, macOS `brew install graphviz`, Windows "
+    "https://graphviz.org/download/. Without either, `graph.source` still gives the DOT text."
 )
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Rendering needs Graphviz's `dot` program, which is not installed."""
+    """Rendering needs Graphviz's `dot` or `graphviz-pure`, and neither is installed."""
 
 
 # ---- numbers as text ---------------------------------------------------------
@@ -376,17 +383,35 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, ran
 # ---- rendering ---------------------------------------------------------------
 
 
+def _find_program(name: str) -> str | None:
+    """`name` on PATH, or in this Python's scripts folder, where pip puts programs
+    even in a venv that was not activated."""
+    return shutil.which(name) or shutil.which(name, path=sysconfig.get_path("scripts"))
+
+
+def _renderer() -> str:
+    """The program that lays out and draws DOT text: the first of RENDERERS found."""
+    for name in RENDERERS:
+        found = _find_program(name)
+        if found:
+            return found
+    raise GraphvizNotFoundError(INSTALL_HINT)
+
+
 def _render(graph: graphviz.Digraph, fmt: str) -> bytes:
-    """The drawing as `fmt` bytes; PNG at twice the screen resolution."""
-    if shutil.which("dot") is None:
-        raise GraphvizNotFoundError(INSTALL_HINT)
-    if fmt == "png":
-        graph = graph.copy()
-        graph.attr(dpi="150")
+    """The drawing as `fmt` bytes, laid out by the graph's engine (dot or neato);
+    PNG at twice the screen resolution."""
+    command = [_renderer(), f"-K{graph.engine}", f"-T{fmt}"] + (["-Gdpi=150"] if fmt == "png" else [])
     try:
-        return graph.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise GraphvizNotFoundError(INSTALL_HINT) from None
+        done = subprocess.run(command, input=graph.source.encode("utf-8"), capture_output=True,
+                              check=False)
+    except OSError as error:  # found, but it would not start
+        raise GraphvizNotFoundError(f"{command[0]} would not start ({error}). {INSTALL_HINT}") \
+            from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", errors="replace").strip()
+        raise RuntimeError(f"{command[0]} could not draw the graph: {message}")
+    return done.stdout
 
 
 def save(graph: graphviz.Digraph, path: str | Path) -> Path:
@@ -545,8 +570,7 @@ def render_backward(root: Tensor, out_dir: str | Path, max_elems: int = 6, rankd
     back, gradients so far shown, nodes not reached yet greyed — and write an
     `index.html` that steps through them (the pictures inlined, so the page works
     on its own). Returns the path of `index.html`."""
-    if shutil.which("dot") is None:
-        raise GraphvizNotFoundError(INSTALL_HINT)
+    _renderer()  # fail before the work when nothing can render
     steps = backward_steps(root)
     graph = _Graph(root, model)
     look = _Look(max_elems=max_elems, rankdir=rankdir)
