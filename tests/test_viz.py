@@ -170,6 +170,8 @@ def test_bad_arguments_are_refused_with_a_clear_message():
         viz.draw_graph(loss, max_elems=0)
     with pytest.raises(ValueError, match=r"writes \.svg, \.png, \.pdf or \.dot"):
         viz.save(viz.draw_graph(loss), "graph.jpeg")
+    with pytest.raises(ValueError, match="render\\(\\) draws 'svg', 'png' or 'pdf'; got 'dot'"):
+        viz.render(viz.draw_graph(loss), "dot")
 
 
 # ---- rendering ---------------------------------------------------------------
@@ -206,14 +208,20 @@ def test_without_a_renderer_the_source_is_still_there_and_saving_says_how_to_ins
     assert not (tmp_path / "graph.svg").exists()
 
 
-@pytest.mark.parametrize("program", viz.RENDERERS)
-def test_each_renderer_draws_svg_and_png_on_its_own(tmp_path, monkeypatch, program):
-    """Graphviz's dot, or without it the graphviz-pure port, draws the same graph."""
-    found = viz._find_program(program)
+@pytest.fixture(params=viz.RENDERERS)
+def only_renderer(request, monkeypatch):
+    """One renderer at a time, as if the other were not installed: Graphviz's dot,
+    or the graphviz-pure port that pip installs where dot is missing."""
+    found = viz._find_program(request.param)
     if found is None:
-        pytest.skip(f"{program} not installed")
-    monkeypatch.setattr(viz, "_find_program", lambda name: found if name == program else None)
+        pytest.skip(f"{request.param} not installed")
+    monkeypatch.setattr(viz, "_find_program",
+                        lambda name: found if name == request.param else None)
     assert viz._renderer() == found
+    return request.param
+
+
+def test_each_renderer_draws_svg_and_png(tmp_path, only_renderer):
     _, loss = diamond()
     loss.backward()
     graph = viz.draw_graph(loss)
@@ -221,6 +229,24 @@ def test_each_renderer_draws_svg_and_png_on_its_own(tmp_path, monkeypatch, progr
     for label in ("loss", "σ", "tanh", "grad"):
         assert label in text
     assert viz.save(graph, tmp_path / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_each_renderer_keeps_the_network_in_columns_left_to_right(only_renderer):
+    """draw_network pins every neuron (neato's pos="x,y!"): input, hidden and output
+    layers must come out as columns from left to right, the hidden pair one above
+    the other."""
+    svg = ET.fromstring(viz.render(viz.draw_network(article_network()), "svg"))
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    centre = {}
+    for node in svg.iterfind(".//svg:g[@class='node']", ns):
+        ellipse = node.find("svg:ellipse", ns)
+        if ellipse is not None:
+            centre[node.findtext("svg:title", namespaces=ns)] = (float(ellipse.get("cx")),
+                                                                 float(ellipse.get("cy")))
+    assert set(centre) == {"n0_0", "n1_0", "n1_1", "n2_0"}
+    assert centre["n0_0"][0] < centre["n1_0"][0] == pytest.approx(centre["n1_1"][0])
+    assert centre["n1_0"][0] < centre["n2_0"][0]
+    assert centre["n1_0"][1] < centre["n2_0"][1] < centre["n1_1"][1]  # SVG's y grows downwards
 
 
 def test_a_renderer_that_fails_to_start_gives_the_same_hint(tmp_path, monkeypatch):

@@ -398,10 +398,14 @@ def _renderer() -> str:
     raise GraphvizNotFoundError(INSTALL_HINT)
 
 
-def _render(graph: graphviz.Digraph, fmt: str) -> bytes:
-    """The drawing as `fmt` bytes, laid out by the graph's engine (dot or neato);
+def render(graph: graphviz.Digraph, fmt: str = "svg") -> bytes:
+    """The drawing as `fmt` bytes (svg, png, pdf), laid out by the graph's engine (dot or neato);
     PNG at twice the screen resolution."""
-    command = [_renderer(), f"-K{graph.engine}", f"-T{fmt}"] + (["-Gdpi=150"] if fmt == "png" else [])
+    if fmt not in ("svg", "png", "pdf"):
+        raise ValueError(f"render() draws 'svg', 'png' or 'pdf'; got {fmt!r}")
+    command = [_renderer(), f"-K{graph.engine}", f"-T{fmt}"]
+    if fmt == "png":
+        command.append("-Gdpi=150")
     try:
         done = subprocess.run(command, input=graph.source.encode("utf-8"), capture_output=True,
                               check=False)
@@ -425,7 +429,7 @@ def save(graph: graphviz.Digraph, path: str | Path) -> Path:
     if fmt == "dot":
         path.write_text(graph.source, encoding="utf-8")
     else:
-        path.write_bytes(_render(graph, fmt))
+        path.write_bytes(render(graph, fmt))
     return path
 
 
@@ -579,7 +583,7 @@ def render_backward(root: Tensor, out_dir: str | Path, max_elems: int = 6, rankd
     pages = []
     for steps_done in range(len(steps) + 1):
         progress = _progress(graph, steps, steps_done)
-        svg = _render(_digraph(graph, look, model, progress), "svg").decode("utf-8")
+        svg = render(_digraph(graph, look, model, progress), "svg").decode("utf-8")
         name = f"step_{steps_done:03d}.svg"
         (out_dir / name).write_text(svg, encoding="utf-8")
         focus = graph.op_id(progress.current.output) if progress.current else graph.tensor_id(root)
@@ -698,4 +702,4 @@ def _neuron(layers: list[tuple[Any, str]], column: int, i: int, sizes: list[int]
 
 
 __all__ = ["BackwardStep", "GraphvizNotFoundError", "backward_steps", "draw_graph",
-           "draw_network", "render_backward", "save"]
+           "draw_network", "render", "render_backward", "save"]

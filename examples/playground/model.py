@@ -185,4 +185,4 @@ class Playground:
         drawing = viz.draw_graph(self.example_loss(), show_data=True, show_grad=True,
                                  rankdir="TB")
         self.model.zero_grad()
-        return drawing.pipe(format="svg").decode()
+        return viz.render(drawing, "svg").decode()
