@@ -2,6 +2,7 @@
 
 Needs Chromium, its driver and selenium (Debian: `apt-get install chromium
 chromium-driver`, `pip install selenium`); skipped with the reason when one is missing.
+The screenshot of the trained page goes to $PLAYGROUND_SCREENSHOT when that is set.
 """
 
 from __future__ import annotations
@@ -133,9 +134,8 @@ def test_train_moons_watch_the_regions_change_then_see_a_bad_value_refused(brows
     assert regions_picture(browser) != before
     assert text_of(browser, "input-error") == ""
     time.sleep(0.5)  # let the last tick's figures be drawn
-    browser.save_screenshot(str(tmp_path / "playground.png"))
-    if not os.environ.get("CI"):
-        browser.save_screenshot("/tmp/playground.png")
+    screenshot = Path(os.environ.get("PLAYGROUND_SCREENSHOT", tmp_path / "playground.png"))
+    assert browser.save_screenshot(str(screenshot)), f"no screenshot written to {screenshot}"
 
     type_into(browser, "learning-rate", "abc")
     wait_for(browser, lambda: "Learning rate" in text_of(browser, "input-error"), 10,
