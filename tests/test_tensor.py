@@ -281,6 +281,35 @@ def test_matmul_shape_mismatch_names_op_and_shapes():
         a @ b
 
 
+@pytest.mark.parametrize("data, expression, message", [
+    ([2.0, 0.0, 1.0], lambda x: x.log(),
+     "Log: cannot apply to shape (3,): log x needs x > 0; got 0.0 at index (1,)"),
+    ([2.0, -1.0, 1.0], lambda x: x.log(), "log x needs x > 0; got -1.0 at index (1,)"),
+    ([2.0, 0.0, 1.0], lambda x: 1.0 / x,
+     "Div: cannot apply to shapes () and (3,): the divisor must not be 0; got 0.0 at index (1,)"),
+    ([2.0, 0.0, 1.0], lambda x: x ** -1,
+     "Pow: cannot apply to shape (3,): x ** -1 needs x ≠ 0; got 0.0 at index (1,)"),
+    ([2.0, -1.0, 1.0], lambda x: x ** 0.5,
+     "x ** 0.5 needs x ≥ 0 (a fractional power); got -1.0 at index (1,)"),
+    ([2.0, 800.0, 1.0], lambda x: x.exp(),
+     "Exp: cannot apply to shape (3,): exp x overflows float64 for x > 709.78"),
+])
+def test_values_outside_an_ops_domain_are_refused_with_where(data, expression, message):
+    """Not a numpy RuntimeWarning and then inf or nan: an error naming the element."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        expression(Tensor(data, requires_grad=True))
+
+
+def test_a_gradient_that_would_be_infinite_is_refused_and_x_to_the_zero_has_none():
+    x = Tensor([4.0, 0.0], requires_grad=True)
+    root = x.sqrt().sum()  # sqrt(0) = 0 is fine; its slope 1/(2·sqrt(0)) is not
+    with pytest.raises(ValueError, match=re.escape(
+            "Pow backward: x ** 0.5 has an infinite gradient at x = 0; got 0.0 at index (1,)")):
+        root.backward()
+    (x ** 0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+
+
 def test_backward_without_gradient_needs_one_element():
     y = Tensor(np.ones((2, 3)), requires_grad=True) * 2
     with pytest.raises(ValueError, match=r"one element.*shape \(2, 3\)"):

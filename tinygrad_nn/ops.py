@@ -33,6 +33,16 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return grad
 
 
+def refuse_where(bad: np.ndarray, values: np.ndarray, requirement: str) -> None:
+    """Raise a ValueError naming the first element where `bad` holds, so that a
+    value outside an op's domain is an error that says where, not a numpy warning
+    followed by inf or nan."""
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        value = values[index] if values.ndim else values
+        raise ValueError(f"{requirement}; got {value} at index {index}")
+
+
 class Op:
     """Base of every op; see the module docstring for the contract."""
 
@@ -94,6 +104,7 @@ class Div(Op):
     symbol, rule = "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²"
 
     def forward(self, a, b):
+        refuse_where(b == 0, b, "the divisor must not be 0")
         self.a, self.b = a, b
         return a / b
 
@@ -142,20 +153,35 @@ class Neg(Op):
 
 
 class Pow(Op):
+    """xⁿ for a number n. A fractional n needs x ≥ 0 (and x > 0 for the gradient
+    when n < 1, where n·xⁿ⁻¹ is infinite at 0); a negative n needs x ≠ 0."""
+
     symbol, rule = "**", "d(xⁿ)/dx = n·xⁿ⁻¹"
 
     def forward(self, x, exponent):
+        if exponent != int(exponent):
+            refuse_where(x < 0, x, f"x ** {exponent} needs x ≥ 0 (a fractional power)")
+        if exponent < 0:
+            refuse_where(x == 0, x, f"x ** {exponent} needs x ≠ 0")
         self.x, self.exponent = x, exponent
         return x**exponent
 
     def backward(self, g):
-        return (g * self.exponent * self.x ** (self.exponent - 1),)
+        n, x = self.exponent, self.x
+        if n == 0:  # x⁰ = 1 whatever x is
+            return (np.zeros_like(g),)
+        if 0 < n < 1:
+            refuse_where(x == 0, x, f"Pow backward: x ** {n} has an infinite gradient at x = 0")
+        return (g * n * x ** (n - 1),)
 
 
 class Exp(Op):
     symbol, rule = "exp", "d(eˣ)/dx = eˣ"
 
     def forward(self, x):
+        too_big = np.log(np.finfo(x.dtype).max)  # 709.78 in float64
+        refuse_where(x > too_big, x, f"exp x overflows {x.dtype} for x > {too_big:.2f}"
+                     " (sigmoid, log_softmax and the losses never need it)")
         self.out = np.exp(x)
         return self.out
 
@@ -167,6 +193,7 @@ class Log(Op):
     symbol, rule = "log", "d(ln x)/dx = 1/x"
 
     def forward(self, x):
+        refuse_where(x <= 0, x, "log x needs x > 0")
         self.x = x
         return np.log(x)
 

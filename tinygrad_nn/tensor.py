@@ -61,9 +61,10 @@ def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
     op = op_class()
     try:
         data = op.forward(*[t.data for t in inputs], **attrs)
-    except ValueError as error:
+    except ValueError as error:  # shapes that do not broadcast, or values outside the domain
         shapes = " and ".join(str(t.shape) for t in inputs)
-        raise ValueError(f"{op_class.__name__}: cannot apply to shapes {shapes}: {error}") from None
+        noun = "shape" if len(inputs) == 1 else "shapes"
+        raise ValueError(f"{op_class.__name__}: cannot apply to {noun} {shapes}: {error}") from None
     out = Tensor.__new__(Tensor)  # skips __init__'s checks: an op's output is already floats
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad, out.name, out.requires_grad, out._op = None, None, False, None
