@@ -1,5 +1,7 @@
 """Tests for tinygrad_nn.nn: modules, parameters, state dicts, layers, losses."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -174,6 +176,16 @@ def test_linear_rejects_unknown_init_and_bad_sizes():
         nn.Linear(2, 2, init="glorot")
     with pytest.raises(ValueError, match=r"Linear needs positive sizes; got \(0, 3\)"):
         nn.Linear(0, 3)
+
+
+
+def test_linear_names_the_input_shape_it_takes():
+    model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+    with pytest.raises(ValueError, match=re.escape(
+            "Linear(3, 2) takes inputs of shape (n, 3), one sample of 3 features per row; "
+            "got shape (5, 4)")):
+        model(np.ones((5, 4)))
+    assert model(np.ones((5, 3))).shape == (5, 1)
 
 
 # ---- activations -----------------------------------------------------------------

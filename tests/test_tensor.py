@@ -300,6 +300,11 @@ def test_values_outside_an_ops_domain_are_refused_with_where(data, expression, m
         expression(Tensor(data, requires_grad=True))
 
 
+def test_the_mean_of_nothing_is_refused():
+    with pytest.raises(ValueError, match=re.escape("mean() over no elements: shape (0, 3), axis 0")):
+        Tensor(np.zeros((0, 3))).mean(axis=0)
+
+
 def test_a_gradient_that_would_be_infinite_is_refused_and_x_to_the_zero_has_none():
     x = Tensor([4.0, 0.0], requires_grad=True)
     root = x.sqrt().sum()  # sqrt(0) = 0 is fine; its slope 1/(2·sqrt(0)) is not

@@ -239,6 +239,8 @@ class Tensor:
         """The sum divided by the number of elements summed."""
         summed_axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
         count = int(np.prod([self.shape[a] for a in summed_axes]))
+        if count == 0:
+            raise ValueError(f"mean() over no elements: shape {self.shape}, axis {axis}")
         return self.sum(axis, keepdims) * (1.0 / count)
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
