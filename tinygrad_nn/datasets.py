@@ -107,10 +107,11 @@ def circles(
     n: int = 100,
     noise: float = 0.0,
     seed: Seed = None,
-    factor: float = 0.5,
+    factor: float = 0.8,
     shuffle: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A small circle inside a large one, as scikit-learn's ``make_circles``.
+    """A small circle inside a large one, as scikit-learn's ``make_circles``
+    (the same points for the same n and factor, 0.8 by default there and here).
 
     Class 0 (``n // 2`` points) on the unit circle, class 1 (the rest) on the circle of
     radius ``factor``; angles evenly spaced over [0, 2 pi) without the end point.

@@ -62,10 +62,14 @@ def build_network(settings: Settings, rng: np.random.Generator) -> nn.Sequential
     return nn.Sequential(*modules)
 
 
+SHAPES = {"circles": {"factor": 0.5}}  # rings well apart, as TensorFlow Playground draws them
+
+
 def make_data(settings: Settings, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The chosen toy set, already shuffled by `datasets`; labels 0 and 1."""
     make = getattr(datasets, settings.dataset)
-    return make(n=settings.n_points, noise=settings.noise, seed=rng)
+    return make(n=settings.n_points, noise=settings.noise, seed=rng,
+                **SHAPES.get(settings.dataset, {}))
 
 
 class Playground:
