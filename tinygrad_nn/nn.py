@@ -133,8 +133,8 @@ class Linear(Module):
         self.bias = Tensor(np.zeros(out_features), requires_grad=True, name="bias") if bias else None
 
     def forward(self, x: Tensor) -> Tensor:
-        n_in, n_out = self.weight.shape
-        if x.shape[-1:] != (n_in,):
+        if x.data.shape[-1:] != self.weight.data.shape[:1]:
+            n_in, n_out = self.weight.shape
             raise ValueError(f"Linear({n_in}, {n_out}) takes inputs of shape (n, {n_in}), one "
                              f"sample of {n_in} features per row; got shape {x.shape}")
         y = x @ self.weight
