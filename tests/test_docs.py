@@ -1,0 +1,30 @@
+"""The docs and the README point only at files that exist."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+LINK = re.compile(r"\]\(([^)\s]+)\)")  # [text](target) and ![alt](target)
+
+
+def local_targets(page: Path) -> list[str]:
+    """The link targets of `page` that are files of this project, anchors dropped."""
+    targets = (t.split("#")[0] for t in LINK.findall(page.read_text(encoding="utf-8")))
+    return [t for t in targets if t and not re.match(r"[a-z]+:", t)]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_link_and_picture_of_a_page_exists(page):
+    targets = local_targets(page)
+    missing = [t for t in targets if not (page.parent / t).exists()]
+    assert not missing, f"{page.name} links to files that do not exist: {missing}"
+
+
+def test_every_picture_in_docs_img_is_shown_somewhere():
+    shown = {(page.parent / t).resolve() for page in PAGES for t in local_targets(page)}
+    unused = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "docs" / "img").rglob("*"))
+              if p.is_file() and p.resolve() not in shown]
+    assert not unused, f"pictures no page shows: {unused}"
