@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from report import Report, parse_args
+from report import Report, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
 
@@ -136,10 +136,5 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     return report
 
 
-def main() -> None:
-    args = parse_args(__doc__.splitlines()[0], "figures/000_playground")
-    run(args.out, args.quick)
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line(run, __doc__, "figures/000_playground")

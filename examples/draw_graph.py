@@ -18,13 +18,12 @@ backward_003/index.html) and an index.html that shows them all.
 
 from __future__ import annotations
 
-import argparse
 import html
 from pathlib import Path
 
-from tinygrad_nn import Tensor, nn, viz
+from report import run_from_command_line
 
-ROOT = Path(__file__).resolve().parent.parent
+from tinygrad_nn import Tensor, nn, viz
 
 
 def network_001() -> tuple[nn.Sequential, Tensor]:
@@ -102,19 +101,19 @@ def write_index(out: Path, sections: dict[str, tuple[str, list[Path]]]) -> Path:
     return index
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "figures" / "graphs",
-                        help="folder for the pictures (default: figures/graphs)")
-    out = parser.parse_args().out
+def run(out_dir: Path, quick: bool = False) -> Path:
+    """Every picture of both articles into `out_dir`, and the page that shows them;
+    returns that page. `quick` changes nothing: the drawings are quick already."""
     sections = {
         "001": ("2 sigmoid hidden units, cross-entropy on x = −0.53, y = 1",
-                draw("001", *network_001(), out)),
+                draw("001", *network_001(), out_dir)),
         "003": ("house price = weight · area + bias, squared error on one house",
-                draw("003", *house_price_003(), out)),
+                draw("003", *house_price_003(), out_dir)),
     }
-    print(f"wrote {write_index(out, sections)}")
+    index = write_index(out_dir, sections)
+    print(f"wrote {index}")
+    return index
 
 
 if __name__ == "__main__":
-    main()
+    run_from_command_line(run, __doc__, "figures/graphs")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -34,9 +35,16 @@ class Report:
         print(self.table(), flush=True)
 
 
-def parse_args(description: str, default_out: str) -> argparse.Namespace:
+def argument_parser(description: str, default_out: str) -> argparse.ArgumentParser:
     """The options every example takes: --quick (smaller, for tests and CI) and --out."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="fewer iterations; for tests and CI")
     parser.add_argument("--out", type=Path, default=Path(default_out), help="folder for the figures")
-    return parser.parse_args()
+    return parser
+
+
+def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default_out: str) -> None:
+    """Run an example from the command line: `run(out, quick)` with the options given;
+    `doc` is the script's docstring, whose first line describes it in --help."""
+    args = argument_parser(doc.splitlines()[0], default_out).parse_args()
+    run(args.out, args.quick)

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from report import argument_parser
+
 from tinygrad_nn import datasets
 
 EXAMPLES = Path(__file__).resolve().parent
@@ -58,24 +60,10 @@ def article_jobs(examples: Path, out: Path, quick: bool) -> list[Job]:
     return jobs
 
 
-def graph_jobs(examples: Path, out: Path, quick: bool) -> list[Job]:
-    """draw_graph.py, through run(out_dir, quick) if it has one, else its main()
-    with the arguments it would get on the command line."""
-    if not (examples / f"{GRAPHS}.py").is_file():
-        return []
-
-    def run() -> object:
-        module = importlib.import_module(GRAPHS)
-        if hasattr(module, "run"):
-            return module.run(out / "graphs", quick)
-        saved_argv = sys.argv
-        sys.argv = [f"{GRAPHS}.py", "--out", str(out / "graphs")]
-        try:
-            return module.main()
-        finally:
-            sys.argv = saved_argv
-
-    return [Job("graph drawings", run)]
+def graph_jobs(out: Path, quick: bool) -> list[Job]:
+    """The graph drawings of draw_graph.py, into OUT/graphs."""
+    return [Job("graph drawings",
+                lambda: importlib.import_module(GRAPHS).run(out / "graphs", quick))]
 
 
 def run_job(job: Job, position: str) -> Outcome:
@@ -111,9 +99,8 @@ def summary(outcomes: list[Outcome]) -> str:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer iterations; for tests and CI")
-    parser.add_argument("--out", type=Path, default=Path("figures"), help="folder for the figures")
+    """Every example's options (--quick, --out) and the folder of the cat data."""
+    parser = argument_parser(__doc__.splitlines()[0], "figures")
     parser.add_argument("--data", type=Path, help="folder with the cat/non-cat .h5 files")
     return parser.parse_args()
 
@@ -122,8 +109,7 @@ def main() -> int:
     args = parse_args()
     if args.data is not None:
         os.environ[datasets.DATA_ENV_VAR] = str(args.data.resolve())
-    jobs = article_jobs(EXAMPLES, args.out, args.quick) + graph_jobs(EXAMPLES, args.out,
-                                                                      args.quick)
+    jobs = article_jobs(EXAMPLES, args.out, args.quick) + graph_jobs(args.out, args.quick)
     outcomes = run_all(jobs)
     print(summary(outcomes), flush=True)
     return 1 if any(o.error for o in outcomes) else 0
