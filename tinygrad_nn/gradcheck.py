@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_nn.ops import first_index
 from tinygrad_nn.tensor import Tensor, no_grad
 
 
@@ -74,7 +75,7 @@ def gradcheck(
         actual = np.zeros(tensor.shape) if tensor.grad is None else tensor.grad
         bad = ~np.isclose(actual, expected, atol=atol, rtol=rtol)
         if bad.any():
-            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            index = first_index(bad)
             raise GradcheckError(
                 f"gradient of {tensor.name or f'tensor {position}'} {tuple(tensor.shape)} at index "
                 f"{index}: autograd {actual[index]}, finite differences {expected[index]} "

@@ -33,14 +33,18 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return grad
 
 
+def first_index(mask: np.ndarray) -> tuple[int, ...]:
+    """Where `mask` is first True, as plain ints: error messages say where."""
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
 def refuse_where(bad: np.ndarray, values: np.ndarray, requirement: str) -> None:
     """Raise a ValueError naming the first element where `bad` holds, so that a
     value outside an op's domain is an error that says where, not a numpy warning
     followed by inf or nan."""
     if bad.any():
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        value = values[index] if values.ndim else values
-        raise ValueError(f"{requirement}; got {value} at index {index}")
+        index = first_index(bad)
+        raise ValueError(f"{requirement}; got {values[index]} at index {index}")
 
 
 class Op:
@@ -153,8 +157,8 @@ class Neg(Op):
 
 
 class Pow(Op):
-    """xⁿ for a number n. A fractional n needs x ≥ 0 (and x > 0 for the gradient
-    when n < 1, where n·xⁿ⁻¹ is infinite at 0); a negative n needs x ≠ 0."""
+    """xⁿ for a number n. A fractional n needs x ≥ 0, a negative n needs x ≠ 0,
+    and for 0 < n < 1 the slope n·xⁿ⁻¹ is infinite at x = 0, so backward refuses it."""
 
     symbol, rule = "**", "d(xⁿ)/dx = n·xⁿ⁻¹"
 
@@ -179,9 +183,9 @@ class Exp(Op):
     symbol, rule = "exp", "d(eˣ)/dx = eˣ"
 
     def forward(self, x):
-        too_big = np.log(np.finfo(x.dtype).max)  # 709.78 in float64
-        refuse_where(x > too_big, x, f"exp x overflows {x.dtype} for x > {too_big:.2f}"
-                     " (sigmoid, log_softmax and the losses never need it)")
+        largest = np.log(np.finfo(x.dtype).max)  # beyond it eˣ is inf: 709.78 in float64
+        refuse_where(x > largest, x, f"exp x overflows {x.dtype} for x > {largest:.2f}; "
+                     "sigmoid, softmax and the losses compute without it and never overflow")
         self.out = np.exp(x)
         return self.out
 

@@ -4,13 +4,15 @@ Every operation on tensors runs an op from `ops.py` and, when some input require
 a gradient, records the op in the output (`_op`, whose `inputs` are the tensors it
 was applied to). That record is the computation graph. `backward()` orders the
 graph so that every tensor comes after the tensors computed from it, then walks
-that order once, handing each op the gradient of its output and adding what it
-returns into its inputs' gradients: reverse-mode automatic differentiation.
+that order once (`backward_pass`), handing each op the gradient of its output and
+adding what it returns into its inputs' gradients: reverse-mode automatic
+differentiation.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -100,6 +102,30 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
     return order
 
 
+def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.ndarray, tuple]]:
+    """Reverse-mode autodiff, one tensor at a time, touching no `.grad`.
+
+    Yields every tensor `root` depends on (that requires a gradient) with its
+    gradient g = d(root)/d(tensor) times `grad`, complete because every tensor
+    computed from it came before; and, for a tensor an op made, what the op hands
+    each input: g · d(out)/d(input), None for an input that needs none. Those are
+    added up per input as they arrive. `Tensor.backward` stores the g's;
+    `viz.backward_steps` records each step to show it.
+    """
+    pending = {id(root): grad}
+    for tensor in reversed(topological_order(root, grad_only=True)):
+        g = pending.pop(id(tensor))
+        if tensor._op is None:
+            yield tensor, g, ()
+            continue
+        contributions = tensor._op.backward(g)
+        for parent, contribution in zip(tensor._op.inputs, contributions):
+            if contribution is not None:
+                key = id(parent)
+                pending[key] = contribution if key not in pending else pending[key] + contribution
+        yield tensor, g, contributions
+
+
 class Tensor:
     """An n-dimensional array of floats with a gradient and a place in the graph.
 
@@ -180,17 +206,11 @@ class Tensor:
                     f"backward(): the gradient has shape {grad.shape} but the tensor has shape "
                     f"{self.shape}; they must be equal"
                 )
-        pending = {id(self): grad}
-        for tensor in reversed(topological_order(self, grad_only=True)):
-            g = pending.pop(id(tensor))
+        for tensor, g, _ in backward_pass(self, grad):
             if tensor._op is None:  # a leaf keeps its own copy: optimizers read it later
                 tensor.grad = g.copy() if tensor.grad is None else tensor.grad + g
-                continue
-            tensor.grad = g if tensor.grad is None else tensor.grad + g
-            for parent, parent_grad in zip(tensor._op.inputs, tensor._op.backward(g)):
-                if parent_grad is not None:
-                    key = id(parent)
-                    pending[key] = parent_grad if key not in pending else pending[key] + parent_grad
+            else:
+                tensor.grad = g if tensor.grad is None else tensor.grad + g
 
     # ---- arithmetic: Python numbers and arrays are lifted to constants -------
     def _lift(self, other: Any) -> Tensor:

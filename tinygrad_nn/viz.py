@@ -29,7 +29,7 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from tinygrad_nn.tensor import Tensor, topological_order
+from tinygrad_nn.tensor import Tensor, backward_pass, topological_order
 
 FONT = "Arial"  # dot draws it (or its look-alike Liberation Sans); graphviz-pure knows its widths
 KIND_COLOURS = {  # fill colour of a tensor box, by the role the tensor plays
@@ -243,6 +243,13 @@ class _Look:
     max_elems: int = 6
     rankdir: str = "LR"
 
+    def __post_init__(self) -> None:
+        """Checked here, where every drawing (graph or step) gets its look."""
+        if self.rankdir not in ("LR", "RL", "TB", "BT"):
+            raise ValueError(f"rankdir must be one of 'LR', 'RL', 'TB', 'BT'; got {self.rankdir!r}")
+        if self.max_elems < 1:
+            raise ValueError(f"max_elems must be at least 1; got {self.max_elems}")
+
 
 @dataclass(frozen=True)
 class BackwardStep:
@@ -373,10 +380,6 @@ def draw_graph(root: Tensor, show_data: bool = True, show_grad: bool = True, ran
     elements, else min/mean/max), an oval per op, arrows as data flows. Fill
     colours tell parameters, inputs/constants, intermediates and the root apart.
     With `model` (an `nn.Module`), each layer's ops sit in a labelled box."""
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be one of 'LR', 'RL', 'TB', 'BT'; got {rankdir!r}")
-    if max_elems < 1:
-        raise ValueError(f"max_elems must be at least 1; got {max_elems}")
     return _digraph(_Graph(root, model), _Look(show_data, show_grad, max_elems, rankdir), model)
 
 
@@ -445,21 +448,19 @@ def backward_steps(root: Tensor) -> list[BackwardStep]:
             "backward_steps() needs a one-element Tensor (a loss) that requires grad, "
             f"got {root!r}"
         )
-    grads = {id(root): np.ones_like(root.data)}
+    so_far: dict[int, np.ndarray] = {}  # each input's gradient summed so far, by id
     steps = []
-    for t in reversed(topological_order(root, grad_only=True)):
+    for t, upstream, contributions in backward_pass(root, np.ones_like(root.data)):
         if t._op is None:
             continue
-        upstream = grads[id(t)]
-        contributions = tuple(t._op.backward(upstream))
         for parent, contribution in zip(t._op.inputs, contributions):
             if contribution is not None:
-                before = grads.get(id(parent))
-                grads[id(parent)] = contribution if before is None else before + contribution
-        accumulated = tuple(grads.get(id(p)) if c is not None else None
+                before = so_far.get(id(parent))
+                so_far[id(parent)] = contribution if before is None else before + contribution
+        accumulated = tuple(so_far.get(id(p)) if c is not None else None
                             for p, c in zip(t._op.inputs, contributions))
         steps.append(BackwardStep(len(steps) + 1, t._op, t, upstream, t._op.rule,
-                                  contributions, accumulated))
+                                  tuple(contributions), accumulated))
     return steps
 
 
@@ -574,10 +575,10 @@ def render_backward(root: Tensor, out_dir: str | Path, max_elems: int = 6, rankd
     back, gradients so far shown, nodes not reached yet greyed — and write an
     `index.html` that steps through them (the pictures inlined, so the page works
     on its own). Returns the path of `index.html`."""
+    look = _Look(max_elems=max_elems, rankdir=rankdir)
     _renderer()  # fail before the work when nothing can render
     steps = backward_steps(root)
     graph = _Graph(root, model)
-    look = _Look(max_elems=max_elems, rankdir=rankdir)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = []
