@@ -129,6 +129,22 @@ def test_sgd_with_momentum_matches_pytorchs_rule(lr, momentum):
         np.testing.assert_allclose(ours[step], p, rtol=1e-13, atol=1e-15)
 
 
+def test_sgd_momentum_keeps_gradients_not_steps_when_the_learning_rate_changes():
+    """PyTorch's buffer sums gradients (v ← μ·v + g, p ← p − lr·v), so a new lr
+    scales the whole velocity at once; a buffer of steps (v ← μ·v + lr·g) would
+    keep the old lr's share. With a constant lr the two rules cannot be told apart."""
+    p = Tensor([0.0], requires_grad=True)
+    opt = optim.SGD([p], lr=0.1, momentum=0.9)
+    for lr in (0.1, 0.01, 0.01):
+        opt.lr = lr
+        opt.zero_grad()
+        (p - 1.0).sum().backward()  # gradient 1 at every step
+        opt.step()
+    velocities = [1.0, 0.9 + 1.0, 0.9 * 1.9 + 1.0]
+    expected = -(0.1 * velocities[0] + 0.01 * velocities[1] + 0.01 * velocities[2])
+    np.testing.assert_allclose(p.data, [expected], rtol=1e-15)
+
+
 @pytest.mark.parametrize("lr, betas, eps", [(1e-3, (0.9, 0.999), 1e-8), (0.1, (0.5, 0.9), 1e-3)])
 def test_adam_matches_pytorchs_rule_with_bias_correction(lr, betas, eps):
     ours = run_optimizer(lambda params: optim.Adam(params, lr=lr, betas=betas, eps=eps))

@@ -183,6 +183,29 @@ def test_no_grad_context_records_nothing_and_restores_recording():
     assert z.requires_grad and z._op is not None
 
 
+def test_nested_no_grad_leaves_recording_off_until_the_outer_one_ends():
+    x = Tensor([1.0], requires_grad=True)
+    with no_grad():
+        with no_grad():
+            pass
+        assert not (x * 2).requires_grad
+    assert (x * 2).requires_grad
+
+
+def test_leaf_gradients_are_private_writable_arrays():
+    """A leaf's .grad is its own copy: optimizers and users may change it in place
+    without touching another tensor's gradient or the array passed to backward()."""
+    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    assert a.grad is not b.grad and a.grad.flags.writeable
+    a.grad *= 0.5
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
+    upstream = np.ones(2)
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    x.backward(upstream)
+    assert x.grad is not upstream
+
+
 def test_no_grad_restores_recording_after_an_exception():
     x = Tensor([1.0], requires_grad=True)
     with pytest.raises(ZeroDivisionError), no_grad():
