@@ -233,13 +233,11 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
     """4-4-2 networks, the same starts with sigmoid and with relu; mean cost curves."""
     X, y = data["spiral"]
     epochs = DEEP_EPOCHS[quick]
-    curves, last_models = {}, {}
+    curves, best_models = {}, {}
     for activation, label in (("relu", "relu"), ("logistic", "sigmoid")):
-        histories = []
-        for seed in range(DEEP_STARTS):
-            model = make_mlp(DEEP_LAYERS, activation, 1, seed)
-            histories.append(train(model, X, y, epochs, test=data["spiral_test"]))
-            last_models[label] = model
+        models = [make_mlp(DEEP_LAYERS, activation, 1, seed) for seed in range(DEEP_STARTS)]
+        histories = [train(model, X, y, epochs, test=data["spiral_test"]) for model in models]
+        best_models[label] = models[int(np.argmin([h.train[-1] for h in histories]))]
         for split in ("train", "test"):
             curves[f"{label}, {split}"] = np.mean([getattr(h, split) for h in histories], axis=0)
         at = min(DEEP_REPORT_EPOCH, epochs)
@@ -266,8 +264,9 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
     loss_ax.legend()
     X_test, y_test = data["spiral_test"]
     for ax, label in ((relu_ax, "relu"), (sigmoid_ax, "sigmoid")):
-        plot.decision_regions(predict_proba(last_models[label]), X, y, X_test, y_test,
-                              title=f"4-4-2 {label} after {epochs} epochs", resolution=FINE, ax=ax)
+        plot.decision_regions(predict_proba(best_models[label]), X, y, X_test, y_test,
+                              title=f"4-4-2 {label} after {epochs} epochs, best start",
+                              resolution=FINE, ax=ax)
     plot.save(figure, out_dir / "relu_vs_sigmoid.png", dpi=80)
 
 
