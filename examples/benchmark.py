@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tinygrad_nn import Tensor, nn, optim
+from tinygrad_nn import Tensor, datasets, nn, optim
 
 LR = 0.1
 
@@ -56,14 +56,13 @@ class Workload:
 
 
 def make_workloads(rng: np.random.Generator) -> list[Workload]:
-    twelve_x = np.array([-1.51, -1.29, -1.18, -0.64, -0.53, -0.09, 0.13, 0.35, 0.89, 1.11, 1.33, 1.44])
-    twelve_y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0], dtype=float)
-    moons_x = rng.normal(size=(1000, 2))
+    twelve_x, twelve_y = datasets.twelve_points()
+    moons_x, moons_y = datasets.moons(1000, noise=0.1, seed=rng)
     return [
         Workload("W1", "001 twelve points, 1-2-1 sigmoid", [1, 2, 1], "sigmoid", "bce",
-                 twelve_x[:, None], twelve_y[:, None], "normal"),
+                 twelve_x, twelve_y.astype(float), "normal"),
         Workload("W2", "moons 1000, 2-30-1 tanh", [2, 30, 1], "tanh", "bce",
-                 moons_x, (moons_x[:, 0] * moons_x[:, 1] > 0).astype(float)[:, None], "normal"),
+                 moons_x, moons_y[:, None].astype(float), "normal"),
         Workload("W3", "cat logistic regression 209x12288", [12288, 1], "sigmoid", "bce",
                  rng.random((209, 12288)), rng.integers(0, 2, (209, 1)).astype(float), "zeros"),
         Workload("W4", "deep relu 1000, 2-4-4-2", [2, 4, 4, 2], "relu", "ce",

@@ -253,7 +253,7 @@ def twelve_points() -> tuple[np.ndarray, np.ndarray]:
     """The twelve points of article 001, "a neural network from scratch, visualized".
 
     One feature x, class 1 in the middle and 0 on both sides, so no single sigmoid
-    neuron can separate them but two hidden ones can (boundaries near -0.5 and 0.5).
+    neuron can separate them but two hidden ones can (boundaries near -0.6 and 0.6).
     Returns ``X`` float64 (12, 1) and ``y`` int64 (12, 1), exactly the article's arrays.
     """
     x = [-1.51, -1.29, -1.18, -0.64, -0.53, -0.09, 0.13, 0.35, 0.89, 1.11, 1.33, 1.44]

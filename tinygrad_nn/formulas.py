@@ -85,9 +85,9 @@ def two_feature_gradients(x1: np.ndarray, x2: np.ndarray, y_: np.ndarray,
 def softmax_cross_entropy_gradient(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """d/dz of C = −(1/n) Σᵢ log softmax(zᵢ)[labelᵢ], for logits z of shape (n, classes).
 
-    log softmax(z)ₖ = zₖ − log Σⱼ e^{zⱼ}; its derivative in zⱼ is δₖⱼ − softmax(z)ⱼ.
-    For one sample with label k: dℓ/dz = softmax(z) − onehot(k). Averaged:
-    dC/dz = (softmax(z) − onehot(labels)) / n.
+    One sample with label k costs ℓ = −log softmax(z)ₖ = −zₖ + log Σⱼ e^{zⱼ}, so
+    dℓ/dzⱼ = −δₖⱼ + e^{zⱼ}/Σ e^{z} = softmax(z)ⱼ − δₖⱼ: dℓ/dz = softmax(z) − onehot(k).
+    Averaged over the n samples: dC/dz = (softmax(z) − onehot(labels)) / n.
     """
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
     probs = shifted / shifted.sum(axis=1, keepdims=True)
@@ -105,7 +105,7 @@ def logistic_regression_gradients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
     Layout as in the article's code: X (m, n) with one flattened image per row
     ((209, 12288) for the cats), w (n, 1), y and a (m, 1). The course this example
     comes from puts samples in columns instead, X (12288, m), z = wᵀX + b; there
-    dw = X·dzᵀ/m, the transpose of the form below.
+    dw = X·dzᵀ/m, the same product as below written with the transposed arrays.
 
     dC/da = (a − y)/(a(1 − a))/m and da/dz = a(1 − a), so
     dz = a − y                     (per sample; dC/dz = dz/m)
