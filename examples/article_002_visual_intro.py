@@ -255,13 +255,12 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
 
     figure = plot.new_figure(18, 5.4)
     loss_ax, relu_ax, sigmoid_ax = figure.subplots(1, 3)
+    colour = {"relu": plot.CLASS_COLORS[1], "sigmoid": plot.CLASS_COLORS[0]}
+    styles = {name: {"color": colour[name.split(",")[0]],  # names are "relu, train" etc.
+                     "linestyle": "--" if name.endswith("test") else "-"} for name in curves}
     plot.loss_curves(curves, log_scale=True, xlabel="epoch", ylabel="cross-entropy",
-                     title=f"4-4-2 network on the spiral (mean of {DEEP_STARTS} starts)", ax=loss_ax)
-    for line in loss_ax.get_lines():
-        label = line.get_label()
-        line.set_color(plot.CLASS_COLORS[1] if label.startswith("relu") else plot.CLASS_COLORS[0])
-        line.set_linestyle("--" if label.endswith("test") else "-")
-    loss_ax.legend()
+                     title=f"4-4-2 network on the spiral (mean of {DEEP_STARTS} starts)",
+                     styles=styles, ax=loss_ax)
     X_test, y_test = data["spiral_test"]
     for ax, label in ((relu_ax, "relu"), (sigmoid_ax, "sigmoid")):
         plot.decision_regions(predict_proba(best_models[label]), X, y, X_test, y_test,

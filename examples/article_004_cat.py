@@ -135,19 +135,16 @@ def draw_curves(history: History, title: str, path: Path) -> None:
     """
     figure = plot.new_figure(12, 4.4)
     cost_ax, accuracy_ax = figure.subplots(1, 2)
+    test_style = {"color": TEST_COLOR, "linewidth": 0.8}
+    train_style = {"color": TRAIN_COLOR, "linewidth": 0.8}
     plot.loss_curves({"test (50 images)": history.test_cost,
                       "train (209 images)": history.train_cost},
-                     ylabel="cost (binary cross-entropy)", title="Cost", ax=cost_ax)
+                     ylabel="cost (binary cross-entropy)", title="Cost", ax=cost_ax,
+                     styles={"test (50 images)": test_style, "train (209 images)": train_style})
     plot.loss_curves({"test": 100 * np.array(history.test_accuracy),
                       "train": 100 * np.array(history.train_accuracy)},
-                     ylabel="accuracy (%)", title="Accuracy", ax=accuracy_ax)
-    for ax in (cost_ax, accuracy_ax):
-        test_line, train_line = ax.get_lines()
-        test_line.set_color(TEST_COLOR)
-        train_line.set_color(TRAIN_COLOR)
-        for line in (test_line, train_line):
-            line.set_linewidth(0.8)
-        ax.legend()
+                     ylabel="accuracy (%)", title="Accuracy", ax=accuracy_ax,
+                     styles={"test": test_style, "train": train_style})
     figure.suptitle(f"One sigmoid neuron on cat/non-cat, {title}\n"
                     "(the test curves jump every other step early on: the step size is at "
                     "the edge of stability)", fontsize=11)

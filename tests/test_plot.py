@@ -246,6 +246,15 @@ def test_loss_curves_draws_one_named_line_per_series():
     assert ax.get_xlabel() == "iteration" and ax.get_title() == "relu"
 
 
+def test_loss_curves_styles_each_named_curve_and_leaves_the_others():
+    styles = {"test": {"color": "#123456", "linestyle": "--", "linewidth": 0.8}}
+    (ax,) = plot.loss_curves({"train": [3.0, 2.0], "test": [3.5, 2.5]}, styles=styles).axes
+    train_line, test_line = ax.get_lines()
+    assert test_line.get_color() == "#123456" and test_line.get_linestyle() == "--"
+    assert test_line.get_linewidth() == 0.8 and train_line.get_linewidth() == 1.8
+    assert train_line.get_color() != "#123456" and legend_labels(ax) == ["train", "test"]
+
+
 @pytest.mark.parametrize(
     ("series", "log_scale", "message"),
     [

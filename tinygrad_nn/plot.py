@@ -389,13 +389,16 @@ def loss_curves(
     xlabel: str = "iteration",
     ylabel: str = "loss",
     title: str = "Loss during training",
+    styles: Mapping[str, Mapping[str, object]] | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Named curves over training, e.g. ``{"train": ..., "test": ...}`` or relu vs sigmoid.
 
     A series is its values (drawn at iterations 0, 1, 2, ...) or a pair
     ``(iterations, values)`` for one recorded every few steps. ``log_scale`` shows
-    the late, small improvements that a linear axis flattens.
+    the late, small improvements that a linear axis flattens. ``styles`` gives a
+    curve matplotlib line options by its name (e.g. ``{"test": {"color": "C1",
+    "linestyle": "--"}}``), so that curves that belong together look alike.
     """
     if not series:
         raise ValueError("series is empty: give at least one named curve")
@@ -413,7 +416,7 @@ def loss_curves(
             )
         if log_scale and np.any(values <= 0):
             raise ValueError(f"series {name!r} has values <= 0, which a log scale cannot show")
-        ax.plot(steps, values, linewidth=1.8, label=name)
+        ax.plot(steps, values, **{"linewidth": 1.8, "label": name, **(styles or {}).get(name, {})})
     if log_scale:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
