@@ -21,36 +21,33 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import article_001_twelve_points as article_001
+import article_003_house_prices as article_003
 from report import run_from_command_line
 
-from tinygrad_nn import Tensor, nn, viz
+from tinygrad_nn import Tensor, datasets, nn, viz
 
 
 def network_001() -> tuple[nn.Sequential, Tensor]:
-    """Article 001's network with its printed clf.coefs_ and clf.intercepts_, and
-    its loss on one point: x = −0.53, y = 1."""
-    model = nn.Sequential(nn.Linear(1, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
-    hidden, output = model[0], model[2]
-    hidden.weight.data[...] = [[-20.89123833, -8.09121263]]
-    hidden.bias.data[...] = [-12.35004862, 4.62846821]
-    output.weight.data[...] = [[-20.19430919], [17.74430684]]
-    output.bias.data[...] = [-8.19425129]
-    hidden.weight.name, hidden.bias.name = "w1", "b1"
-    output.weight.name, output.bias.name = "w2", "b2"
-    x, y = Tensor([[-0.53]], name="x"), Tensor([[1.0]], name="y")
-    loss = nn.binary_cross_entropy(model(x), y)
+    """Article 001's network with scikit-learn's parameters (the clf.coefs_ and
+    clf.intercepts_ it prints), and its loss on the fifth point: x = −0.53, y = 1."""
+    model = article_001.set_parameters(article_001.make_network(), article_001.SKLEARN)
+    X, y = datasets.twelve_points()
+    x, label = Tensor(X[4:5], name="x"), Tensor(y[4:5], name="y")
+    loss = nn.binary_cross_entropy(model(x), label)
     loss.name = "loss"
     return model, loss
 
 
 def house_price_003() -> tuple[nn.Sequential, Tensor]:
-    """Article 003's neuron, price = weight · area + bias, and its squared error
-    on the first house of its table (area 2,104, price 399.9 in $1000)."""
+    """Article 003's neuron at its starting dials, price = 0.1 · area + 150, and its
+    squared error on the first house of its table (2,104 sq ft, $399,900)."""
     model = nn.Sequential(nn.Linear(1, 1))
-    model[0].weight.data[...] = 0.1
-    model[0].bias.data[...] = 150.0
-    model[0].weight.name, model[0].bias.name = "W", "b"
-    area, price = Tensor([[2104.0]], name="area"), Tensor([[399.9]], name="price")
+    weight, bias = model[0].weight, model[0].bias
+    weight.data[...], bias.data[...] = article_003.ARTICLE_DIALS
+    weight.name, bias.name = "W", "b"
+    areas, prices = datasets.house_prices_small()
+    area, price = Tensor(areas[:1], name="area"), Tensor(prices[:1], name="price")
     loss = nn.mse_loss(model(area), price)
     loss.name = "loss"
     return model, loss
