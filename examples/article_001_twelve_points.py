@@ -33,9 +33,10 @@ TRAINING = {False: {"lr": 0.1, "epochs": 5000, "frames": 60, "grid": (10000, 121
 X_GRID = np.linspace(-2.0, 2.0, 201)
 
 
-def make_network(rng: int | np.random.RandomState | None = SEED) -> nn.Sequential:
-    """1 → 2 → 1, sigmoids after both layers; weights U[0, 1) as np.random.rand, biases 0."""
-    rng = np.random.RandomState(rng) if not isinstance(rng, np.random.RandomState) else rng
+def make_network() -> nn.Sequential:
+    """1 → 2 → 1, sigmoids after both layers; weights U[0, 1) drawn as the article's
+    np.random.seed(0); np.random.rand does, biases 0."""
+    rng = np.random.RandomState(SEED)
     hidden = nn.Linear(1, 2, init="uniform", rng=rng)
     output = nn.Linear(2, 1, init="uniform", rng=rng)
     hidden.weight.name, hidden.bias.name = "w1", "b1"

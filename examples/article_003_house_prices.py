@@ -104,7 +104,7 @@ class Descent:
     errors: np.ndarray  # (steps + 1,)
 
 
-def gradient_descent(X: np.ndarray, y_: np.ndarray, steps: int, lr: float = LEARNING_RATE) -> Descent:
+def gradient_descent(X: np.ndarray, y_: np.ndarray, steps: int) -> Descent:
     """Train y = z·w + b from w = b = 0 on standardised features z with nn.mse_loss
     and optim.SGD; record the dials converted back to dollars per square foot.
 
@@ -113,7 +113,7 @@ def gradient_descent(X: np.ndarray, y_: np.ndarray, steps: int, lr: float = LEAR
     """
     scaler = Standardizer.fit(X)
     layer = nn.Linear(X.shape[1], 1, init="zeros")
-    opt = optim.SGD(layer.parameters(), lr=lr)
+    opt = optim.SGD(layer.parameters(), lr=LEARNING_RATE)
     Z = Tensor(scaler(X))
     weights, biases, errors = [], [], []
     for step in range(steps + 1):

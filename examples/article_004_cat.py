@@ -214,7 +214,7 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     report.add("zeros_test_accuracy", f"w = 0 start, {coursera_steps} steps: test",
                "70% (Coursera)", coursera_history.test_accuracy[-1],
                shown=f"{coursera_history.test_accuracy[-1]:.1%}")
-    report.values.update(history=history, zeros_history=coursera_history,
+    report.values.update(history=history,
                          w=neuron[0].weight.data.copy(), b=neuron[0].bias.data.copy(),
                          zeros_w=coursera[0].weight.data.copy(),
                          zeros_b=coursera[0].bias.data.copy(), iterations=article_steps)
