@@ -105,7 +105,7 @@ def graph_view(session_id: str, tab: str) -> Any:
     with _lock:
         svg = _sessions[session_id].example_graph_svg()
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return html.Img(src=source, alt="computation graph of one example", id="graph-image")
+    return html.Img(src=source, alt="computation graph of one example")
 
 
 def toggle_training(clicks: int) -> tuple[bool, str]:

@@ -122,7 +122,7 @@ def graph_tab() -> dcc.Tab:
 
 def make_layout(defaults: Settings) -> html.Div:
     """The whole page; a fresh session id each time it is served."""
-    return html.Div(className="page", children=[
+    return html.Div(children=[
         dcc.Store(id="session-id", data=uuid.uuid4().hex),
         dcc.Store(id="run-version", data=0),
         dcc.Interval(id="ticker", interval=300, disabled=True),

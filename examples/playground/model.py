@@ -106,10 +106,15 @@ class Playground:
         with no_grad():
             return self.model(self.scaled(X)).data[:, 0]
 
+    def loss_tensor(self, X: np.ndarray, y: np.ndarray) -> Tensor:
+        """The cross-entropy of the network on points X (data coordinates) with labels
+        y, as a Tensor: training differentiates it, the views read its value."""
+        x = Tensor(self.scaled(X), name="x")
+        return nn.binary_cross_entropy_with_logits(self.model(x), Tensor(y[:, None], name="y"))
+
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:
         with no_grad():
-            logits = self.model(self.scaled(X))
-            return nn.binary_cross_entropy_with_logits(logits, y[:, None].astype(float)).item()
+            return self.loss_tensor(X, y).item()
 
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
         """Share of points on the right side of p = 0.5, i.e. of z = 0."""
@@ -121,11 +126,7 @@ class Playground:
             batch = self.batch_rng.choice(len(self.y_train), self.settings.batch_size,
                                           replace=False)
             self.optimizer.zero_grad()
-            x = Tensor(self.scaled(self.X_train[batch]), name="x")
-            loss = nn.binary_cross_entropy_with_logits(
-                self.model(x), self.y_train[batch, None].astype(float)
-            )
-            loss.backward()
+            self.loss_tensor(self.X_train[batch], self.y_train[batch]).backward()
             before, grad = self.watched.data[0, 0], self.watched.grad[0, 0]
             self.optimizer.step()
             self.last_update = WeightUpdate(
@@ -176,9 +177,7 @@ class Playground:
         example at the current weights. Gradients are cleared first, so the batch's
         do not mix in; the next step clears them again, so training is not affected."""
         self.model.zero_grad()
-        x = Tensor(self.scaled(self.X_train[:1]), name="x")
-        y = Tensor(self.y_train[:1, None].astype(float), name="y")
-        loss = nn.binary_cross_entropy_with_logits(self.model(x), y)
+        loss = self.loss_tensor(self.X_train[:1], self.y_train[:1])
         loss.name = "L"
         loss.backward()
         return loss
