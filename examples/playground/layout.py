@@ -13,9 +13,13 @@ from dash import dcc, html
 from playground.settings import (
     ACTIVATIONS,
     DATASETS,
+    LEARNING_RATE_RANGE,
     MAX_HIDDEN_LAYERS,
     MAX_UNITS,
+    NOISE_RANGE,
     OPTIMIZERS,
+    POINTS_RANGE,
+    TRAIN_PERCENT_RANGE,
     Settings,
 )
 
@@ -43,6 +47,14 @@ def _text(field: str, value) -> dcc.Input:
                      inputMode="decimal", className="text-input")
 
 
+def _slider(field: str, limits: tuple[float, float], step: float, value) -> dcc.Slider:
+    """A slider over the same range the settings check, marked at both ends and the middle."""
+    low, high = limits
+    marks = {x: f"{x:g}" for x in (low, (low + high) / 2, high)}
+    return dcc.Slider(id=CONTROLS[field], min=low, max=high, step=step, value=value, marks=marks,
+                      tooltip={"placement": "bottom"})
+
+
 def sidebar(defaults: Settings) -> html.Div:
     return html.Div(className="sidebar", children=[
         html.Div(className="buttons", children=[
@@ -53,14 +65,11 @@ def sidebar(defaults: Settings) -> html.Div:
         html.Div(id="input-error", className="error", role="alert"),
         html.H3("Data"),
         _field("Data set", _radio("dataset", DATASETS, defaults.dataset)),
-        _field("Noise", dcc.Slider(id=CONTROLS["noise"], min=0, max=1, step=0.05,
-                                   value=defaults.noise, marks={0: "0", 0.5: "0.5", 1: "1"},
-                                   tooltip={"placement": "bottom"})),
-        _field("Number of points", _text("n_points", defaults.n_points), "10 to 1000"),
-        _field("Training share (%)", dcc.Slider(id=CONTROLS["train_percent"], min=10, max=90,
-                                                step=10, value=defaults.train_percent,
-                                                marks={10: "10", 50: "50", 90: "90"},
-                                                tooltip={"placement": "bottom"})),
+        _field("Noise", _slider("noise", NOISE_RANGE, 0.05, defaults.noise)),
+        _field("Number of points", _text("n_points", defaults.n_points),
+               "{} to {}".format(*POINTS_RANGE)),
+        _field("Training share (%)", _slider("train_percent", TRAIN_PERCENT_RANGE, 10,
+                                             defaults.train_percent)),
         html.H3("Network"),
         _field("Hidden layers", _radio("hidden_layers", range(MAX_HIDDEN_LAYERS + 1),
                                        defaults.hidden_layers)),
@@ -68,7 +77,7 @@ def sidebar(defaults: Settings) -> html.Div:
         _field("Activation", _radio("activation", ACTIVATIONS, defaults.activation)),
         html.H3("Training"),
         _field("Learning rate", _text("learning_rate", defaults.learning_rate),
-               "a number > 0, e.g. 0.1"),
+               "{:g} to {:g}, e.g. 0.1".format(*LEARNING_RATE_RANGE)),
         _field("Optimizer", _radio("optimizer", OPTIMIZERS, defaults.optimizer)),
         _field("Batch size", _text("batch_size", defaults.batch_size),
                "points per step, at most the training points"),

@@ -81,7 +81,7 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
         "n_points": lambda v: _number("Number of points", v, *POINTS_RANGE, integer=True),
         "train_percent": lambda v: _number("Training share (%)", v, *TRAIN_PERCENT_RANGE, True),
         "hidden_layers": lambda v: _number("Hidden layers", v, 0, MAX_HIDDEN_LAYERS, True),
-        "units": lambda v: _number("Units per layer", v, 1, MAX_UNITS, True),
+        "units": lambda v: _number("Units per hidden layer", v, 1, MAX_UNITS, True),
         "activation": lambda v: _choice("Activation", v, ACTIVATIONS),
         "learning_rate": lambda v: _number("Learning rate", v, *LEARNING_RATE_RANGE, False),
         "optimizer": lambda v: _choice("Optimizer", v, OPTIMIZERS),
