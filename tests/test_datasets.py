@@ -207,9 +207,13 @@ def test_noise_free_spiral_points_lie_on_their_arms(classes):
     assert radius.max() == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("classes", [1, 0, 2.0])
-def test_spiral_rejects_fewer_than_two_arms(classes):
-    with pytest.raises(ValueError, match="classes must be an integer >= 2"):
+@pytest.mark.parametrize("classes, error, message", [
+    (1, ValueError, r"classes must be at least 2 \(one arm per class\), got 1"),
+    (0, ValueError, r"classes must be at least 2 \(one arm per class\), got 0"),
+    (2.0, TypeError, r"classes must be an integer \(one arm per class\), got 2.0"),
+])
+def test_spiral_rejects_fewer_than_two_arms_or_a_fraction_of_one(classes, error, message):
+    with pytest.raises(error, match=message):
         datasets.spiral(n=10, classes=classes)
 
 

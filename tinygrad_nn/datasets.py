@@ -45,11 +45,16 @@ Seed = int | np.random.Generator | None
 # --------------------------------------------------------------------------- checks
 
 
+def _check_count(name: str, value: int, minimum: int, what: str) -> None:
+    """A whole number of things (points, clusters, arms): an int, at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer ({what}), got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum} ({what}), got {value}")
+
+
 def _check_n(n: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be an integer number of points, got {n!r}")
-    if n < 1:
-        raise ValueError(f"n must be at least 1 (the number of points), got {n}")
+    _check_count("n", n, 1, "the number of points")
 
 
 def _check_noise(noise: float) -> None:
@@ -66,9 +71,11 @@ def _labels(sizes: Sequence[int]) -> np.ndarray:
     return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
 
 
-def _finish(
+def _shuffled_if(
     X: np.ndarray, y: np.ndarray, rng: np.random.Generator, shuffle: bool
 ) -> tuple[np.ndarray, np.ndarray]:
+    """The points in random order (one permutation for X and y), or as generated:
+    class by class, which scikit-learn's shuffle=False gives too."""
     if shuffle:
         order = rng.permutation(len(y))
         X, y = X[order], y[order]
@@ -100,7 +107,7 @@ def moons(
         ]
     )
     X = X + rng.normal(scale=noise, size=X.shape)
-    return _finish(X, _labels([n_outer, n - n_outer]), rng, shuffle)
+    return _shuffled_if(X, _labels([n_outer, n - n_outer]), rng, shuffle)
 
 
 def circles(
@@ -134,7 +141,7 @@ def circles(
         ]
     )
     X = X + rng.normal(scale=noise, size=X.shape)
-    return _finish(X, _labels([n_outer, n - n_outer]), rng, shuffle)
+    return _shuffled_if(X, _labels([n_outer, n - n_outer]), rng, shuffle)
 
 
 def blobs(
@@ -155,8 +162,7 @@ def blobs(
     _check_n(n)
     rng = np.random.default_rng(seed)
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
-        if centers < 1:
-            raise ValueError(f"centers must be at least 1 cluster, got {centers}")
+        _check_count("centers", centers, 1, "a number of clusters")
         low, high = center_box
         if not low < high:
             raise ValueError(f"center_box must be (low, high) with low < high, got {center_box}")
@@ -178,7 +184,7 @@ def blobs(
     stds = np.broadcast_to(stds, (len(centers),))
     y = _labels(_class_sizes(n, len(centers)))
     X = centers[y] + rng.normal(size=(n, 2)) * stds[y, None]
-    return _finish(X, y, rng, shuffle)
+    return _shuffled_if(X, y, rng, shuffle)
 
 
 def spiral(
@@ -196,15 +202,14 @@ def spiral(
     """
     _check_n(n)
     _check_noise(noise)
-    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
-        raise ValueError(f"classes must be an integer >= 2 (one arm per class), got {classes!r}")
+    _check_count("classes", classes, 2, "one arm per class")
     rng = np.random.default_rng(seed)
     sizes = _class_sizes(n, classes)
     y = _labels(sizes)
     radius = np.concatenate([np.linspace(0.0, 1.0, size) for size in sizes])
     angle = 4 * (y + radius) + rng.normal(scale=noise, size=n)
     X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
-    return _finish(X, y, rng, shuffle)
+    return _shuffled_if(X, y, rng, shuffle)
 
 
 def xor(
@@ -224,7 +229,7 @@ def xor(
     X = X + np.where(X > 0, 0.3, -0.3)
     shifted = X + noise * rng.uniform(-5, 5, size=(n, 2))
     y = (shifted[:, 0] * shifted[:, 1] >= 0).astype(np.int64)
-    return _finish(X, y, rng, shuffle)
+    return _shuffled_if(X, y, rng, shuffle)
 
 
 def gauss(
@@ -243,7 +248,7 @@ def gauss(
     y = _labels(_class_sizes(n, 2))
     cloud_centers = np.array([[-2.0, -2.0], [2.0, 2.0]])
     X = cloud_centers[y] + std * rng.normal(size=(n, 2))
-    return _finish(X, y, rng, shuffle)
+    return _shuffled_if(X, y, rng, shuffle)
 
 
 # -------------------------------------------------------------- the articles' tables
@@ -363,15 +368,13 @@ def _download(name: str, folder: Path, searched: list[Path]) -> None:
         with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
             shutil.copyfileobj(response, out)
         _check_sha256(partial, name)
+        partial.replace(folder / name)
     except OSError as err:
-        partial.unlink(missing_ok=True)
         raise OSError(
             f"Could not download {name} from {url}: {err}\n" + _how_to_get_the_files(searched)
         ) from err
-    except ValueError:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(folder / name)
+    finally:
+        partial.unlink(missing_ok=True)  # gone already when the download succeeded
 
 
 def _find_catvnoncat(folder: str | os.PathLike | None, download: bool) -> Path:
