@@ -603,6 +603,8 @@ ACTIVATION_SYMBOLS = {"Sigmoid": "σ", "Tanh": "tanh", "ReLU": "relu", "Identity
                       "Softmax": "softmax"}
 MAX_NEURONS = 16
 COLUMN_GAP, NEURON_GAP = 2.8, 1.2  # inches between layers, between neurons of a layer
+TEXT_GAP, OUTPUT_GAP = 0.9, 1.3  # inches from the neurons to the captions, to the ŷ labels
+WRITTEN_LINKS = 8  # layers with more links leave the weights off them: they would overlap
 NETWORK_KEY = ("links: weights w, blue w > 0, red w < 0, thicker when |w| is larger; "
                "neurons: activation (Σ: none) and bias b")
 POSITIVE, NEGATIVE = "#2166ac", "#d6604d"
@@ -635,8 +637,8 @@ def draw_network(model: Any, decimals: int = 2,
     columns of neurons (inputs x, hidden layers, outputs ŷ), links coloured by the
     sign of their weight and as wide as its size, each neuron with its activation
     and its bias b. Weights are written on the links when `show_weights`, by
-    default only in layers of at most 8 links (more would overlap).
-    At most 16 neurons a layer."""
+    default only in layers of at most WRITTEN_LINKS = 8 links (more would overlap).
+    At most MAX_NEURONS = 16 neurons a layer."""
     layers = _dense_layers(model)
     sizes = [layers[0][0].weight.shape[0]] + [layer.weight.shape[1] for layer, _ in layers]
     if max(sizes) > MAX_NEURONS:
@@ -650,38 +652,43 @@ def draw_network(model: Any, decimals: int = 2,
         edge_attr={"fontname": FONT, "fontsize": "11", "arrowsize": "0.6"},
     )
     captions = ["input"] + [f"hidden layer {k}" for k in range(1, len(layers))] + ["output"]
-    top = (max(sizes) - 1) / 2 * NEURON_GAP + 0.9
+    top = (max(sizes) - 1) / 2 * NEURON_GAP + TEXT_GAP
     for column, caption in enumerate(captions):
         dot.node(f"caption{column}", caption, shape="plaintext", fontcolor="#555555",
-                 pos=f"{column * COLUMN_GAP},{top}!")
+                 pos=_pinned(column * COLUMN_GAP, top))
         for i in range(sizes[column]):
-            dot.node(f"n{column}_{i}", pos=_position(column, i, sizes[column]),
+            dot.node(f"n{column}_{i}", pos=_pinned(*_position(column, i, sizes[column])),
                      **_neuron(layers, column, i, sizes, decimals))
     for column, (layer, _) in enumerate(layers):
+        written = show_weights if show_weights is not None else layer.weight.size <= WRITTEN_LINKS
         for i, j in np.ndindex(*layer.weight.shape):
             w = float(layer.weight.data[i, j])
             colour = POSITIVE if w >= 0 else NEGATIVE
             label = (f'<<table border="0" cellpadding="1" bgcolor="white"><tr><td>'
                      f"{w:.{decimals}f}</td></tr></table>>")
-            written = show_weights if show_weights is not None else layer.weight.size <= 8
             dot.edge(f"n{column}_{i}", f"n{column + 1}_{j}", taillabel=label if written else "",
                      labelangle="0", labeldistance="5", color=colour, fontcolor=colour,
                      penwidth=f"{0.6 + 3.4 * abs(w) / biggest:.2f}", tooltip=f"w = {w:.4g}")
-    bottom = -(max(sizes) - 1) / 2 * NEURON_GAP - 0.9
+    bottom = -(max(sizes) - 1) / 2 * NEURON_GAP - TEXT_GAP
     dot.node("key", NETWORK_KEY, shape="plaintext", fontsize="11", fontcolor="#555555",
-             pos=f"{len(layers) * COLUMN_GAP / 2},{bottom}!")
+             pos=_pinned(len(layers) * COLUMN_GAP / 2, bottom))
     last = len(layers)
     for i in range(sizes[-1]):
-        x, y = _position(last, i, sizes[-1]).rstrip("!").split(",")
+        x, y = _position(last, i, sizes[-1])
         dot.node(f"out{i}", "ŷ" if sizes[-1] == 1 else f"ŷ{i + 1}", shape="plaintext",
-                 fontsize="16", pos=f"{float(x) + 1.3},{y}!")
+                 fontsize="16", pos=_pinned(x + OUTPUT_GAP, y))
         dot.edge(f"n{last}_{i}", f"out{i}", color="#555555")
     return dot
 
 
-def _position(column: int, i: int, size: int) -> str:
-    """Neurons of a column centred on y = 0, the first on top (inches, pinned)."""
-    return f"{column * COLUMN_GAP},{((size - 1) / 2 - i) * NEURON_GAP}!"
+def _position(column: int, i: int, size: int) -> tuple[float, float]:
+    """Neurons of a column centred on y = 0, the first on top (inches)."""
+    return column * COLUMN_GAP, ((size - 1) / 2 - i) * NEURON_GAP
+
+
+def _pinned(x: float, y: float) -> str:
+    """neato's position attribute; the "!" keeps the node exactly there."""
+    return f"{x},{y}!"
 
 
 def _neuron(layers: list[tuple[Any, str]], column: int, i: int, sizes: list[int],
