@@ -292,23 +292,29 @@ def _tensor_node(graph: _Graph, t: Tensor, look: _Look, progress: _Progress | No
     label = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
     attrs = {"label": label, "shape": "box", "style": "rounded,filled",
              "fillcolor": KIND_COLOURS[graph.kind(t)], "color": "#555555"}
-    started = progress is not None and progress.current is not None
-    if started and t.requires_grad and grad is None:
+    current = _current_output(progress)
+    if current is not None and t.requires_grad and grad is None:
         attrs.update(GREY)
-    if started and t is progress.current.output:
-        attrs.update(color=GRAD_COLOUR, penwidth="3")
+    if t is current:
+        attrs.update(color=CURRENT["color"], penwidth=CURRENT["penwidth"])
     return attrs
+
+
+def _current_output(progress: _Progress | None) -> Tensor | None:
+    """The output of the op the drawn step is at; None for a plain drawing and for
+    step 0, the forward pass, where nothing is highlighted or greyed."""
+    return None if progress is None or progress.current is None else progress.current.output
 
 
 def _op_node(graph: _Graph, t: Tensor, progress: _Progress | None) -> dict:
     op = t._op
     attrs = {"label": _op_label(op), "shape": "ellipse", "style": "filled", "fillcolor": "white",
              "fontsize": "16", "margin": "0.05,0.02", "tooltip": f"{type(op).__name__}: {op.rule}"}
-    if progress is not None and progress.current is not None:
-        if progress.current.output is t:
-            attrs.update(CURRENT)
-        elif graph.number[id(t)] not in progress.done:
-            attrs.update(GREY)
+    current = _current_output(progress)
+    if current is t:
+        attrs.update(CURRENT)
+    elif current is not None and graph.number[id(t)] not in progress.done:
+        attrs.update(GREY)
     return attrs
 
 
@@ -348,7 +354,7 @@ def _digraph(graph: _Graph, look: _Look, model: Any = None,
             continue
         nodes.append((graph.op_id(t), _op_node(graph, t, progress)))
         edges.append((graph.op_id(t), graph.tensor_id(t), {}))
-        current = progress is not None and progress.current is not None and progress.current.output is t
+        current = _current_output(progress) is t
         for position, parent in enumerate(t._op.inputs):
             edge = {}
             contribution = progress.current.contributions[position] if current else None
