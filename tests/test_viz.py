@@ -100,6 +100,17 @@ def test_names_and_op_symbols_appear_and_unnamed_tensors_are_titled_by_their_exp
         assert text in source
 
 
+def test_each_op_titles_its_output_in_its_own_notation():
+    x = Tensor([[1.0, -2.0]], requires_grad=True, name="x")
+    w = Tensor([[0.5], [1.0]], requires_grad=True, name="w")
+    cases = [(-x, "−x"), (x.abs(), "|x|"), ((x + x)[0], "(x + x)[…]"), (-(x + x), "−(x + x)"),
+             (x ** 2, "x ** 2"), (nn.binary_cross_entropy_with_logits(x @ w, np.ones((1, 1))),
+                                  "BCE(σ(x @ w), 1)"),
+             (nn.cross_entropy(x, np.array([1])), "CE(softmax(x), labels)"), (x.tanh(), "tanh(x)")]
+    for tensor, title in cases:
+        assert f"<b>{title}</b>" in viz.draw_graph(tensor).source, title
+
+
 def test_gradients_appear_after_backward_and_not_before():
     _, _, loss = square_plus_constant()
     grad_row, data_row = re.compile(r">grad (so far )?\S"), re.compile(r">data \S")

@@ -258,6 +258,7 @@ class SigmoidCrossEntropy(ops.Op):
     """
 
     symbol, rule = "BCE(σ(z), y)", "dL/dz = (σ(z) − y)/n"
+    notation = "BCE(σ({0}), {1})"
 
     def forward(self, z, y):
         self.z, self.y = z, y
@@ -287,6 +288,7 @@ class SoftmaxCrossEntropy(ops.Op):
     """
 
     symbol, rule = "CE(softmax(z), y)", "dL/dz = (softmax(z) − onehot(y))/n"
+    notation = "CE(softmax({0}), labels)"
 
     def forward(self, z, labels):
         shifted = z - z.max(axis=1, keepdims=True)  # e^shifted ≤ 1: no overflow

@@ -9,8 +9,9 @@ does not require a gradient (`self.needs_grad` says which), so constants such as
 a data matrix cost nothing on the way back. The graph bookkeeping lives in one
 place, `tensor.apply`.
 
-Each op carries `symbol` (how drawings label it) and `rule` (its local
-derivative, shown by the step-by-step backward pass).
+Each op carries `symbol` (how drawings label it), `rule` (its local derivative,
+shown by the step-by-step backward pass) and, when it is not written as a call
+symbol(inputs), its `notation`, e.g. "|{0}|" (how drawings title its output).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Op:
 
     symbol = "?"
     rule = ""
+    notation = ""  # e.g. "{0} + {1}"; empty: written symbol(inputs)
     inputs: tuple = ()
     needs_grad: tuple[bool, ...] = ()
 
@@ -66,7 +68,7 @@ class Op:
 
 
 class Add(Op):
-    symbol, rule = "+", "d(a+b)/da = 1, d(a+b)/db = 1"
+    symbol, rule, notation = "+", "d(a+b)/da = 1, d(a+b)/db = 1", "{0} + {1}"
 
     def forward(self, a, b):
         self.shapes = a.shape, b.shape
@@ -79,7 +81,7 @@ class Add(Op):
 
 
 class Sub(Op):
-    symbol, rule = "−", "d(a−b)/da = 1, d(a−b)/db = −1"
+    symbol, rule, notation = "−", "d(a−b)/da = 1, d(a−b)/db = −1", "{0} − {1}"
 
     def forward(self, a, b):
         self.shapes = a.shape, b.shape
@@ -92,7 +94,7 @@ class Sub(Op):
 
 
 class Mul(Op):
-    symbol, rule = "×", "d(a·b)/da = b, d(a·b)/db = a"
+    symbol, rule, notation = "×", "d(a·b)/da = b, d(a·b)/db = a", "{0} × {1}"
 
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -105,7 +107,7 @@ class Mul(Op):
 
 
 class Div(Op):
-    symbol, rule = "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²"
+    symbol, rule, notation = "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "{0} ÷ {1}"
 
     def forward(self, a, b):
         refuse_where(b == 0, b, "the divisor must not be 0")
@@ -123,7 +125,7 @@ class MatMul(Op):
     """Matrix product, batched as numpy's `@`. A 1-D operand is a row (left) or a
     column (right) vector, as in numpy; its gradient is reshaped back."""
 
-    symbol, rule = "@", "d(A@B)/dA = g@Bᵀ, d(A@B)/dB = Aᵀ@g"
+    symbol, rule, notation = "@", "d(A@B)/dA = g@Bᵀ, d(A@B)/dB = Aᵀ@g", "{0} @ {1}"
 
     def forward(self, a, b):
         self.a, self.b = a, b
@@ -147,7 +149,7 @@ class MatMul(Op):
 
 
 class Neg(Op):
-    symbol, rule = "−", "d(−x)/dx = −1"
+    symbol, rule, notation = "−", "d(−x)/dx = −1", "−{0}"
 
     def forward(self, x):
         return -x
@@ -206,7 +208,7 @@ class Log(Op):
 
 
 class Abs(Op):
-    symbol, rule = "|x|", "d|x|/dx = sign(x)  (0 at x = 0)"
+    symbol, rule, notation = "|x|", "d|x|/dx = sign(x)  (0 at x = 0)", "|{0}|"
 
     def forward(self, x):
         self.x = x
@@ -334,7 +336,8 @@ class Index(Op):
     """x[idx], basic or integer-array indexing. `np.add.at` scatters the gradient
     back so that an element picked twice receives both contributions."""
 
-    symbol, rule = "[ ]", "the gradient is scattered back to the picked elements"
+    symbol, notation = "[ ]", "{0}[…]"
+    rule = "the gradient is scattered back to the picked elements"
 
     def forward(self, x, idx):
         self.shape, self.dtype, self.idx = x.shape, x.dtype, idx

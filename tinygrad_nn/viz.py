@@ -174,14 +174,15 @@ def _op_label(op: Any) -> str:
 
 
 def _expression(op: Any, operands: list[str]) -> str:
-    if len(operands) == 2 and not any(c.isalpha() for c in op.symbol):
-        return f"{_operand(operands[0])} {op.symbol} {_operand(operands[1])}"
-    if len(operands) != 1:
-        return f"{op.symbol}({', '.join(operands)})"
-    (a,) = operands
+    """How the op's output is written: its `notation` with the operands put in,
+    each in parentheses unless it is an atom or already sits inside a call's
+    "(…)"; else symbol(operands). A power shows its exponent."""
     if hasattr(op, "exponent"):
-        return f"{_operand(a)} ** {_number(op.exponent)}"
-    return f"{op.symbol}({a})"
+        return f"{_operand(operands[0])} ** {_number(op.exponent)}"
+    if not op.notation:
+        return f"{op.symbol}({', '.join(operands)})"
+    return op.notation.format(*(a if f"({{{i}}}" in op.notation else _operand(a)
+                                for i, a in enumerate(operands)))
 
 
 # ---- modules as labelled boxes -----------------------------------------------
