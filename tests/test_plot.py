@@ -100,6 +100,18 @@ def test_decision_regions_background_and_boundary_follow_the_classifier(two_clas
     (boundary,) = contour_sets(ax)
     boundary_x = np.concatenate([path.vertices[:, 0] for path in boundary.get_paths()])
     np.testing.assert_allclose(boundary_x, 0.3, atol=0.02)
+    x1_pixels = np.linspace(*ax.get_xlim(), 60)
+    on_boundary = region[30, np.argmin(np.abs(x1_pixels - 0.3))]
+    np.testing.assert_allclose(on_boundary, 1.0, atol=0.1)  # unsure: faded to white
+
+
+def test_decision_regions_reports_the_accuracy_it_measures(two_class_data):
+    X, y, X_test, y_test = two_class_data
+    wrong = y.copy()
+    wrong[:10] = 1 - wrong[:10]  # 10 of 40 labels flipped: 75% right
+    figure = plot.decision_regions(right_half_is_class_1, X, wrong, X_test, y_test)
+    title = figure.axes[0].get_title()
+    assert "train accuracy 75%" in title and "test accuracy 100%" in title
 
 
 def test_decision_regions_draws_class_1_where_the_classifier_says_so(two_class_data):
@@ -133,6 +145,17 @@ def test_decision_regions_three_classes():
     point_colors = ax.collections[-1].get_facecolors()[:, :3]
     np.testing.assert_allclose(point_colors[[0, 15, 30]],
                                [to_rgb(c) for c in plot.CLASS_COLORS[:3]])
+    region = ax.images[0].get_array()
+    green = np.array(to_rgb(plot.CLASS_COLORS[2]))
+    top_middle = region[-1, 30]  # far up, between the lower two: class c, sure of it
+    np.testing.assert_allclose(top_middle, 1 - plot.REGION_TINT * (1 - green), atol=0.02)
+    # The classifier picks the nearest centre, so every boundary point is equally far
+    # from two centres: it lies on one of the three perpendicular bisectors a·x = c.
+    bisectors = [((1.0, 0.0), 1.5), ((1.5, 2.5), 4.25), ((-3.0, 5.0), -0.5)]  # a, c
+    points = np.concatenate([path.vertices for cs in contour_sets(ax) for path in cs.get_paths()])
+    distances = np.min([np.abs(points @ np.array(a) - c) / np.hypot(*a) for a, c in bisectors],
+                       axis=0)
+    assert distances.max() < 0.05, distances.max()
 
 
 def test_decision_regions_draws_into_a_given_axes(two_class_data):
