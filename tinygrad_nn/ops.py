@@ -221,16 +221,20 @@ class Abs(Op):
 class Sigmoid(Op):
     """σ(x) = 1/(1 + e⁻ˣ), computed as exp(−log(1 + e⁻ˣ)) = exp(−logaddexp(0, −x)):
     numpy's logaddexp never overflows, so x = ±1000 gives 0 and 1 without a
-    warning, and σ(−40) ≈ 4.2e−18 keeps its precision."""
+    warning, and σ(−40) ≈ 4.2e−18 keeps its precision. The slope's 1 − σ(x) is
+    σ(−x) = exp(−(x + log(1 + e⁻ˣ))), not 1 − σ(x), which rounds to 0 from x ≈ 37
+    on and would lose the slope σ(40)(1 − σ(40)) ≈ 4.2e−18 entirely."""
 
     symbol, rule = "σ", "dσ/dx = σ(1 − σ)"
 
     def forward(self, x):
-        self.out = np.exp(-np.logaddexp(0.0, -x))
+        self.x, self.softplus = x, np.logaddexp(0.0, -x)  # log(1 + e⁻ˣ)
+        self.out = np.exp(-self.softplus)
         return self.out
 
     def backward(self, g):
-        return (g * self.out * (1.0 - self.out),)
+        one_minus_out = np.exp(-(self.x + self.softplus))  # σ(−x) = 1 − σ(x)
+        return (g * self.out * one_minus_out,)
 
 
 class Tanh(Op):
