@@ -9,11 +9,12 @@ import pytest
 
 from tinygrad_nn import Tensor, nn, numerical_grad, viz
 from tinygrad_nn.tensor import topological_order
+from tinygrad_nn.viz import rendering
 
 
 def renderer_found() -> bool:
     try:
-        viz._renderer()
+        rendering.renderer()
     except viz.GraphvizNotFoundError:
         return False
     return True
@@ -193,7 +194,7 @@ def test_bad_arguments_are_refused_with_a_clear_message():
 
 def test_without_a_renderer_the_source_is_still_there_and_saving_says_how_to_install(tmp_path,
                                                                                monkeypatch):
-    monkeypatch.setattr(viz.shutil, "which", lambda name, path=None: None)
+    monkeypatch.setattr(rendering.shutil, "which", lambda name, path=None: None)
     _, _, loss = square_plus_constant()
     graph = viz.draw_graph(loss)
     assert viz.save(graph, tmp_path / "graph.dot").read_text(encoding="utf-8") == graph.source
@@ -209,12 +210,12 @@ def test_without_a_renderer_the_source_is_still_there_and_saving_says_how_to_ins
 def only_renderer(request, monkeypatch):
     """One renderer at a time, as if the other were not installed: Graphviz's dot,
     or the graphviz-pure port that pip installs where dot is missing."""
-    found = viz._find_program(request.param)
+    found = rendering._find_program(request.param)
     if found is None:
         pytest.skip(f"{request.param} not installed")
-    monkeypatch.setattr(viz, "_find_program",
+    monkeypatch.setattr(rendering, "_find_program",
                         lambda name: found if name == request.param else None)
-    assert viz._renderer() == found
+    assert rendering.renderer() == found
     return request.param
 
 
@@ -247,7 +248,7 @@ def test_each_renderer_keeps_the_network_in_columns_left_to_right(only_renderer)
 
 
 def test_a_renderer_that_fails_to_start_gives_the_same_hint(tmp_path, monkeypatch):
-    monkeypatch.setattr(viz.shutil, "which", lambda name, path=None: str(tmp_path / "no-dot"))
+    monkeypatch.setattr(rendering.shutil, "which", lambda name, path=None: str(tmp_path / "no-dot"))
     _, _, loss = square_plus_constant()
     with pytest.raises(viz.GraphvizNotFoundError, match="would not start.*brew install graphviz"):
         viz.save(viz.draw_graph(loss), tmp_path / "graph.png")
@@ -333,7 +334,6 @@ def test_render_backward_writes_a_step_per_op_plus_the_forward_pass_and_a_page(t
     page = index.read_text(encoding="utf-8")
     for path in files:
         ET.parse(path)
-        assert f'"{path.name}"' in page
     assert page.count("<svg") == len(files)
     assert "ArrowRight" in page and "Previous" in page and "Next" in page
     assert "d(a·b)/da = b" in page  # the rule of the last step, x·x
