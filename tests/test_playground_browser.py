@@ -8,7 +8,6 @@ The screenshot of the trained page goes to $PLAYGROUND_SCREENSHOT when that is s
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,27 +18,12 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("dash", reason="the playground needs dash: pip install -e '.[playground]'")
-webdriver = pytest.importorskip("selenium.webdriver",
-                                reason="the browser test needs selenium: pip install selenium")
-from selenium.webdriver.chrome.service import Service
+pytest.importorskip("selenium", reason="the browser test needs selenium: pip install selenium")
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 APP = Path(__file__).resolve().parent.parent / "examples" / "playground" / "app.py"
-CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
-CHROMEDRIVER = shutil.which("chromedriver")
-CHROMIUM_FLAGS = (  # the background-networking ones keep Chromium off the network
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--window-size=1500,1100",
-)
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None,
-    reason="the browser test needs Chromium and chromedriver "
-           "(Debian: apt-get install chromium chromium-driver)",
-)
 
 
 def free_port() -> int:
@@ -68,18 +52,6 @@ def url():
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 def text_of(browser, element_id: str) -> str:

@@ -107,7 +107,10 @@ def test_each_op_titles_its_output_in_its_own_notation():
     cases = [(-x, "−x"), (x.abs(), "|x|"), ((x + x)[0], "(x + x)[…]"), (-(x + x), "−(x + x)"),
              (x ** 2, "x ** 2"), (nn.binary_cross_entropy_with_logits(x @ w, np.ones((1, 1))),
                                   "BCE(σ(x @ w), 1)"),
-             (nn.cross_entropy(x, np.array([1])), "CE(softmax(x), labels)"), (x.tanh(), "tanh(x)")]
+             (nn.cross_entropy(x, np.array([1])), "CE(softmax(x), labels)"), (x.tanh(), "tanh(x)"),
+             (-((x + x)[0]), "−(x + x)[…]"), ((x + x).abs(), "|x + x|"),
+             ((x + x).abs() * 2.0, "|x + x| × 2"), ((x + x).log_softmax() * 2.0,
+                                                    "(log softmax(x + x)) × 2")]
     for tensor, title in cases:
         assert f"<b>{title}</b>" in viz.draw_graph(tensor).source, title
 
@@ -399,3 +402,105 @@ def test_a_gradient_still_waiting_for_a_contribution_is_marked_so_far(tmp_path):
     partial = [k for k, text in enumerate(texts) if "grad so far" in text]
     assert len(partial) == 1
     assert "grad so far" not in texts[-1]
+
+
+def test_a_name_is_never_read_back_as_an_expression():
+    x = Tensor([[1.0, -2.0]], requires_grad=True, name="x")
+    odd = x * 2.0
+    odd.name = "f(x) + g(x)"  # looks like an expression, but the user named it
+    assert "<b>−f(x) + g(x)</b>" in viz.draw_graph(-odd).source
+    assert "<b>f(x) + g(x) × 3</b>" in viz.draw_graph(odd * 3.0).source
+
+
+# ---- drawings inline in a notebook -------------------------------------------
+
+
+def test_each_renderer_shows_drawings_inline_as_svg(only_renderer, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # the renderer found, nothing else on PATH
+    _, loss = diamond()
+    for drawing in (viz.draw_graph(loss), viz.draw_network(article_network())):
+        bundle = drawing._repr_mimebundle_()
+        assert list(bundle) == ["image/svg+xml"]
+        assert ET.fromstring(bundle["image/svg+xml"].encode()).tag.endswith("svg")
+
+
+def test_without_a_renderer_a_drawing_shows_how_to_install_one(monkeypatch):
+    monkeypatch.setattr(rendering.shutil, "which", lambda name, path=None: None)
+    _, loss = diamond()
+    assert "apt-get install graphviz" in viz.draw_graph(loss)._repr_mimebundle_()["text/plain"]
+    with pytest.raises(viz.GraphvizNotFoundError, match="brew install graphviz"):
+        viz.backward_stepper(loss)
+
+
+# ---- the backward stepper ----------------------------------------------------
+
+
+def frames_of(page: str) -> list[str]:
+    return re.findall(r'<div class="frame"[^>]*>', page)
+
+
+@needs_renderer
+def test_the_stepper_holds_every_step_inline_the_first_shown():
+    x, _, loss = square_plus_constant()
+    stepper = viz.backward_stepper(loss, max_elems=6, rankdir="LR")
+    page = stepper._repr_html_()
+    assert len(stepper) == len(stepper.steps) + 1 == len(viz.backward_steps(loss)) + 1 == 4
+    assert page.count("<svg") == len(frames_of(page)) == 4
+    assert [" hidden" in frame for frame in frames_of(page)] == [False, True, True, True]
+    assert not re.search(r'(src|href)="(?!#)', page)  # nothing outside the stepper itself
+    assert "<?xml" not in page and "<!DOCTYPE" not in page
+    for text in ("Previous", "Next", 'type="range" min="0" max="3"', "ArrowRight", "ArrowLeft",
+                 "d(a·b)/da = b", "upstream gradient", "Forward pass"):
+        assert text in page
+    assert all(t.grad is None for t in (x, loss))
+
+
+@needs_renderer
+def test_each_frame_centres_the_op_of_its_step():
+    _, _, loss = square_plus_constant()
+    stepper = viz.backward_stepper(loss)
+    numbers = [number_of(step.output, loss) for step in stepper.steps]
+    assert [frame.focus for frame in stepper.frames] == (
+        [f"t{number_of(loss, loss)}"] + [f"op{n}" for n in numbers])
+    page = stepper._repr_html_()
+    assert re.findall(r'data-focus="(\w+)"', page) == [frame.focus for frame in stepper.frames]
+
+
+@needs_renderer
+def test_two_steppers_on_one_page_share_no_element_id():
+    _, loss = diamond()
+    stepper = viz.backward_stepper(loss, rankdir="TB")
+    page = stepper._repr_html_() + stepper._repr_html_()
+    ids = re.findall(r'\sid="([^"]*)"', page)
+    assert len(ids) == 2 and len(set(ids)) == 2
+    for element_id in ids:
+        assert f'document.getElementById("{element_id}")' in page
+    assert "document.querySelector" not in page and "getElementsBy" not in page
+
+
+@needs_renderer
+def test_a_saved_stepper_is_one_page_the_arrow_keys_step_at_once(tmp_path):
+    _, loss = diamond()
+    stepper = viz.backward_stepper(loss, max_elems=3)
+    path = stepper.save(tmp_path / "backward.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == len(stepper)
+    assert "<title>Backward pass of loss, step by step</title>" in page
+    assert page.rstrip().endswith('), true);\n</script></div></body></html>')
+    assert stepper._repr_html_().endswith('), false);\n</script></div>')
+
+
+def test_the_stepper_refuses_what_backward_steps_refuses():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match="one-element Tensor"):
+        viz.backward_stepper(x * 2.0)
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        viz.backward_stepper((x * 2.0).sum(), rankdir="sideways")
+
+
+def test_every_public_viz_name_has_a_docstring():
+    for name in viz.__all__:
+        thing = getattr(viz, name)
+        if callable(thing):
+            assert (thing.__doc__ or "").strip(), f"viz.{name} has no docstring"
+    assert viz.__doc__ and "backward_stepper" in viz.__doc__

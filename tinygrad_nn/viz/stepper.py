@@ -71,7 +71,7 @@ _SCRIPT = """<script>
   fit.addEventListener("change", () => root.classList.toggle("fit", fit.checked));
   (keysOnPage ? document : root).addEventListener("keydown", (event) => {
     const move = {ArrowRight: 1, ArrowLeft: -1}[event.key];
-    if (!move || event.target === slider) return;  // the slider moves itself
+    if (!move) return;
     event.preventDefault();
     event.stopPropagation();
     show(current + move);
