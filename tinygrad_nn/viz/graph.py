@@ -64,7 +64,7 @@ class Graph:
         self.root = root
         self.tensors = topological_order(root)
         self._numbers = {id(t): n for n, t in enumerate(self.tensors)}
-        self.titles: list[Title] = titles(self.tensors, model)
+        self.titles: list[Title] = titles(self.tensors, self.number, model)
         self.readers: list[list[int]] = [[] for _ in self.tensors]  # ops, by their output
         for n, t in enumerate(self.tensors):
             for parent in t._op.inputs if t._op is not None else ():

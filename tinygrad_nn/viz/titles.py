@@ -8,6 +8,7 @@ read the text back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,20 +28,22 @@ class Title:
 ELLIPSIS = Title("…", bare=True, named=True)
 
 
-def titles(tensors: list[Tensor], model: Any = None) -> list[Title]:
+def titles(tensors: list[Tensor], number: Callable[[Tensor], int],
+           model: Any = None) -> list[Title]:
     """The title of each tensor of `tensors`, a topological order (inputs first,
-    so that an expression can use its operands' titles)."""
+    so that an expression can use its operands' titles); `number` gives a
+    tensor's position in it."""
     in_model = {id(p): name for name, p in model.named_parameters()} if model is not None else {}
-    found: dict[int, Title] = {}
+    found: list[Title] = []
     for t in tensors:
         name = _parameter_title(t, in_model.get(id(t))) or t.name
         if name:
-            found[id(t)] = Title(name, bare=True, named=True)
+            found.append(Title(name, bare=True, named=True))
         elif t._op is None:
-            found[id(t)] = _leaf_title(t)
+            found.append(_leaf_title(t))
         else:
-            found[id(t)] = _made_title(t._op, [found[id(p)] for p in t._op.inputs])
-    return [found[id(t)] for t in tensors]
+            found.append(_made_title(t._op, [found[number(p)] for p in t._op.inputs]))
+    return found
 
 
 def _parameter_title(t: Tensor, name_in_model: str | None) -> str | None:
