@@ -28,6 +28,7 @@ reach 100%. The pictures show the best start (lowest training cost).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -336,7 +337,7 @@ class PlaygroundNetworks(nn.Module):
         sizes = [2, *hidden, 1]
         self.weights = [Tensor(np.stack([rng.uniform(-0.5, 0.5, (n_in, n_out)) for rng in rngs]),
                                requires_grad=True, name=f"w{layer + 1}")
-                        for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+                        for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes))]
         self.biases = [Tensor(np.full((len(seeds), 1, n_out), 0.1), requires_grad=True,
                               name=f"b{layer + 1}") for layer, n_out in enumerate(sizes[1:])]
         self.activation = activation
