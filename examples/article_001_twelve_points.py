@@ -27,6 +27,7 @@ SKLEARN = np.array([-20.89123833, -8.09121263, -12.35004862, 4.62846821,  # clf.
                     -20.19430919, 17.74430684, -8.19425129])              # clf.intercepts_
 LANDSCAPE_BASE = np.array([0.0, -37.94, 16.81, -23.41, 28.8, -52.89, -17.53])  # w1[0] varies
 HAND_PICKED = {"w1": [-1.0, 9.0], "b1": [-1.0, 5.0]}  # "let's try some random values"
+FIRST_TRY = (-11.0, -11.0)  # the article's first curve: sigmoid(xseq*(-11)-11), one neuron
 SEED = 0  # np.random.RandomState(0) draws w1 = rand(1, 2), then w2 = rand(2, 1)
 TRAINING = {False: {"lr": 0.1, "epochs": 5000, "frames": 60, "grid": (10000, 121)},
             True: {"lr": 0.5, "epochs": 300, "frames": 8, "grid": (1000, 31)}}
@@ -192,6 +193,9 @@ def draw_parameter_paths(ax, history: History, upto: int) -> None:
     """The paths of the seven parameters up to epoch `upto`, on axes fixed for the whole run."""
     epochs = np.arange(len(history.costs))
     for k, name in enumerate(PARAMETER_NAMES):
+        if upto < len(epochs):  # the whole run faintly, so that early frames show where it goes
+            ax.plot(epochs, history.parameters[:, k], linewidth=1.0, alpha=0.35,
+                    color=plot.CLASS_COLORS[k])
         ax.plot(epochs[:upto], history.parameters[:upto, k], linewidth=1.6, label=name,
                 color=plot.CLASS_COLORS[k])
     ax.set_xlim(0, epochs[-1])
@@ -218,6 +222,35 @@ def animate_training(history: History, X: np.ndarray, y: np.ndarray, frames: int
     return plot.animate(epochs, draw, path, fps=6, figsize=(12.0, 4.8))
 
 
+def animate_cost(history: History, X: np.ndarray, y: np.ndarray, frames: int,
+                 path: Path) -> Path:
+    """GIF of the cost as training goes: left, C as w1[0] varies with the six other
+    parameters where training has them, the current w1[0] marked; right, C per epoch."""
+    epochs = np.unique(np.geomspace(1, len(history.costs), frames).astype(int)) - 1
+    p = np.linspace(-60, 60, 241)
+
+    def draw(figure, epoch: int) -> None:
+        landscape_ax, cost_ax = figure.subplots(1, 2)
+        current = history.parameters[epoch]
+        curve = cost_landscape(cost, current, [(0, p)], X, y)
+        landscape_ax.plot(p, curve, color="black", linewidth=1.8)
+        landscape_ax.plot(current[0], history.costs[epoch], "o", color=plot.PATH_COLOR,
+                          markersize=10, label=f"now: w1[0] = {current[0]:.2f}")
+        landscape_ax.set(xlabel="w1[0]", ylabel="cost C", xlim=(p[0], p[-1]),
+                         title=f"C as w1[0] varies, the others as at epoch {epoch}")
+        landscape_ax.legend(loc="upper right")
+        landscape_ax.grid(alpha=0.3)
+        every = np.arange(len(history.costs))
+        cost_ax.plot(every, history.costs, color="gray", alpha=0.3, linewidth=1.0)
+        cost_ax.plot(every[:epoch + 1], history.costs[:epoch + 1], color="black", linewidth=1.8)
+        cost_ax.plot(epoch, history.costs[epoch], "o", color=plot.PATH_COLOR, markersize=10)
+        cost_ax.set(yscale="log", xlabel="epoch", ylabel="cost C (log scale)",
+                    title=f"epoch {epoch}: C = {history.costs[epoch]:.4f}")
+        cost_ax.grid(alpha=0.3, which="both")
+
+    return plot.animate(epochs, draw, path, fps=6, figsize=(12.0, 4.8))
+
+
 # ---- the reproduction ------------------------------------------------------------
 
 
@@ -233,6 +266,7 @@ def reproduce_sklearn(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarra
                "(derived by hand)", difference, f"{difference:.1e}")
     plot.save(plot_fit(model, X, y, "scikit-learn's parameters: hidden units red and blue, "
                        "output black"), out_dir / "sklearn_fit.png", dpi=100)
+    first_try(report, out_dir, X, y)
     hand_picked = make_network()  # w2 = rand(2, 1) from the seed, b2 = 0, as in the article
     hand_picked[0].load_state_dict({"weight": [HAND_PICKED["w1"]], "bias": HAND_PICKED["b1"]})
     hand_picked[2].bias.data[...] = 0.0
@@ -241,6 +275,22 @@ def reproduce_sklearn(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarra
                "'not good'", right, f"{right}/12")
     plot.save(plot_fit(hand_picked, X, y, "Hand-picked parameters: not good"),
               out_dir / "hand_picked_fit.png", dpi=100)
+
+
+def first_try(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarray) -> None:
+    """The article's first guess, one neuron σ(−11x − 11): it switches at x = −1 and is on
+    to its left, where every point is class 0."""
+    w, b = FIRST_TRY
+    neuron = nn.Sequential(nn.Linear(1, 1, init="zeros"), nn.Sigmoid())
+    neuron[0].load_state_dict({"weight": [[w]], "bias": [b]})
+    with no_grad():
+        output = neuron(X_GRID.reshape(-1, 1)).data[:, 0]
+        right = int(np.sum((neuron(X).data > 0.5) == (y == 1)))
+    report.add("first_try_correct", "one neuron σ(−11x − 11), on left of x = −1: points right",
+               "(its red curve)", right, f"{right}/12")
+    figure = plot.fit_1d(X[:, 0], y[:, 0], X_GRID, output=output,
+                         title="A first try: one neuron σ(−11x − 11)")
+    plot.save(figure, out_dir / "first_try.png", dpi=100)
 
 
 def reproduce_landscapes(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarray,
@@ -286,6 +336,7 @@ def reproduce_training(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarr
     plot.save(plot_fit(model, X, y, f"After {settings['epochs']} epochs of gradient descent"),
               out_dir / "trained_fit.png", dpi=100)
     animate_training(history, X, y, settings["frames"], out_dir / "training.gif")
+    animate_cost(history, X, y, settings["frames"], out_dir / "cost_training.gif")
 
 
 def run(out_dir: Path, quick: bool = False) -> Report:

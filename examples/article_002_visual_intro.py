@@ -14,7 +14,10 @@ logit per class (softmax + cross-entropy).
    30 identity neurons stay a straight line;
 4. three classes on a 3-arm spiral with 6 neurons;
 5. 4-4-2 networks with sigmoid and with relu on a 2-arm spiral: relu converges
-   faster; a GIF shows the relu boundary forming.
+   faster;
+6. the article's TensorFlow Playground experiments on the Playground's spiral, with
+   the Playground's network, loss and training (see playground_experiments); a GIF
+   shows the 4-4-2 relu boundary forming there.
 
 Small relu networks can start with units that never switch on; each size is
 therefore trained from several seeds ("starts") and the table says how many
@@ -25,6 +28,7 @@ reach 100%. The pictures show the best start (lowest training cost).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +50,47 @@ DEEP_STARTS = 3
 DEEP_EPOCHS = {False: 1000, True: 300}
 DEEP_REPORT_EPOCH = 300  # the loss of relu and sigmoid compared at this epoch
 SOLVED_COST = 0.1  # "solved": mean training cross-entropy below this
-GIF_EPOCHS = {False: [*range(0, 60, 5), *range(60, 201, 20)], True: [0, 25, 50, 100, 200]}
 COARSE, FINE = 70, 160  # decision-region grid points per axis (GIF frames, figures)
+
+# TensorFlow Playground (its playground.ts, nn.ts, dataset.ts): 500 points, the first half
+# (after a shuffle) for training, mini-batches of 10, learning rate 0.03, weights
+# U(-0.5, 0.5), biases 0.1, a tanh output against labels ±1, loss ½(output − label)².
+PLAYGROUND_DATA = "spiral"
+PLAYGROUND_LEARNING_RATE = 0.03
+PLAYGROUND_BATCH = 10
+PLAYGROUND_TRAIN_SHARE = 0.5
+# The Playground trains one epoch per animation frame (d3.timer), at most 60 a second,
+# 3,600 a minute; "about a minute" stands here for a fixed number of epochs.
+PLAYGROUND_EPOCHS = {False: 1000, True: 300}
+PLAYGROUND_SEEDS = 5  # each seed draws its own data and start; side by side they cost little more than one
+PLAYGROUND_GIF_FRAMES = {False: 16, True: 4}
+
+
+@dataclass(frozen=True)
+class PlaygroundExperiment:
+    """One of the article's Playground networks and what the article says of it."""
+
+    key: str
+    label: str
+    hidden: tuple[int, ...]
+    activation: str
+    article_says: str
+
+
+# One layer uses the Playground's default activation, tanh (the article names sigmoid only
+# for its 4-4-2 picture); with it the 5-neuron losses come near the article's.
+PLAYGROUND_EXPERIMENTS = (
+    PlaygroundExperiment("pg_1", "1 tanh neuron", (1,), "tanh", "a line: poor"),
+    PlaygroundExperiment("pg_3", "3 tanh neurons", (3,), "tanh", "curved; average loss 0.473"),
+    PlaygroundExperiment("pg_5", "5 tanh neurons", (5,), "tanh", "test 0.396, train 0.259"),
+    PlaygroundExperiment("pg_8", "8 tanh neurons", (8,), "tanh", "better and faster"),
+    PlaygroundExperiment("pg_442_sigmoid", "4-4-2 sigmoid", DEEP_LAYERS, "sigmoid",
+                         "better and faster than 1 layer"),
+    PlaygroundExperiment("pg_442_relu", "4-4-2 relu", DEEP_LAYERS, "relu",
+                         "nearly perfect, loss near 0, half the time"),
+    PlaygroundExperiment("pg_8_relu", "8 relu neurons", (8,), "relu",
+                         "does not reach 4-4-2 relu"),
+)
 
 
 @dataclass
@@ -275,20 +318,193 @@ def first_epoch_below(curve: np.ndarray, level: float) -> int | None:
     return int(below[0]) if below.size else None
 
 
-def boundary_animation(data, quick: bool, out_dir: Path) -> None:
-    """The 4-4-2 relu network's decision regions, epoch after epoch (a GIF)."""
-    X, y = data["spiral"]
-    frames = GIF_EPOCHS[quick]
-    model = make_mlp(DEEP_LAYERS, "relu", 1, seed=0)
-    history = train(model, X, y, frames[-1], snapshot_epochs=frames)
+# ---- TensorFlow Playground's experiments -------------------------------------------
+
+
+class PlaygroundNetworks(nn.Module):
+    """Several Playground networks of one shape, one per seed, trained side by side.
+
+    Network s has weights ``weights[l][s]`` (in, out) and biases ``biases[l][s]`` (1, out);
+    inputs of shape (seeds, points, 2) go through them all in one batched ``@``. The
+    networks share no parameter, so the gradient of the summed losses in a network's
+    weights is that network's own gradient: side by side is the same as one by one,
+    only faster. Starts as the Playground's: weights U(−0.5, 0.5), biases 0.1; hidden
+    units `activation`, the output unit tanh.
+    """
+
+    def __init__(self, hidden: tuple[int, ...], activation: str, seeds: list[int]):
+        rngs = [np.random.default_rng(seed) for seed in seeds]
+        sizes = [2, *hidden, 1]
+        self.weights = [Tensor(np.stack([rng.uniform(-0.5, 0.5, (n_in, n_out)) for rng in rngs]),
+                               requires_grad=True, name=f"w{layer + 1}")
+                        for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes))]
+        self.biases = [Tensor(np.full((len(seeds), 1, n_out), 0.1), requires_grad=True,
+                              name=f"b{layer + 1}") for layer, n_out in enumerate(sizes[1:])]
+        self.activation = activation
+
+    def forward(self, x: Tensor) -> Tensor:
+        last = len(self.weights) - 1
+        for layer, (weight, bias) in enumerate(zip(self.weights, self.biases)):
+            z = x @ weight + bias
+            x = z.tanh() if layer == last else getattr(z, self.activation)()
+        return x
+
+
+def playground_data(seeds: list[int]) -> dict[str, np.ndarray]:
+    """The Playground's data for each seed, stacked: points (seeds, n, 2) and labels ±1
+    (seeds, n, 1), split as the Playground splits them (the first half trains)."""
+    sets = [datasets.tf_playground(PLAYGROUND_DATA, seed=seed) for seed in seeds]
+    X = np.stack([points for points, _ in sets])
+    labels = np.stack([2.0 * y - 1.0 for _, y in sets])[..., None]
+    n_train = int(X.shape[1] * PLAYGROUND_TRAIN_SHARE)
+    return {"X_train": X[:, :n_train], "y_train": labels[:, :n_train],
+            "X_test": X[:, n_train:], "y_test": labels[:, n_train:], "y01": np.stack([y for _, y in sets])}
+
+
+def half_squared_errors(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The loss the Playground shows, one per network: mean over points of ½(output − label)²."""
+    return np.mean(0.5 * (output - target) ** 2, axis=(1, 2))
+
+
+@dataclass
+class PlaygroundRun:
+    """Losses per epoch (epochs + 1, seeds), before the first update and after each epoch,
+    and the networks' parameters saved at chosen epochs."""
+
+    networks: PlaygroundNetworks
+    train: np.ndarray
+    test: np.ndarray
+    snapshots: dict[int, dict[str, np.ndarray]]
+
+
+def train_playground(networks: PlaygroundNetworks, data: dict[str, np.ndarray], epochs: int,
+                     snapshot_epochs: Iterable[int] = ()) -> PlaygroundRun:
+    """The Playground's training: each epoch walks the training points in their fixed
+    order; every 10 points, the gradients of ½(output − label)² summed over the batch
+    and divided by its size update the weights with learning rate 0.03."""
+    opt = optim.SGD(networks.parameters(), lr=PLAYGROUND_LEARNING_RATE)
+    X, y = data["X_train"], data["y_train"]
+    snapshot_epochs = set(snapshot_epochs)
+    train_losses, test_losses, snapshots = [], [], {}
+    for epoch in range(epochs + 1):
+        if epoch:
+            for start in range(0, X.shape[1], PLAYGROUND_BATCH):
+                batch = slice(start, start + PLAYGROUND_BATCH)
+                error = networks(X[:, batch]) - y[:, batch]
+                loss = (error * error).sum() * (0.5 / error.shape[1])  # summed over networks
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        with no_grad():
+            train_losses.append(half_squared_errors(networks(X).data, y))
+            test_losses.append(half_squared_errors(networks(data["X_test"]).data, data["y_test"]))
+        if epoch in snapshot_epochs:
+            snapshots[epoch] = networks.state_dict()
+    return PlaygroundRun(networks, np.array(train_losses), np.array(test_losses), snapshots)
+
+
+def playground_proba(networks: PlaygroundNetworks, seed_index: int) -> Callable[[np.ndarray], np.ndarray]:
+    """One of the networks as points → probability of blue (+1): (tanh output + 1) / 2."""
+    @no_grad()
+    def probabilities(points: np.ndarray) -> np.ndarray:
+        stacked = np.broadcast_to(points, (len(networks.weights[0].data), *points.shape))
+        return (networks(stacked).data[seed_index, :, 0] + 1) / 2
+    return probabilities
+
+
+def median_seed(losses: np.ndarray) -> int:
+    """The seed whose last loss is the median (the lower middle one for an even count)."""
+    return int(np.argsort(losses)[(len(losses) - 1) // 2])
+
+
+def spread(values: np.ndarray) -> str:
+    """Median and range, as the table shows them: 0.259 (0.21–0.31)."""
+    return f"{np.median(values):.3f} ({values.min():.3f}–{values.max():.3f})"
+
+
+def playground_experiments(quick: bool, out_dir: Path, report: Report) -> None:
+    """The seven networks of the article's Playground part, each from several seeds
+    (each seed draws its own data and start), for a fixed number of epochs."""
+    epochs, seeds = PLAYGROUND_EPOCHS[quick], list(range(PLAYGROUND_SEEDS))
+    data = playground_data(seeds)
+    gif_epochs = np.unique(np.geomspace(1, epochs + 1, PLAYGROUND_GIF_FRAMES[quick]).astype(int) - 1)
+    runs = {}
+    for experiment in PLAYGROUND_EXPERIMENTS:
+        networks = PlaygroundNetworks(experiment.hidden, experiment.activation, seeds)
+        snapshots = gif_epochs if experiment.key == "pg_442_relu" else ()
+        run = runs[experiment.key] = train_playground(networks, data, epochs, snapshots)
+        report.add(experiment.key, f"Playground {experiment.label}: test; train loss",
+                   experiment.article_says, float(np.median(run.test[-1])),
+                   shown=f"{spread(run.test[-1])}; {spread(run.train[-1])}")
+        report.values[f"{experiment.key}_train"] = float(np.median(run.train[-1]))
+    report.values["playground_runs"] = runs
+    report.values["playground_data"] = data
+    draw_playground_figure(runs, data, epochs, out_dir / "playground.png")
+    animate_playground(runs["pg_442_relu"], data, out_dir / "boundary_forming.gif")
+
+
+def playground_panel(run: PlaygroundRun, data: dict[str, np.ndarray], title: str, ax,
+                     epoch: int | None = None, resolution: int = FINE) -> None:
+    """The decision regions of a run's median seed on the Playground's ±6 plane, with
+    its test and train loss in the title, as the Playground shows them."""
+    seed = median_seed(run.train[-1])
+    epoch = len(run.train) - 1 if epoch is None else epoch
+    n_train = data["X_train"].shape[1]
+    labels = data["y01"][seed]
+    plot.decision_regions(playground_proba(run.networks, seed), data["X_train"][seed],
+                          labels[:n_train], data["X_test"][seed], labels[n_train:],
+                          class_names=["orange (−1)", "blue (+1)"], bounds=(-6.0, 6.0),
+                          title=f"{title}\ntest loss {run.test[epoch, seed]:.3f}, "
+                                f"train loss {run.train[epoch, seed]:.3f}",
+                          resolution=resolution, ax=ax)
+
+
+def draw_playground_figure(runs: dict[str, PlaygroundRun], data, epochs: int,
+                           path: Path) -> None:
+    """The seven networks' decision regions after `epochs` epochs (the median seed each)
+    and their median test loss per epoch on one plot, the losses in the last two cells."""
+    keys = [experiment.key for experiment in PLAYGROUND_EXPERIMENTS]
+    figure = plot.new_figure(12.0, 12.8)
+    axes = figure.subplot_mosaic([keys[0:3], keys[3:6], [keys[6], "losses", "losses"]])
+    for experiment in PLAYGROUND_EXPERIMENTS:
+        ax = axes[experiment.key]
+        playground_panel(runs[experiment.key], data, experiment.label, ax)
+        handles = ax.get_legend().legend_handles
+        ax.get_legend().remove()
+        ax.set(xlabel="", ylabel="")
+    for colour_bar in figure.axes[len(axes):]:  # one per panel; the shared legend says it
+        colour_bar.remove()
+    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles))
+    draw_playground_losses(runs, axes["losses"])
+    figure.suptitle(f"TensorFlow Playground's spiral after {epochs} epochs, the median of "
+                    f"{PLAYGROUND_SEEDS} seeds; background: blue where the output is +1, "
+                    "orange where −1", fontsize=12)
+    plot.save(figure, path, dpi=70)
+
+
+def draw_playground_losses(runs: dict[str, PlaygroundRun], ax) -> None:
+    """Median test loss per epoch of all seven networks."""
+    curves = {experiment.label: np.median(runs[experiment.key].test, axis=1)
+              for experiment in PLAYGROUND_EXPERIMENTS}
+    styles = {experiment.label: {"color": plot.CLASS_COLORS[i],
+                                 "linestyle": "-" if len(experiment.hidden) > 1 else "--"}
+              for i, experiment in enumerate(PLAYGROUND_EXPERIMENTS)}
+    plot.loss_curves(curves, xlabel="epoch", ylabel="test loss: mean ½(output − label)²",
+                     title="Median test loss", styles=styles, ax=ax)
+    ax.legend(fontsize=9, ncol=2)
+
+
+def animate_playground(run: PlaygroundRun, data, path: Path) -> None:
+    """The 4-4-2 relu network's decision regions forming, epoch after epoch (a GIF)."""
+    final = run.networks.state_dict()
 
     def draw(figure, epoch: int) -> None:
-        model.load_state_dict(history.snapshots[epoch])
-        plot.decision_regions(predict_proba(model), X, y, resolution=COARSE,
-                              title=f"4-4-2 relu, epoch {epoch}, cost {history.train[epoch]:.3f}",
-                              ax=figure.add_subplot())
+        run.networks.load_state_dict(run.snapshots[epoch])
+        playground_panel(run, data, f"4-4-2 relu, epoch {epoch}", figure.add_subplot(),
+                         epoch=epoch, resolution=COARSE)
 
-    plot.animate(frames, draw, out_dir / "boundary_forming.gif", fps=3, figsize=(5.6, 4.8), dpi=55)
+    plot.animate(sorted(run.snapshots), draw, path, fps=3, figsize=(6.4, 6.6), dpi=80)
+    run.networks.load_state_dict(final)
 
 
 def run(out_dir: Path, quick: bool = False) -> Report:
@@ -296,13 +512,16 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     epochs = EPOCHS[quick]
     data = data_sets()
     report = Report(f"Article 002: a visual introduction to neural networks "
-                    f"({'quick' if quick else 'full'}: Adam lr {LEARNING_RATE}, {epochs} epochs)")
+                    f"({'quick' if quick else 'full'}: Adam lr {LEARNING_RATE}, {epochs} epochs; "
+                    f"Playground rows: SGD lr {PLAYGROUND_LEARNING_RATE}, batch {PLAYGROUND_BATCH}, "
+                    f"{PLAYGROUND_EPOCHS[quick]} epochs, {PLAYGROUND_SEEDS} seeds, "
+                    f"median (range))")
     logistic_regression(data, epochs, out_dir, report)
     one_neuron(data, epochs, out_dir, report)
     hidden_neurons(data, epochs, out_dir, report)
     three_classes(data, epochs, out_dir, report)
     relu_vs_sigmoid(data, quick, out_dir, report)
-    boundary_animation(data, quick, out_dir)
+    playground_experiments(quick, out_dir, report)
     report.values["data"] = data
     report.print()
     return report

@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 from report import Report, run_from_command_line
 
-from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
+from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot, viz
 
 ARTICLE_WEIGHT = 0.180  # "our weight is 0.180": the average price per square foot, in $1000
 ARTICLE_DIALS = (0.1, 150.0)  # the weight and bias the interactive chart starts from
+FRIENDS_HOUSE_SQFT = 2000.0  # "a 2,000 sq ft house for $400k: a good price?"
 LEARNING_RATE = 0.1
 STEPS = {1: 200, 2: 300}  # gradient-descent steps for 1 and 2 features (the article's charts)
 CLASSIFIER_LR = 0.5
@@ -239,6 +240,10 @@ def reproduce_one_feature(report: Report, out_dir: Path) -> Descent:
     squared = (y_[:, 0] - predictions) ** 2
     report.add("squared_errors_0180", "(y_ − y)² per house", "449 / 1756 / 3969",
                squared, " / ".join(f"{s:.1f}" for s in squared))
+    with no_grad():
+        friends = linear_neuron([ARTICLE_WEIGHT], 0.0)([[FRIENDS_HOUSE_SQFT]]).item()
+    report.add("prediction_2000", "prediction for the friend's 2,000 sq ft at W = 0.180 ($1000)",
+               "360", friends, f"{friends:.1f}")
     error = mean_squared_error(linear_neuron([ARTICLE_WEIGHT], 0.0), X, y_)
     report.add("error_0180", "error E at W = 0.180", "2,058", error, f"{error:,.2f}")
     error = mean_squared_error(linear_neuron([ARTICLE_DIALS[0]], ARTICLE_DIALS[1]), X, y_)
@@ -303,6 +308,13 @@ def reproduce_classifier(report: Report, out_dir: Path, quick: bool) -> None:
                f"(standardised, lr {CLASSIFIER_LR}): accuracy on the 10 houses",
                "— (no number given)", accuracy, f"{accuracy:.0%} (cross-entropy {loss:.4f})")
     plot.save(plot_classifier(layer, scaler, X, labels), out_dir / "good_bad_regions.png", dpi=100)
+    viz.save(softmax_network(layer), out_dir / "softmax_network.png")
+
+
+def softmax_network(layer: nn.Linear) -> object:
+    """The article's softmax network: two inputs (standardised area and bathrooms), two
+    output neurons (good, bad) with the trained weights, then softmax."""
+    return viz.draw_network(nn.Sequential(layer, nn.Softmax()))
 
 
 def run(out_dir: Path, quick: bool = False) -> Report:

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
 import article_001_twelve_points as article
 
-FIGURES = ["data.png", "sklearn_fit.png", "hand_picked_fit.png", "cost_w1.png",
+FIGURES = ["data.png", "first_try.png", "sklearn_fit.png", "hand_picked_fit.png", "cost_w1.png",
            "cost_surface.png", "training.png", "trained_fit.png"]
 
 
@@ -117,5 +117,13 @@ def test_figures_and_animation(run):
     for name in FIGURES:
         data = (out_dir / name).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 10_000, name
-    with Image.open(out_dir / "training.gif") as gif:
-        assert gif.format == "GIF" and gif.n_frames >= 5
+    for name in ("training.gif", "cost_training.gif"):
+        with Image.open(out_dir / name) as gif:
+            assert gif.format == "GIF" and gif.n_frames >= 5, name
+
+
+def test_the_articles_first_try_is_on_left_of_minus_one_and_misses_seven(run, data):
+    X, y = data
+    on = sigmoid(-11 * X[:, 0] - 11) > 0.5
+    assert on.tolist() == (X[:, 0] < -1).tolist()
+    assert run[1].values["first_try_correct"] == np.sum(on == (y[:, 0] == 1)) == 5

@@ -98,10 +98,99 @@ def test_relu_converges_faster_than_sigmoid(quick_run):
 
 
 def test_figures_are_written(quick_run):
-    out, _ = quick_run
+    out, report = quick_run
     for name in ("logistic_regression.png", "one_neuron.png", "hidden_neurons.png",
-                 "three_classes.png", "relu_vs_sigmoid.png"):
+                 "three_classes.png", "relu_vs_sigmoid.png", "playground.png"):
         with Image.open(out / name) as image:
             assert image.format == "PNG" and min(image.size) > 200
+    relu_run = report.values["playground_runs"]["pg_442_relu"]
     with Image.open(out / "boundary_forming.gif") as gif:
-        assert gif.format == "GIF" and gif.n_frames == len(article.GIF_EPOCHS[True])
+        assert gif.format == "GIF" and gif.n_frames == len(relu_run.snapshots) >= 3
+
+
+# ---- TensorFlow Playground's experiments --------------------------------------------
+
+
+def _train_loss(quick_run, key):
+    return quick_run[1].values[f"{key}_train"]
+
+
+def test_playground_one_neuron_is_clearly_worse_than_eight(quick_run):
+    one, eight = _train_loss(quick_run, "pg_1"), _train_loss(quick_run, "pg_8")
+    assert one > 0.46  # a line through the spiral: barely below 0.5, the loss of output 0
+    assert eight < one - 0.02
+
+
+def test_playground_three_neurons_sit_near_the_articles_average_loss(quick_run):
+    three = _train_loss(quick_run, "pg_3")
+    assert abs(three - 0.473) < 0.03 and three < _train_loss(quick_run, "pg_1")
+
+
+def test_playground_more_tanh_neurons_fit_the_training_points_better(quick_run):
+    losses = [_train_loss(quick_run, key) for key in ("pg_1", "pg_3", "pg_5", "pg_8")]
+    assert losses == sorted(losses, reverse=True)
+
+
+def test_playground_sigmoid_442_barely_moves_and_relu_442_beats_it(quick_run):
+    sigmoid, relu = _train_loss(quick_run, "pg_442_sigmoid"), _train_loss(quick_run, "pg_442_relu")
+    assert sigmoid > 0.49  # three sigmoid layers: the gradient reaching the first one vanishes
+    assert relu < sigmoid - 0.05
+
+
+def test_playground_one_layer_of_eight_relu_does_not_reach_442_relu(quick_run):
+    assert _train_loss(quick_run, "pg_8_relu") > _train_loss(quick_run, "pg_442_relu")
+
+
+def test_playground_rows_report_the_median_of_the_runs(quick_run):
+    values = quick_run[1].values
+    for experiment in article.PLAYGROUND_EXPERIMENTS:
+        run = values["playground_runs"][experiment.key]
+        assert run.test.shape == run.train.shape == (article.PLAYGROUND_EPOCHS[True] + 1,
+                                                     article.PLAYGROUND_SEEDS)
+        assert values[experiment.key] == np.median(run.test[-1])
+        assert values[f"{experiment.key}_train"] == np.median(run.train[-1])
+
+
+def test_playground_networks_side_by_side_train_as_one_by_one():
+    """Stacking seeds into one batched network changes nothing for any of them."""
+    both = article.train_playground(article.PlaygroundNetworks((3,), "tanh", [0, 1]),
+                                    article.playground_data([0, 1]), epochs=3)
+    alone = article.train_playground(article.PlaygroundNetworks((3,), "tanh", [1]),
+                                     article.playground_data([1]), epochs=3)
+    np.testing.assert_allclose(both.train[:, 1], alone.train[:, 0], rtol=1e-13)
+    np.testing.assert_allclose(both.networks.weights[0].data[1], alone.networks.weights[0].data[0],
+                               rtol=1e-13)
+
+
+def _playground_epoch_by_hand(w1, b1, w2, b2, X, labels):
+    """One epoch as the Playground's nn.ts runs it, point by point: derivatives summed
+    over 10 points, then weight −= 0.03 · sum / 10. One tanh hidden layer, tanh output."""
+    sums = [np.zeros_like(p) for p in (w1, b1, w2, b2)]
+    for i, (x, label) in enumerate(zip(X, labels)):
+        hidden = np.tanh(x @ w1 + b1)
+        output = np.tanh(hidden @ w2 + b2)
+        d_out = (output - label) * (1 - output**2)
+        d_hidden = (w2 @ d_out) * (1 - hidden**2)
+        for total, grad in zip(sums, (np.outer(x, d_hidden), d_hidden, np.outer(hidden, d_out),
+                                      d_out)):
+            total += grad
+        if (i + 1) % 10 == 0:
+            for param, total in zip((w1, b1, w2, b2), sums):
+                param -= 0.03 * total / 10
+                total[...] = 0
+    return w1, b1, w2, b2
+
+
+def test_playground_training_is_the_playgrounds_update_rule():
+    networks = article.PlaygroundNetworks((3,), "tanh", [4])
+    start = [p.data[0].copy() for p in (*networks.weights, *networks.biases)]
+    w1, w2, b1, b2 = start
+    assert np.all(np.abs(np.concatenate([w1.ravel(), w2.ravel()])) <= 0.5)
+    assert np.all(np.concatenate([b1.ravel(), b2.ravel()]) == 0.1)
+    data = article.playground_data([4])
+    article.train_playground(networks, data, epochs=1)
+    expected = _playground_epoch_by_hand(w1, b1[0], w2, b2[0], data["X_train"][0],
+                                         data["y_train"][0, :, 0])
+    ours = (networks.weights[0], networks.biases[0], networks.weights[1], networks.biases[1])
+    for mine, theirs in zip(ours, expected):
+        np.testing.assert_allclose(mine.data[0].reshape(theirs.shape), theirs, rtol=1e-12)

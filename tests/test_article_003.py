@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 import article_003_house_prices as article
 
 FIGURES = ["fit_one_feature.png", "error_vs_weight.png", "weight_bias_error.png",
-           "gradient_descent_error.png", "good_bad_regions.png"]
+           "gradient_descent_error.png", "good_bad_regions.png", "softmax_network.png"]
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,7 @@ def test_the_articles_predictions_and_errors_to_the_unit(run):
     assert round(values["average_price_per_sqft"], 3) == 0.180
     assert np.round(values["predictions_0180"]).tolist() == [379, 288, 432]
     assert np.round(values["squared_errors_0180"]).tolist() == [449, 1756, 3969]
+    assert values["prediction_2000"] == pytest.approx(360.0, abs=1e-9)  # "$360,000"
     assert round(values["error_0180"]) == 2058
     assert round(values["error_dials"]) == 799
     assert round(values["error_zeros_1"]) == 134972
@@ -104,3 +105,11 @@ def test_figures_are_non_empty_pngs(run):
     for name in FIGURES:
         data = (out_dir / name).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 10_000, name
+
+
+def test_softmax_network_draws_two_softmax_outputs_with_the_trained_weights():
+    two_outputs = article.nn.Linear(2, 2, init="zeros")
+    two_outputs.load_state_dict({"weight": [[0.25, -0.75], [-1.5, 2.0]], "bias": [0.5, -0.5]})
+    source = article.softmax_network(two_outputs).source
+    assert source.count(">softmax<") == 2 and "b = 0.50" in source and "b = -0.50" in source
+    assert all(f'tooltip="w = {w}"' in source for w in ("0.25", "-0.75", "-1.5", "2"))

@@ -87,6 +87,13 @@ def test_decision_regions_grid_covers_train_and_test_points_with_margin(two_clas
     assert y_low < every_point[:, 1].min() and every_point[:, 1].max() < y_high
 
 
+def test_decision_regions_bounds_fix_the_plane_and_its_background(two_class_data):
+    X, y, _, _ = two_class_data
+    ax = plot.decision_regions(right_half_is_class_1, X, y, bounds=(-6.0, 6.0)).axes[0]
+    assert ax.get_xlim() == (-6.0, 6.0) and ax.get_ylim() == (-6.0, 6.0)
+    assert ax.images[0].get_extent() == [-6.0, 6.0, -6.0, 6.0]
+
+
 def test_decision_regions_background_and_boundary_follow_the_classifier(two_class_data):
     X, y, _, _ = two_class_data
     ax = plot.decision_regions(right_half_is_class_1, X, y, resolution=60).axes[0]

@@ -235,6 +235,7 @@ def decision_regions(
     title: str = "Decision regions",
     resolution: int = 200,
     margin: float = 0.1,
+    bounds: tuple[float, float] | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """What a 2-D classifier predicts everywhere, with the data on top.
@@ -246,7 +247,8 @@ def decision_regions(
     straight line ``w·x + b = 0`` where that unit switches, which shows how a few
     straight cuts combine into a curved boundary. For a first layer ``X @ W1 + b1``
     with ``W1`` of shape ``(2, h)``, pass ``zip(W1.T, b1)``. A unit with ``w = 0``
-    has no line.
+    has no line. The plane shown covers the points with ``margin`` to spare, or is the
+    square ``bounds`` × ``bounds`` when given (TensorFlow Playground shows −6 to 6).
     """
     X = _as_points(X, "X")
     y = _as_labels(y, len(X), "y")
@@ -257,7 +259,10 @@ def decision_regions(
         X_test = _as_points(X_test, "X_test")
         splits.append(("test", X_test, _as_labels(y_test, len(X_test), "y_test")))
 
-    x1_values, x2_values = _grid_around([points for _, points, _ in splits], resolution, margin)
+    if bounds is None:
+        x1_values, x2_values = _grid_around([p for _, p, _ in splits], resolution, margin)
+    else:
+        x1_values = x2_values = np.linspace(*bounds, resolution)
     grid_x1, grid_x2 = np.meshgrid(x1_values, x2_values)
     grid_probabilities = _class_probabilities(
         predict_proba, np.column_stack([grid_x1.ravel(), grid_x2.ravel()])
