@@ -291,7 +291,7 @@ class SoftmaxCrossEntropy(ops.Op):
     notation = "CE(softmax({0}), labels)"
 
     def forward(self, z, labels):
-        shifted = z - z.max(axis=1, keepdims=True)  # e^shifted ≤ 1: no overflow
+        shifted = ops.shifted_by_max(z, axis=1)  # e^shifted ≤ 1: no overflow
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         self.probs, self.picked = exp / total, (np.arange(len(labels)), labels)

@@ -233,7 +233,9 @@ class Sigmoid(Op):
         return self.out
 
     def backward(self, g):
-        one_minus_out = np.exp(-(self.x + self.softplus))  # σ(−x) = 1 − σ(x)
+        # σ(−x) = 1 − σ(x). Where x < −745, σ(x) is 0 and so is the slope; x held at
+        # −745 there keeps x = −∞ from making −∞ + ∞ = NaN.
+        one_minus_out = np.exp(-(np.maximum(self.x, -745.0) + self.softplus))
         return (g * self.out * one_minus_out,)
 
 
@@ -255,7 +257,7 @@ class ReLU(Op):
 
     def forward(self, x):
         self.positive = x > 0
-        return x * self.positive
+        return np.maximum(x, 0.0)  # not x·(x > 0), which is NaN at −∞
 
     def backward(self, g):
         return (g * self.positive,)
@@ -356,11 +358,19 @@ class Index(Op):
 # ---- softmax family (stable: shifted by the maximum) -------------------------
 
 
+def shifted_by_max(x: np.ndarray, axis) -> np.ndarray:
+    """x − max x along `axis`: at most 0, so its exponential never overflows. A
+    spread wider than the float range (−1e308 beside 1e308) gives −∞, whose
+    exponential is the 0 it should be: that overflow is expected, not warned about."""
+    with np.errstate(over="ignore"):
+        return x - x.max(axis=axis, keepdims=True)
+
+
 class Softmax(Op):
     symbol, rule = "softmax", "dsᵢ/dxⱼ = sᵢ(δᵢⱼ − sⱼ), so dx = s·(g − Σ g·s)"
 
     def forward(self, x, axis):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        e = np.exp(shifted_by_max(x, axis))
         self.out, self.axis = e / e.sum(axis=axis, keepdims=True), axis
         return self.out
 
@@ -373,7 +383,7 @@ class LogSoftmax(Op):
     symbol, rule = "log softmax", "d log sᵢ/dxⱼ = δᵢⱼ − sⱼ, so dx = g − s·Σ g"
 
     def forward(self, x, axis):
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = shifted_by_max(x, axis)
         self.out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         self.axis = axis
         return self.out

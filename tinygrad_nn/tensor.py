@@ -12,6 +12,8 @@ differentiation.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,20 +21,24 @@ import numpy as np
 
 from tinygrad_nn import ops
 
-_recording = True
+# Whether ops record the graph. A context variable, so that it is per thread and per
+# asyncio task: one thread evaluating under no_grad leaves another one training.
+_recording = contextvars.ContextVar("recording", default=True)
 
 
 class no_grad(contextlib.ContextDecorator):
     """`with no_grad():` (or `@no_grad()`) computes without recording a graph:
-    for evaluation and for parameter updates, which must not become part of it."""
+    for evaluation and for parameter updates, which must not become part of it.
+    It holds for the current thread (or asyncio task) only."""
 
     def __enter__(self) -> None:
-        global _recording
-        self.was_recording, _recording = _recording, False
+        """Switch recording off, remembering whether it was on."""
+        self.was_recording = _recording.get()
+        _recording.set(False)
 
     def __exit__(self, *exc: object) -> None:
-        global _recording
-        _recording = self.was_recording
+        """Put recording back as it was, also when an exception leaves the block."""
+        _recording.set(self.was_recording)
 
     def _recreate_cm(self) -> no_grad:
         """A fresh context per call of a decorated function, so that it may recurse."""
@@ -58,21 +64,35 @@ def _as_array(data: Any) -> np.ndarray:
     return array.astype(np.float64)
 
 
+def _as_index(idx: Any) -> Any:
+    """A Tensor in an index as numpy wants it: a boolean mask, or integers, refusing
+    fractions (which a cast to int would silently round down)."""
+    if not isinstance(idx, Tensor):
+        return idx
+    if idx._is_mask:
+        return idx.data != 0
+    ops.refuse_where(idx.data != np.round(idx.data), idx.data,
+                     "an index tensor must hold whole numbers (or be made from booleans)")
+    return idx.data.astype(np.intp)
+
+
 def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
     """Run an op forward and, if some input requires a gradient, record it in the output."""
     op = op_class()
     try:
-        data = op.forward(*[t.data for t in inputs], **attrs)
+        data = op.forward(*[t._data for t in inputs], **attrs)
     except ValueError as error:  # shapes that do not broadcast, or values outside the domain
         shapes = " and ".join(str(t.shape) for t in inputs)
         noun = "shape" if len(inputs) == 1 else "shapes"
         raise ValueError(f"{op_class.__name__}: cannot apply to {noun} {shapes}: {error}") from None
     out = Tensor.__new__(Tensor)  # skips __init__'s checks: an op's output is already floats
-    out.data = data if type(data) is np.ndarray else np.asarray(data)
+    out._data = data if type(data) is np.ndarray else np.asarray(data)
+    out._version, out._is_mask = 0, False
     out.grad, out.name, out.requires_grad, out._op = None, None, False, None
-    needs_grad = tuple([t.requires_grad for t in inputs]) if _recording else ()
+    needs_grad = tuple([t.requires_grad for t in inputs]) if _recording.get() else ()
     if True in needs_grad:
         op.inputs, op.needs_grad = inputs, needs_grad
+        op.versions = tuple([t._version for t in inputs])
         out.requires_grad, out._op = True, op
     return out
 
@@ -81,7 +101,8 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
     """Every tensor `root` was computed from, each after all of its inputs.
 
     An explicit stack instead of recursion, so a chain of 100,000 ops is fine.
-    With `grad_only`, tensors that require no gradient are left out.
+    With `grad_only`, only the inputs an op recorded as needing a gradient are
+    followed: the graph as it was recorded, whatever `requires_grad` says now.
     """
     order: list[Tensor] = []
     visited: set[int] = set()
@@ -96,10 +117,25 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
         visited.add(id(tensor))
         stack.append((tensor, True))
         if tensor._op is not None:
-            for parent in tensor._op.inputs:
-                if id(parent) not in visited and (parent.requires_grad or not grad_only):
+            for parent, needed in zip(tensor._op.inputs, tensor._op.needs_grad):
+                if id(parent) not in visited and (needed or not grad_only):
                     stack.append((parent, False))
     return order
+
+
+def refuse_changed_inputs(tensor: Tensor) -> None:
+    """Raise if an input of the op that made `tensor` was written (its version
+    moved) after the op ran: the op's backward would use the new values."""
+    op = tensor._op
+    for position, (parent, version) in enumerate(zip(op.inputs, op.versions)):
+        if parent._version != version:
+            who = parent.name or f"a tensor of shape {parent.shape}"
+            raise RuntimeError(
+                f"backward(): {who} was changed after {type(op).__name__} used it in the "
+                f"forward pass (input {position}, version {version}, now {parent._version}), "
+                "so its gradient would come from the new values. After an update, run the "
+                "forward pass again and call backward() on the new result"
+            )
 
 
 def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.ndarray, tuple]]:
@@ -118,6 +154,8 @@ def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.n
         if tensor._op is None:
             yield tensor, g, ()
             continue
+        if tensor._op.versions != tuple([t._version for t in tensor._op.inputs]):
+            refuse_changed_inputs(tensor)
         contributions = tensor._op.backward(g)
         for parent, contribution in zip(tensor._op.inputs, contributions):
             if contribution is not None:
@@ -131,28 +169,49 @@ class Tensor:
 
     A numpy array of float64 or float32 is used as it is, not copied, except for a
     tensor that requires a gradient: that one owns its data, because an optimizer
-    changes it in place.
+    changes it in place. A tensor made from booleans holds 0.0 and 1.0 and, used
+    as an index, is a mask.
+
+    Every write through the tensor (`x.data = v`, `x.data -= v`, an optimizer's
+    step, `load_state_dict`) raises its version; backward() through a graph that
+    used an older version is an error, not a gradient of the wrong values. Writes
+    into the numpy array itself (`x.data[...] = v`, or into the caller's array a
+    tensor wraps without copying) are untracked, as with PyTorch's `.data`.
     """
 
-    __slots__ = ("__weakref__", "_op", "data", "grad", "name", "requires_grad")
+    __slots__ = ("__weakref__", "_data", "_is_mask", "_op", "_version", "grad", "name",
+                 "requires_grad")
     __array_ufunc__ = None  # numpy defers to us: `array + tensor` is a Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None):
         if isinstance(data, Tensor):
             data = data.data
         array = _as_array(data)
-        self.data: np.ndarray = array.copy() if requires_grad and array is data else array
+        self._data: np.ndarray = array.copy() if requires_grad and array is data else array
+        self._version = 0
+        self._is_mask = array is not data and np.asarray(data).dtype == np.bool_
         self.grad: np.ndarray | None = None
         self.requires_grad = requires_grad
         self.name = name
         self._op: ops.Op | None = None
 
+    @property
+    def data(self) -> np.ndarray:
+        """The values, a numpy array."""
+        return self._data
+
+    @data.setter
+    def data(self, values: Any) -> None:
+        """Replace the values and raise the version (`x.data -= v` comes here too)."""
+        self._data = _as_array(values)
+        self._version += 1
+
     # ---- what it is ----------------------------------------------------------
-    shape = property(lambda self: self.data.shape)
-    ndim = property(lambda self: self.data.ndim)
-    dtype = property(lambda self: self.data.dtype)
-    size = property(lambda self: self.data.size)
-    T = property(lambda self: self.transpose())
+    shape = property(lambda self: self._data.shape, doc="The shape of the data, a tuple.")
+    ndim = property(lambda self: self._data.ndim, doc="The number of axes.")
+    dtype = property(lambda self: self._data.dtype, doc="float64, or float32 if given so.")
+    size = property(lambda self: self._data.size, doc="The number of elements.")
+    T = property(lambda self: self.transpose(), doc="The transpose (axes reversed).")
 
     def item(self) -> float:
         return self.data.item()
@@ -165,6 +224,15 @@ class Tensor:
 
     def __len__(self) -> int:
         return len(self.data)
+
+    def __bool__(self) -> bool:
+        """The truth of the one element; more (or none) is ambiguous, as in numpy."""
+        if self.size != 1:
+            raise ValueError(
+                f"the truth value of a Tensor of shape {self.shape} is ambiguous: it has "
+                f"{self.size} elements, not one. Use (x.data != 0).any() or .all()"
+            )
+        return bool(self.data)
 
     def __repr__(self) -> str:
         values = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
@@ -206,11 +274,15 @@ class Tensor:
                     f"backward(): the gradient has shape {grad.shape} but the tensor has shape "
                     f"{self.shape}; they must be equal"
                 )
+        handed_out: set[int] = set()  # ids of the grads stored so far
         for tensor, g, _ in backward_pass(self, grad):
-            if tensor._op is None:  # a leaf keeps its own copy: optimizers read it later
-                tensor.grad = g.copy() if tensor.grad is None else tensor.grad + g
+            if tensor.grad is not None:
+                tensor.grad = tensor.grad + g
+            elif tensor._op is None or id(g) in handed_out or not g.flags.owndata:
+                tensor.grad = g.copy()  # its own writable array, not a view or a shared one
             else:
-                tensor.grad = g if tensor.grad is None else tensor.grad + g
+                tensor.grad = g
+            handed_out.add(id(tensor.grad))
 
     # ---- arithmetic: Python numbers and arrays are lifted to constants -------
     def _lift(self, other: Any) -> Tensor:
@@ -236,6 +308,8 @@ class Tensor:
     def __pow__(self, exponent: float) -> Tensor:
         if not isinstance(exponent, (int, float, np.integer, np.floating)):
             raise TypeError(f"Tensor ** needs a number as exponent; got {type(exponent).__name__}")
+        if not math.isfinite(exponent):
+            raise ValueError(f"Tensor **: the exponent must be a finite number; got {exponent}")
         return apply(ops.Pow, self, exponent=exponent)
 
     # ---- elementwise functions -----------------------------------------------
@@ -282,8 +356,8 @@ class Tensor:
         return apply(ops.Transpose, self, axes=tuple(axes) if axes else None)
 
     def __getitem__(self, idx: Any) -> Tensor:
-        if isinstance(idx, Tensor):
-            idx = idx.data.astype(np.intp)
-        elif isinstance(idx, tuple):
-            idx = tuple(i.data.astype(np.intp) if isinstance(i, Tensor) else i for i in idx)
-        return apply(ops.Index, self, idx=idx)
+        """x[idx] as numpy indexes: basic, integer arrays, boolean masks. A tensor
+        in the index is a mask if it was made from booleans, else whole numbers."""
+        if isinstance(idx, tuple):
+            idx = tuple(_as_index(i) for i in idx)
+        return apply(ops.Index, self, idx=_as_index(idx))
