@@ -123,15 +123,19 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
     return order
 
 
+def described(tensor: Tensor) -> str:
+    """A tensor as error messages name it: its name, else its shape."""
+    return tensor.name or f"a tensor of shape {tensor.shape}"
+
+
 def refuse_changed_inputs(tensor: Tensor) -> None:
     """Raise if an input of the op that made `tensor` was written (its version
     moved) after the op ran: the op's backward would use the new values."""
     op = tensor._op
     for position, (parent, version) in enumerate(zip(op.inputs, op.versions)):
         if parent._version != version:
-            who = parent.name or f"a tensor of shape {parent.shape}"
             raise RuntimeError(
-                f"backward(): {who} was changed after {type(op).__name__} used it in the "
+                f"backward(): {described(parent)} was changed after {type(op).__name__} used it in the "
                 f"forward pass (input {position}, version {version}, now {parent._version}), "
                 "so its gradient would come from the new values. After an update, run the "
                 "forward pass again and call backward() on the new result"
