@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import itertools
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +25,12 @@ from tinygrad_nn import ops
 # Whether ops record the graph. A context variable, so that it is per thread and per
 # asyncio task: one thread evaluating under no_grad leaves another one training.
 _recording = contextvars.ContextVar("recording", default=True)
+
+# One clock for all: a write through a tensor stamps it with the next tick
+# (`_last_write`), a recorded op keeps the tick it ran at (`recorded_at`), so an
+# input stamped later was changed after the op used it. One number per op keeps
+# recording cheap, and `next` on the clock is atomic, so threads never share a tick.
+_clock = itertools.count(1)
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -87,12 +94,12 @@ def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
         raise ValueError(f"{op_class.__name__}: cannot apply to {noun} {shapes}: {error}") from None
     out = Tensor.__new__(Tensor)  # skips __init__'s checks: an op's output is already floats
     out._data = data if type(data) is np.ndarray else np.asarray(data)
-    out._version, out._is_mask = 0, False
+    out._last_write, out._is_mask = 0, False
     out.grad, out.name, out.requires_grad, out._op = None, None, False, None
     needs_grad = tuple([t.requires_grad for t in inputs]) if _recording.get() else ()
     if True in needs_grad:
         op.inputs, op.needs_grad = inputs, needs_grad
-        op.versions = tuple([t._version for t in inputs])
+        op.recorded_at = next(_clock)
         out.requires_grad, out._op = True, op
     return out
 
@@ -128,17 +135,16 @@ def described(tensor: Tensor) -> str:
     return tensor.name or f"a tensor of shape {tensor.shape}"
 
 
-def refuse_changed_inputs(tensor: Tensor) -> None:
-    """Raise if an input of the op that made `tensor` was written (its version
-    moved) after the op ran: the op's backward would use the new values."""
-    op = tensor._op
-    for position, (parent, version) in enumerate(zip(op.inputs, op.versions)):
-        if parent._version != version:
+def refuse_changed_inputs(op: ops.Op) -> None:
+    """Raise if an input of `op` was written after the op ran: its backward would
+    compute with the new values, a gradient of nothing that was computed."""
+    for parent in op.inputs:
+        if parent._last_write > op.recorded_at:
             raise RuntimeError(
-                f"backward(): {described(parent)} was changed after {type(op).__name__} used it in the "
-                f"forward pass (input {position}, version {version}, now {parent._version}), "
-                "so its gradient would come from the new values. After an update, run the "
-                "forward pass again and call backward() on the new result"
+                f"backward(): {described(parent)} was changed after {type(op).__name__} used "
+                "it in the forward pass, so the gradient would come from the new values. "
+                "After an update, run the forward pass again and call backward() on the new "
+                "result"
             )
 
 
@@ -158,8 +164,7 @@ def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.n
         if tensor._op is None:
             yield tensor, g, ()
             continue
-        if tensor._op.versions != tuple([t._version for t in tensor._op.inputs]):
-            refuse_changed_inputs(tensor)
+        refuse_changed_inputs(tensor._op)
         contributions = tensor._op.backward(g)
         for parent, contribution in zip(tensor._op.inputs, contributions):
             if contribution is not None:
@@ -177,14 +182,14 @@ class Tensor:
     as an index, is a mask.
 
     Every write through the tensor (`x.data = v`, `x.data -= v`, an optimizer's
-    step, `load_state_dict`) raises its version; backward() through a graph that
-    used an older version is an error, not a gradient of the wrong values. Writes
+    step, `load_state_dict`) gives it a new version; backward() through a graph
+    that used an older version is an error, not a gradient of the wrong values. Writes
     into the numpy array itself (`x.data[...] = v`, or into the caller's array a
     tensor wraps without copying) are untracked, as with PyTorch's `.data`.
     """
 
-    __slots__ = ("__weakref__", "_data", "_is_mask", "_op", "_version", "grad", "name",
-                 "requires_grad")
+    __slots__ = ("__weakref__", "_data", "_is_mask", "_last_write", "_op", "grad",
+                 "name", "requires_grad")
     __array_ufunc__ = None  # numpy defers to us: `array + tensor` is a Tensor
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None):
@@ -192,7 +197,7 @@ class Tensor:
             data = data.data
         array = _as_array(data)
         self._data: np.ndarray = array.copy() if requires_grad and array is data else array
-        self._version = 0
+        self._last_write = 0
         self._is_mask = array is not data and np.asarray(data).dtype == np.bool_
         self.grad: np.ndarray | None = None
         self.requires_grad = requires_grad
@@ -206,9 +211,9 @@ class Tensor:
 
     @data.setter
     def data(self, values: Any) -> None:
-        """Replace the values and raise the version (`x.data -= v` comes here too)."""
+        """Replace the values and stamp the write (`x.data -= v` comes here too)."""
         self._data = _as_array(values)
-        self._version += 1
+        self._last_write = next(_clock)
 
     # ---- what it is ----------------------------------------------------------
     shape = property(lambda self: self._data.shape, doc="The shape of the data, a tuple.")
@@ -272,21 +277,19 @@ class Tensor:
                 )
             grad = np.ones(self.shape, dtype=self.dtype)
         else:
-            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+            grad = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if grad.shape != self.shape:
                 raise ValueError(
                     f"backward(): the gradient has shape {grad.shape} but the tensor has shape "
                     f"{self.shape}; they must be equal"
                 )
-        handed_out: set[int] = set()  # ids of the grads stored so far
+        stored: set[int] = set()  # ids of the gradients handed to tensors so far
         for tensor, g, _ in backward_pass(self, grad):
             if tensor.grad is not None:
                 tensor.grad = tensor.grad + g
-            elif tensor._op is None or id(g) in handed_out or not g.flags.owndata:
-                tensor.grad = g.copy()  # its own writable array, not a view or a shared one
-            else:
-                tensor.grad = g
-            handed_out.add(id(tensor.grad))
+            else:  # its own writable array: a view (sum, reshape) or one passed on (add) is copied
+                tensor.grad = g.copy() if g.base is not None or id(g) in stored else g
+            stored.add(id(tensor.grad))
 
     # ---- arithmetic: Python numbers and arrays are lifted to constants -------
     def _lift(self, other: Any) -> Tensor:
