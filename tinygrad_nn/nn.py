@@ -26,6 +26,7 @@ class Module:
     """Base of every layer and network: parameters, their gradients, their values."""
 
     def forward(self, *inputs: Tensor) -> Tensor:
+        """The module's output for `inputs`, computed with Tensors so it is recorded."""
         raise NotImplementedError
 
     def __call__(self, *inputs: Any) -> Tensor:
@@ -55,6 +56,7 @@ class Module:
         return list(found.values())
 
     def parameters(self) -> list[Tensor]:
+        """The tensors that require grad, in registration order: what an optimizer takes."""
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
@@ -120,10 +122,17 @@ class Linear(Module):
     """y = x @ W + b, W of shape (in_features, out_features), b of shape (out_features,).
 
     The layout is the articles' (one sample per row), not PyTorch's (out, in).
-    Weights start from `init` (default "xavier", suited to the sigmoid and tanh
-    networks of the articles), reproducibly from `rng`: a seed, a
-    np.random.Generator, or a np.random.RandomState (seeded as the articles seed
-    np.random, it gives their very draws). The bias starts at zero, as in every article.
+    Weights start from `init`, times `scale` (see init_weights):
+
+      "xavier"   U(−a, a), a = √(6/(in + out)), the default: for sigmoid and tanh
+      "he"       N(0, 2/in): for relu
+      "normal"   N(0, 1) times 0.01 unless `scale` says otherwise (article 004)
+      "uniform"  U[0, 1), as article 001's np.random.rand
+      "zeros"    all zero: only for a single layer (hidden units would stay equal)
+
+    drawn reproducibly from `rng`: a seed, a np.random.Generator, or a
+    np.random.RandomState (seeded as the articles seed np.random, it gives their
+    very draws). The bias starts at zero, as in every article.
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
@@ -171,22 +180,32 @@ class Sequential(Module):
 
 
 class Sigmoid(Module):
+    """σ(x) elementwise, as a layer."""
+
     def forward(self, x: Tensor) -> Tensor: return x.sigmoid()
 
 
 class Tanh(Module):
+    """tanh x elementwise, as a layer."""
+
     def forward(self, x: Tensor) -> Tensor: return x.tanh()
 
 
 class ReLU(Module):
+    """max(x, 0) elementwise, as a layer."""
+
     def forward(self, x: Tensor) -> Tensor: return x.relu()
 
 
 class Identity(Module):
+    """x unchanged: the "identity" activation of article 002."""
+
     def forward(self, x: Tensor) -> Tensor: return x
 
 
 class Softmax(Module):
+    """softmax along `axis`, as a layer (article 003's output)."""
+
     def __init__(self, axis: int = -1):
         self.axis = axis
 

@@ -58,9 +58,12 @@ class Op:
     needs_grad: tuple[bool, ...] = ()
 
     def forward(self, *arrays: np.ndarray, **attrs) -> np.ndarray:
+        """The output array from the input arrays; keeps on `self` what backward needs."""
         raise NotImplementedError
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        """From g = dL/dout, one gradient per input, g · dout/dinput summed back to
+        the input's shape; None for an input that needs none."""
         raise NotImplementedError
 
 
@@ -68,6 +71,8 @@ class Op:
 
 
 class Add(Op):
+    """a + b, broadcast; d(a + b)/da = d(a + b)/db = 1, so each gets g summed to its shape."""
+
     symbol, rule, notation = "+", "d(a+b)/da = 1, d(a+b)/db = 1", "{0} + {1}"
 
     def forward(self, a, b):
@@ -81,6 +86,8 @@ class Add(Op):
 
 
 class Sub(Op):
+    """a − b, broadcast; d(a − b)/da = 1 and d(a − b)/db = −1."""
+
     symbol, rule, notation = "−", "d(a−b)/da = 1, d(a−b)/db = −1", "{0} − {1}"
 
     def forward(self, a, b):
@@ -94,6 +101,8 @@ class Sub(Op):
 
 
 class Mul(Op):
+    """a · b elementwise, broadcast; d(ab)/da = b and d(ab)/db = a."""
+
     symbol, rule, notation = "×", "d(a·b)/da = b, d(a·b)/db = a", "{0} × {1}"
 
     def forward(self, a, b):
@@ -107,6 +116,8 @@ class Mul(Op):
 
 
 class Div(Op):
+    """a / b, broadcast, refusing b = 0; d(a/b)/da = 1/b and d(a/b)/db = −a/b²."""
+
     symbol, rule, notation = "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "{0} ÷ {1}"
 
     def forward(self, a, b):
@@ -149,6 +160,8 @@ class MatMul(Op):
 
 
 class Neg(Op):
+    """−x; d(−x)/dx = −1."""
+
     symbol, rule, notation = "−", "d(−x)/dx = −1", "−{0}"
 
     def forward(self, x):
@@ -182,6 +195,8 @@ class Pow(Op):
 
 
 class Exp(Op):
+    """eˣ, refusing x that would overflow to inf; d(eˣ)/dx = eˣ, the saved output."""
+
     symbol, rule = "exp", "d(eˣ)/dx = eˣ"
 
     def forward(self, x):
@@ -196,6 +211,8 @@ class Exp(Op):
 
 
 class Log(Op):
+    """ln x for x > 0; d(ln x)/dx = 1/x."""
+
     symbol, rule = "log", "d(ln x)/dx = 1/x"
 
     def forward(self, x):
@@ -208,6 +225,8 @@ class Log(Op):
 
 
 class Abs(Op):
+    """|x|; d|x|/dx = sign(x), taken as 0 at x = 0."""
+
     symbol, rule, notation = "|x|", "d|x|/dx = sign(x)  (0 at x = 0)", "|{0}|"
 
     def forward(self, x):
@@ -240,6 +259,8 @@ class Sigmoid(Op):
 
 
 class Tanh(Op):
+    """tanh x; d(tanh x)/dx = 1 − tanh²x, from the saved output."""
+
     symbol, rule = "tanh", "d(tanh x)/dx = 1 − tanh²x"
 
     def forward(self, x):
@@ -285,6 +306,8 @@ def _unreduce(g: np.ndarray, axis, keepdims: bool) -> np.ndarray:
 
 
 class Sum(Op):
+    """Σx over `axis`; dΣx/dxᵢ = 1, so the gradient is copied to every summed element."""
+
     symbol, rule = "Σ", "d(Σx)/dxᵢ = 1: the gradient is copied to every summed element"
 
     def forward(self, x, axis, keepdims):
@@ -316,6 +339,8 @@ class Max(Op):
 
 
 class Reshape(Op):
+    """x in another shape; the derivative is the identity, so g is reshaped back."""
+
     symbol, rule = "reshape", "the gradient is reshaped back"
 
     def forward(self, x, shape):
@@ -327,6 +352,8 @@ class Reshape(Op):
 
 
 class Transpose(Op):
+    """x with its axes permuted; the derivative permutes g back."""
+
     symbol, rule = "transpose", "the gradient is transposed back"
 
     def forward(self, x, axes):
@@ -367,6 +394,8 @@ def shifted_by_max(x: np.ndarray, axis) -> np.ndarray:
 
 
 class Softmax(Op):
+    """sᵢ = e^xᵢ/Σⱼe^xⱼ along `axis`; dsᵢ/dxⱼ = sᵢ(δᵢⱼ − sⱼ), so dx = s·(g − Σ g·s)."""
+
     symbol, rule = "softmax", "dsᵢ/dxⱼ = sᵢ(δᵢⱼ − sⱼ), so dx = s·(g − Σ g·s)"
 
     def forward(self, x, axis):
@@ -380,6 +409,8 @@ class Softmax(Op):
 
 
 class LogSoftmax(Op):
+    """log sᵢ = xᵢ − log Σⱼe^xⱼ; d log sᵢ/dxⱼ = δᵢⱼ − sⱼ, so dx = g − s·Σ g."""
+
     symbol, rule = "log softmax", "d log sᵢ/dxⱼ = δᵢⱼ − sⱼ, so dx = g − s·Σ g"
 
     def forward(self, x, axis):

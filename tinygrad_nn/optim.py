@@ -41,6 +41,7 @@ class Optimizer:
                 )
 
     def step(self) -> None:
+        """Move every parameter that has a gradient against it, in place."""
         raise NotImplementedError
 
     def zero_grad(self) -> None:

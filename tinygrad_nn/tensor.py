@@ -216,6 +216,7 @@ class Tensor:
         self._last_write = next(_clock)
 
     # ---- what it is ----------------------------------------------------------
+
     shape = property(lambda self: self._data.shape, doc="The shape of the data, a tuple.")
     ndim = property(lambda self: self._data.ndim, doc="The number of axes.")
     dtype = property(lambda self: self._data.dtype, doc="float64, or float32 if given so.")
@@ -223,9 +224,12 @@ class Tensor:
     T = property(lambda self: self.transpose(), doc="The transpose (axes reversed).")
 
     def item(self) -> float:
+        """The one element as a Python float: keep this, not the tensor, to log a
+        loss (a kept tensor keeps its whole graph alive)."""
         return self.data.item()
 
     def numpy(self) -> np.ndarray:
+        """The data itself, not a copy."""
         return self.data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
@@ -255,6 +259,7 @@ class Tensor:
         return Tensor(self.data)
 
     # ---- reverse-mode autodiff -----------------------------------------------
+
     def backward(self, grad: Any = None) -> None:
         """Add d(self)/d(t), times `grad`, into `t.grad` for every tensor t that
         `self` was computed from and that requires a gradient (intermediates too).
@@ -292,6 +297,7 @@ class Tensor:
             stored.add(id(tensor.grad))
 
     # ---- arithmetic: Python numbers and arrays are lifted to constants -------
+
     def _lift(self, other: Any) -> Tensor:
         """`other` as a constant tensor; a number takes this tensor's dtype."""
         if isinstance(other, Tensor):
@@ -313,6 +319,7 @@ class Tensor:
     def __neg__(self): return apply(ops.Neg, self)
 
     def __pow__(self, exponent: float) -> Tensor:
+        """xⁿ for a finite number n; d(xⁿ)/dx = n·xⁿ⁻¹."""
         if not isinstance(exponent, (int, float, np.integer, np.floating)):
             raise TypeError(f"Tensor ** needs a number as exponent; got {type(exponent).__name__}")
         if not math.isfinite(exponent):
@@ -320,24 +327,51 @@ class Tensor:
         return apply(ops.Pow, self, exponent=exponent)
 
     # ---- elementwise functions -----------------------------------------------
-    def exp(self) -> Tensor: return apply(ops.Exp, self)
-    def log(self) -> Tensor: return apply(ops.Log, self)
-    def sqrt(self) -> Tensor: return self**0.5
-    def abs(self) -> Tensor: return apply(ops.Abs, self)
-    def sigmoid(self) -> Tensor: return apply(ops.Sigmoid, self)
-    def tanh(self) -> Tensor: return apply(ops.Tanh, self)
-    def relu(self) -> Tensor: return apply(ops.ReLU, self)
+
+    def exp(self) -> Tensor:
+        """eˣ; its derivative is eˣ."""
+        return apply(ops.Exp, self)
+
+    def log(self) -> Tensor:
+        """ln x for x > 0; its derivative is 1/x."""
+        return apply(ops.Log, self)
+
+    def sqrt(self) -> Tensor:
+        """√x = x^0.5 for x ≥ 0; its derivative is 1/(2√x)."""
+        return self**0.5
+
+    def abs(self) -> Tensor:
+        """|x|; its derivative is sign(x), 0 at x = 0."""
+        return apply(ops.Abs, self)
+
+    def sigmoid(self) -> Tensor:
+        """σ(x) = 1/(1 + e⁻ˣ), stable for any x; its derivative is σ(1 − σ)."""
+        return apply(ops.Sigmoid, self)
+
+    def tanh(self) -> Tensor:
+        """tanh x; its derivative is 1 − tanh²x."""
+        return apply(ops.Tanh, self)
+
+    def relu(self) -> Tensor:
+        """max(x, 0); its derivative is 1 where x > 0, else 0."""
+        return apply(ops.ReLU, self)
 
     def clip(self, low: float | None = None, high: float | None = None) -> Tensor:
+        """x limited to [low, high] (None: no limit); the gradient passes only where
+        x was inside."""
         return apply(ops.Clip, self, low=-np.inf if low is None else low,
                      high=np.inf if high is None else high)
 
     # ---- reductions ----------------------------------------------------------
+
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """The sum over `axis` (all axes if None); every summed element gets the
+        gradient of the sum."""
         return apply(ops.Sum, self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """The sum divided by the number of elements summed."""
+        """The sum divided by the number of elements summed; each gets 1/count of
+        the gradient."""
         summed_axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
         count = int(np.prod([self.shape[a] for a in summed_axes]))
         if count == 0:
@@ -345,20 +379,27 @@ class Tensor:
         return self.sum(axis, keepdims) * (1.0 / count)
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """The largest element over `axis`; the gradient goes to the maximal
+        elements, shared evenly between ties."""
         return apply(ops.Max, self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
+        """eˣⁱ/Σⱼeˣʲ along `axis`, stable for any x; dsᵢ/dxⱼ = sᵢ(δᵢⱼ − sⱼ)."""
         return apply(ops.Softmax, self, axis=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
+        """log softmax(x) along `axis`, stable for any x; d log sᵢ/dxⱼ = δᵢⱼ − sⱼ."""
         return apply(ops.LogSoftmax, self, axis=axis)
 
     # ---- shape ---------------------------------------------------------------
+
     def reshape(self, *shape: int) -> Tensor:
+        """The same elements in `shape` (one -1 allowed); the gradient is reshaped back."""
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         return apply(ops.Reshape, self, shape=tuple(shape))
 
     def transpose(self, *axes: int) -> Tensor:
+        """The axes permuted (reversed if none are given); the gradient is permuted back."""
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         return apply(ops.Transpose, self, axes=tuple(axes) if axes else None)
 
