@@ -233,7 +233,8 @@ def _refuse_outside_0_1(loss: str, what: str, values: np.ndarray, hint: str = ""
 def _pair(loss: str, pred: Any, target: Any) -> tuple[Tensor, Tensor]:
     """Both as tensors, of equal shapes (broadcasting (n, 1) against (n,) would
     silently give an (n, n) loss) and not empty."""
-    pred, target = (x if isinstance(x, Tensor) else Tensor(x) for x in (pred, target))
+    pred = pred if isinstance(pred, Tensor) else Tensor(pred)
+    target = target if isinstance(target, Tensor) else Tensor(target)
     if pred.shape != target.shape:
         raise ValueError(
             f"{loss}: the prediction has shape {pred.shape} but the target has shape "

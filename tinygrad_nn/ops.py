@@ -238,24 +238,21 @@ class Abs(Op):
 
 
 class Sigmoid(Op):
-    """σ(x) = 1/(1 + e⁻ˣ), computed as exp(−log(1 + e⁻ˣ)) = exp(−logaddexp(0, −x)):
-    numpy's logaddexp never overflows, so x = ±1000 gives 0 and 1 without a
-    warning, and σ(−40) ≈ 4.2e−18 keeps its precision. The slope's 1 − σ(x) is
-    σ(−x) = exp(−(x + log(1 + e⁻ˣ))), not 1 − σ(x), which rounds to 0 from x ≈ 37
-    on and would lose the slope σ(40)(1 − σ(40)) ≈ 4.2e−18 entirely."""
+    """σ(x) = 1/(1 + e⁻ˣ), computed as exp(log σ) with log σ = −log(1 + e⁻ˣ) =
+    −logaddexp(0, −x): numpy's logaddexp never overflows, so x = ±1000 and ±∞ give
+    0 and 1 without a warning, and σ(−40) ≈ 4.2e−18 keeps its precision. The
+    slope is dσ/dx = σ(1 − σ), its 1 − σ computed as −expm1(log σ): the plain
+    1 − σ rounds to 0 from x ≈ 37 on and would lose σ(40)(1 − σ(40)) ≈ 4.2e−18."""
 
     symbol, rule = "σ", "dσ/dx = σ(1 − σ)"
 
     def forward(self, x):
-        self.x, self.softplus = x, np.logaddexp(0.0, -x)  # log(1 + e⁻ˣ)
-        self.out = np.exp(-self.softplus)
+        self.log_out = -np.logaddexp(0.0, -x)  # log σ(x) = −log(1 + e⁻ˣ)
+        self.out = np.exp(self.log_out)
         return self.out
 
     def backward(self, g):
-        # σ(−x) = 1 − σ(x). Where x < −745, σ(x) is 0 and so is the slope; x held at
-        # −745 there keeps x = −∞ from making −∞ + ∞ = NaN.
-        one_minus_out = np.exp(-(np.maximum(self.x, -745.0) + self.softplus))
-        return (g * self.out * one_minus_out,)
+        return (g * self.out * -np.expm1(self.log_out),)  # 1 − σ = −(e^(log σ) − 1)
 
 
 class Tanh(Op):

@@ -30,7 +30,10 @@ _recording = contextvars.ContextVar("recording", default=True)
 # (`_last_write`), a recorded op keeps the tick it ran at (`recorded_at`), so an
 # input stamped later was changed after the op used it. One number per op keeps
 # recording cheap, and `next` on the clock is atomic, so threads never share a tick.
+# An op older than the latest write anywhere (`_latest_write`) is the only one
+# whose inputs backward() needs to look at.
 _clock = itertools.count(1)
+_latest_write = 0
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -52,10 +55,13 @@ class no_grad(contextlib.ContextDecorator):
         return type(self)()
 
 
+_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))  # dtypes, not types: compared faster
+
+
 def _as_array(data: Any) -> np.ndarray:
     """Float data as an ndarray: float64 unless float32 is given. Integers and
     booleans become float64; anything that is not numbers is refused."""
-    if isinstance(data, np.ndarray) and data.dtype in (np.float64, np.float32):
+    if isinstance(data, np.ndarray) and data.dtype in _FLOAT_DTYPES:
         return data
     try:
         array = np.asarray(data)
@@ -122,11 +128,13 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
         if id(tensor) in visited:
             continue
         visited.add(id(tensor))
+        if tensor._op is None:  # a leaf has no inputs to wait for
+            order.append(tensor)
+            continue
         stack.append((tensor, True))
-        if tensor._op is not None:
-            for parent, needed in zip(tensor._op.inputs, tensor._op.needs_grad):
-                if id(parent) not in visited and (needed or not grad_only):
-                    stack.append((parent, False))
+        for parent, needed in zip(tensor._op.inputs, tensor._op.needs_grad):
+            if id(parent) not in visited and (needed or not grad_only):
+                stack.append((parent, False))
     return order
 
 
@@ -153,7 +161,8 @@ def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.n
 
     Yields every tensor `root` depends on (that requires a gradient) with its
     gradient g = d(root)/d(tensor) times `grad`, complete because every tensor
-    computed from it came before; and, for a tensor an op made, what the op hands
+    computed from it came before, and an array of its own (not a view, not shared
+    with another tensor), so that it can be stored as `.grad` and written to; and, for a tensor an op made, what the op hands
     each input: g · d(out)/d(input), None for an input that needs none. Those are
     added up per input as they arrive. `Tensor.backward` stores the g's;
     `viz.backward_steps` records each step to show it.
@@ -164,12 +173,19 @@ def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.n
         if tensor._op is None:
             yield tensor, g, ()
             continue
-        refuse_changed_inputs(tensor._op)
+        if tensor._op.recorded_at < _latest_write:
+            refuse_changed_inputs(tensor._op)
         contributions = tensor._op.backward(g)
         for parent, contribution in zip(tensor._op.inputs, contributions):
-            if contribution is not None:
-                key = id(parent)
-                pending[key] = contribution if key not in pending else pending[key] + contribution
+            if contribution is None:
+                continue
+            key = id(parent)
+            if key in pending:
+                pending[key] = pending[key] + contribution
+            elif contribution is g or contribution.base is not None:
+                pending[key] = contribution.copy()  # g passed on, or a view: copied to own
+            else:
+                pending[key] = contribution
         yield tensor, g, contributions
 
 
@@ -212,8 +228,10 @@ class Tensor:
     @data.setter
     def data(self, values: Any) -> None:
         """Replace the values and stamp the write (`x.data -= v` comes here too)."""
-        self._data = _as_array(values)
-        self._last_write = next(_clock)
+        global _latest_write
+        # `x.data -= v` hands back the very array, already floats: nothing to convert
+        self._data = values if values is self._data else _as_array(values)
+        self._last_write = _latest_write = next(_clock)
 
     # ---- what it is ----------------------------------------------------------
 
@@ -288,13 +306,8 @@ class Tensor:
                     f"backward(): the gradient has shape {grad.shape} but the tensor has shape "
                     f"{self.shape}; they must be equal"
                 )
-        stored: set[int] = set()  # ids of the gradients handed to tensors so far
         for tensor, g, _ in backward_pass(self, grad):
-            if tensor.grad is not None:
-                tensor.grad = tensor.grad + g
-            else:  # its own writable array: a view (sum, reshape) or one passed on (add) is copied
-                tensor.grad = g.copy() if g.base is not None or id(g) in stored else g
-            stored.add(id(tensor.grad))
+            tensor.grad = g if tensor.grad is None else tensor.grad + g
 
     # ---- arithmetic: Python numbers and arrays are lifted to constants -------
 
