@@ -161,11 +161,12 @@ def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.n
 
     Yields every tensor `root` depends on (that requires a gradient) with its
     gradient g = d(root)/d(tensor) times `grad`, complete because every tensor
-    computed from it came before, and an array of its own (not a view, not shared
-    with another tensor), so that it can be stored as `.grad` and written to; and, for a tensor an op made, what the op hands
+    computed from it came before; and, for a tensor an op made, what the op hands
     each input: g · d(out)/d(input), None for an input that needs none. Those are
-    added up per input as they arrive. `Tensor.backward` stores the g's;
-    `viz.backward_steps` records each step to show it.
+    added up per input as they arrive. Each g is an array of its own (not a view,
+    not shared with another tensor), so `Tensor.backward` stores it as `.grad`
+    as it is; `viz.backward_steps` records each step to show it. Before an op's
+    backward runs, its inputs are checked to be unchanged since its forward.
     """
     pending = {id(root): grad}
     for tensor in reversed(topological_order(root, grad_only=True)):
@@ -199,9 +200,9 @@ class Tensor:
 
     Every write through the tensor (`x.data = v`, `x.data -= v`, an optimizer's
     step, `load_state_dict`) gives it a new version; backward() through a graph
-    that used an older version is an error, not a gradient of the wrong values. Writes
-    into the numpy array itself (`x.data[...] = v`, or into the caller's array a
-    tensor wraps without copying) are untracked, as with PyTorch's `.data`.
+    that used an older version is an error, not a gradient of the wrong values.
+    Writes into the numpy array itself (`x.data[...] = v`, or into the caller's
+    array a tensor wraps without copying) are untracked, as with PyTorch's `.data`.
     """
 
     __slots__ = ("__weakref__", "_data", "_is_mask", "_last_write", "_op", "grad",
