@@ -114,8 +114,7 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
     """Every tensor `root` was computed from, each after all of its inputs.
 
     An explicit stack instead of recursion, so a chain of 100,000 ops is fine.
-    With `grad_only`, only the inputs an op recorded as needing a gradient are
-    followed: the graph as it was recorded, whatever `requires_grad` says now.
+    With `grad_only`, tensors that require no gradient are left out.
     """
     order: list[Tensor] = []
     visited: set[int] = set()
@@ -132,8 +131,8 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
             order.append(tensor)
             continue
         stack.append((tensor, True))
-        for parent, needed in zip(tensor._op.inputs, tensor._op.needs_grad):
-            if id(parent) not in visited and (needed or not grad_only):
+        for parent in tensor._op.inputs:
+            if id(parent) not in visited and (parent.requires_grad or not grad_only):
                 stack.append((parent, False))
     return order
 
@@ -170,14 +169,17 @@ def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.n
     """
     pending = {id(root): grad}
     for tensor in reversed(topological_order(root, grad_only=True)):
-        g = pending.pop(id(tensor))
-        if tensor._op is None:
+        g = pending.pop(id(tensor), None)
+        if g is None:  # requires_grad was switched on after the graph used it as a constant
+            continue
+        op = tensor._op
+        if op is None:
             yield tensor, g, ()
             continue
-        if tensor._op.recorded_at < _latest_write:
-            refuse_changed_inputs(tensor._op)
-        contributions = tensor._op.backward(g)
-        for parent, contribution in zip(tensor._op.inputs, contributions):
+        if op.recorded_at < _latest_write:
+            refuse_changed_inputs(op)
+        contributions = op.backward(g)
+        for parent, contribution in zip(op.inputs, contributions):
             if contribution is None:
                 continue
             key = id(parent)
