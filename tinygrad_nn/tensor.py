@@ -26,12 +26,11 @@ from tinygrad_nn import ops
 # asyncio task: one thread evaluating under no_grad leaves another one training.
 _recording = contextvars.ContextVar("recording", default=True)
 
-# One clock for all: a write through a tensor stamps it with the next tick
-# (`_last_write`), a recorded op keeps the tick it ran at (`recorded_at`), so an
-# input stamped later was changed after the op used it. One number per op keeps
-# recording cheap, and `next` on the clock is atomic, so threads never share a tick.
-# An op older than the latest write anywhere (`_latest_write`) is the only one
-# whose inputs backward() needs to look at.
+# One clock for all writes: a write through a tensor stamps it with the next tick
+# (`_last_write`; `next` is atomic, so no two writes share one) and makes it the
+# latest write (`_latest_write`). A recorded op keeps the latest write it saw
+# (`recorded_at`), so an input stamped later was changed after the op used it,
+# and only an op older than the latest write needs its inputs looked at.
 _clock = itertools.count(1)
 _latest_write = 0
 
@@ -100,12 +99,11 @@ def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
         raise ValueError(f"{op_class.__name__}: cannot apply to {noun} {shapes}: {error}") from None
     out = Tensor.__new__(Tensor)  # skips __init__'s checks: an op's output is already floats
     out._data = data if type(data) is np.ndarray else np.asarray(data)
-    out._last_write, out._is_mask = 0, False
-    out.grad, out.name, out.requires_grad, out._op = None, None, False, None
+    out.grad, out.name, out.requires_grad, out._op, out._last_write, out._is_mask = (
+        None, None, False, None, 0, False)
     needs_grad = tuple([t.requires_grad for t in inputs]) if _recording.get() else ()
     if True in needs_grad:
-        op.inputs, op.needs_grad = inputs, needs_grad
-        op.recorded_at = next(_clock)
+        op.inputs, op.needs_grad, op.recorded_at = inputs, needs_grad, _latest_write
         out.requires_grad, out._op = True, op
     return out
 
