@@ -1,6 +1,7 @@
 """Tests for tinygrad_nn.nn: modules, parameters, state dicts, layers, losses."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -107,6 +108,28 @@ def test_load_state_dict_refuses_a_shape_mismatch_and_changes_nothing():
         net.load_state_dict(state)
     for name, p in net.named_parameters():
         np.testing.assert_array_equal(p.data, before[name])
+
+
+@pytest.mark.parametrize("text", ["a", "1"], ids=["letters", "digits"])
+def test_load_state_dict_refuses_a_bad_value_in_a_later_key_and_changes_nothing(text):
+    net = TwoBlocks()
+    before = net.state_dict()
+    state = {name: values + 1.0 for name, values in net.state_dict().items()}
+    last = list(state)[-1]
+    state[last] = np.full(state[last].shape, text)
+    with pytest.raises(ValueError, match=rf"load_state_dict: {re.escape(repr(last))} holds "
+                                         r"dtype <U1; it must hold numbers"):
+        net.load_state_dict(state)
+    for name, p in net.named_parameters():
+        np.testing.assert_array_equal(p.data, before[name])
+
+
+def test_load_state_dict_counts_as_a_write_for_graphs_recorded_before():
+    net = TwoBlocks()
+    loss = net(np.ones((4, 2))).sum()
+    net.load_state_dict(net.state_dict())
+    with pytest.raises(RuntimeError, match="was changed"):
+        loss.backward()
 
 
 # ---- Linear and its initialisation ---------------------------------------------
@@ -324,10 +347,42 @@ def test_losses_refuse_to_broadcast_a_column_against_a_vector(loss):
         loss(Tensor(np.full((4, 1), 0.5)), np.zeros(4))
 
 
-def test_binary_cross_entropy_refuses_values_outside_0_1():
-    with pytest.raises(ValueError, match=r"needs probabilities in \[0, 1\]; got values in "
-                                         r"\[-0.5, 2\].*binary_cross_entropy_with_logits"):
-        nn.binary_cross_entropy(Tensor([-0.5, 2.0]), [0.0, 1.0])
+@pytest.mark.parametrize("prob, target, message", [
+    ([0.5, -0.5, 2.0], [0.0, 1.0, 1.0], r"probabilities in \[0, 1\].*got -0.5 at index \(1,\)"),
+    ([0.5, np.nan], [0.0, 1.0], r"probabilities in \[0, 1\].*got nan at index \(1,\)"),
+    ([0.5, 0.5], [0.0, -1.0], r"targets in \[0, 1\]; got -1.0 at index \(1,\)"),
+    ([0.5, 0.5], [2.0, 1.0], r"targets in \[0, 1\]; got 2.0 at index \(0,\)"),
+    ([0.5, 0.5], [np.nan, 1.0], r"targets in \[0, 1\]; got nan at index \(0,\)"),
+])
+def test_binary_cross_entropy_refuses_values_outside_0_1_naming_the_first(prob, target, message):
+    with pytest.raises(ValueError, match="binary_cross_entropy needs " + message):
+        nn.binary_cross_entropy(Tensor(prob), target)
+
+
+def test_binary_cross_entropy_points_raw_scores_to_the_logits_version():
+    with pytest.raises(ValueError, match="binary_cross_entropy_with_logits"):
+        nn.binary_cross_entropy(Tensor([3.0, -2.0]), [1.0, 0.0])
+
+
+@pytest.mark.parametrize("target", [[0.0, -1.0], [0.0, 2.0], [np.nan, 1.0]])
+def test_binary_cross_entropy_with_logits_refuses_targets_outside_0_1(target):
+    with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits needs targets in "
+                                         r"\[0, 1\]; got"):
+        nn.binary_cross_entropy_with_logits(Tensor([3.0, -2.0]), target)
+
+
+@pytest.mark.parametrize("loss, pred, target", [
+    (nn.mse_loss, np.zeros(0), np.zeros(0)),
+    (nn.binary_cross_entropy, np.zeros((0, 1)), np.zeros((0, 1))),
+    (nn.binary_cross_entropy_with_logits, np.zeros(0), np.zeros(0)),
+    (nn.cross_entropy, np.zeros((0, 3)), np.zeros(0, dtype=int)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_every_loss_of_no_elements_is_one_clear_error(loss, pred, target):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=rf"{loss.__name__} of no elements: the prediction "
+                                             r"has shape \(0"):
+            loss(Tensor(pred), target)
 
 
 @pytest.mark.parametrize(

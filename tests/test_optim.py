@@ -3,6 +3,8 @@ and training that reproduces the articles' own numpy loops."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tinygrad_nn import Tensor, nn, optim
 
@@ -213,6 +215,16 @@ def test_hyperparameters_are_validated(make, message):
         make([Tensor([1.0], requires_grad=True)])
 
 
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1), lambda ps: optim.Adam(ps)],
+                         ids=["sgd", "adam"])
+def test_a_parameter_listed_twice_is_refused(make):
+    w, b = Tensor([1.0], requires_grad=True, name="w"), Tensor([2.0], requires_grad=True)
+    with pytest.raises(ValueError, match=r"parameter 2 \(w\) is parameter 0 again"):
+        make([w, b, w])
+    with pytest.raises(ValueError, match=r"parameter 1 \(a tensor of shape \(1,\)\) is "):
+        make([b, b])
+
+
 def test_parameters_are_validated():
     with pytest.raises(ValueError, match="no parameters"):
         optim.SGD([], lr=0.1)
@@ -238,3 +250,77 @@ def test_a_2_8_1_tanh_sigmoid_network_learns_xor():
         opt.step()
     accuracy = np.mean((model(X).sigmoid().data > 0.5) == y)
     assert accuracy >= 0.95, f"accuracy {accuracy:.3f}, loss {loss.item():.3f}"
+
+
+# ---- training programs that update between forward and backward ----------------------
+
+
+ACTIONS = ["forward", "backward", "sgd step", "assign", "subtract", "load state", "zero grad"]
+
+
+class TrainingProgram:
+    """A 2-3-1 network and the writes made to each parameter, counted by hand, so
+    that each backward() can be judged against what happened since its forward."""
+
+    def __init__(self):
+        self.model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+        self.params = self.model.parameters()
+        self.opt = optim.SGD(self.params, lr=0.1)
+        self.X = np.random.default_rng(2).normal(size=(5, 2))
+        self.y = np.array([[0.0], [1.0], [1.0], [0.0], [1.0]])
+        self.writes = [0] * len(self.params)
+        self.graphs: list[tuple[Tensor, list[int]]] = []
+
+    def loss(self) -> Tensor:
+        return nn.binary_cross_entropy_with_logits(self.model(self.X), self.y)
+
+    def fresh_gradients(self) -> list[np.ndarray]:
+        for p in self.params:
+            p.grad = None
+        self.loss().backward()
+        return [p.grad for p in self.params]
+
+    def run(self, action: str, k: int) -> None:
+        p = self.params[k % len(self.params)]
+        if action == "forward":
+            self.graphs.append((self.loss(), list(self.writes)))
+        elif action == "backward" and self.graphs:
+            self.check_backward(*self.graphs[k % len(self.graphs)])
+        elif action == "sgd step":
+            self.writes = [n + (q.grad is not None) for n, q in zip(self.writes, self.params)]
+            self.opt.step()
+        elif action in ("assign", "subtract"):
+            if action == "assign":
+                p.data = p.data - 0.25
+            else:
+                p.data -= 0.25
+            self.writes[self.params.index(p)] += 1
+        elif action == "load state":
+            self.model.load_state_dict({name: v * 0.5 for name, v in self.model.state_dict().items()})
+            self.writes = [n + 1 for n in self.writes]
+        elif action == "zero grad":
+            self.opt.zero_grad()
+
+    def check_backward(self, loss: Tensor, writes_at_forward: list[int]) -> None:
+        changed = writes_at_forward != self.writes
+        self.opt.zero_grad()
+        try:
+            loss.backward()
+        except RuntimeError as error:
+            assert changed, f"an unchanged graph refused backward(): {error}"
+            assert "was changed after" in str(error)
+            return
+        old = [p.grad for p in self.params]
+        for before, now in zip(old, self.fresh_gradients()):
+            np.testing.assert_array_equal(before, now)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 7)), min_size=1, max_size=12))
+def test_a_training_program_raises_the_version_error_or_gives_fresh_gradients(program):
+    """Each backward() either raises the version error (allowed only if some
+    parameter was written since its forward) or gives exactly the gradients a
+    fresh forward pass gives now."""
+    training = TrainingProgram()
+    for action, k in program:
+        training.run(action, k)

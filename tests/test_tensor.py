@@ -7,9 +7,11 @@ is refused and with which message, what stays finite, and that nothing leaks.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import operator
 import re
+import threading
 import tracemalloc
 import warnings
 import weakref
@@ -465,3 +467,248 @@ def test_a_steps_graph_is_freed_when_its_variables_go_out_of_scope():
     assert len(computed) > 5
     del loss
     assert all(ref() is None for ref in computed)
+
+
+# ---- grad mode is per thread and per asyncio task ----------------------------------------
+
+
+def recording_in_this_thread() -> bool:
+    return (Tensor(np.ones(2), requires_grad=True) * 2).sum().requires_grad
+
+
+def run_in_thread(target) -> threading.Thread:
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_no_grad_in_another_thread_does_not_stop_recording_here():
+    inside, release = threading.Event(), threading.Event()
+
+    def evaluate_without_graph():
+        with no_grad():
+            inside.set()
+            release.wait(10)
+
+    thread = run_in_thread(evaluate_without_graph)
+    assert inside.wait(10)
+    try:
+        assert recording_in_this_thread(), "thread B's no_grad switched recording off here"
+    finally:
+        release.set()
+        thread.join(10)
+
+
+def test_overlapping_no_grad_blocks_of_two_threads_leave_recording_on():
+    """B enters, C enters, B leaves, C leaves: C restores what it saw on entry,
+    which was B's 'off' when grad mode was one process-wide flag."""
+    b_inside, c_inside, b_left, c_may_leave = (threading.Event() for _ in range(4))
+
+    def b():
+        with no_grad():
+            b_inside.set()
+            c_inside.wait(10)
+        b_left.set()
+
+    def c():
+        b_inside.wait(10)
+        with no_grad():
+            c_inside.set()
+            c_may_leave.wait(10)
+
+    threads = [run_in_thread(b), run_in_thread(c)]
+    assert b_left.wait(10)
+    c_may_leave.set()
+    for thread in threads:
+        thread.join(10)
+    assert recording_in_this_thread()
+    in_a_new_thread = []
+    run_in_thread(lambda: in_a_new_thread.append(recording_in_this_thread())).join(10)
+    assert in_a_new_thread == [True]
+
+
+def test_no_grad_in_one_asyncio_task_does_not_stop_recording_in_another():
+    async def main() -> bool:
+        inside, release = asyncio.Event(), asyncio.Event()
+
+        async def evaluate_without_graph():
+            with no_grad():
+                inside.set()
+                await release.wait()
+            return recording_in_this_thread()
+
+        task = asyncio.create_task(evaluate_without_graph())
+        await inside.wait()
+        here = recording_in_this_thread()
+        release.set()
+        assert await task, "recording must be back on after the task's no_grad block"
+        return here
+
+    assert asyncio.run(main())
+
+
+# ---- writes between forward and backward ---------------------------------------------------
+
+
+def subtract_in_place(x: Tensor) -> None:
+    x.data -= 0.5
+
+
+def assign(x: Tensor) -> None:
+    x.data = x.data - 0.5
+
+
+@pytest.mark.parametrize("write", [subtract_in_place, assign])
+def test_backward_through_a_changed_input_names_tensor_op_and_fix(write):
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    y = (x * x).sum()
+    write(x)
+    with pytest.raises(RuntimeError, match=r"x was changed .* Mul .* run the forward pass again"):
+        y.backward()
+
+
+def test_augmented_assignment_through_data_is_caught():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    x.data -= 0.5
+    with pytest.raises(RuntimeError, match=r"a tensor of shape \(2,\) was changed"):
+        y.backward()
+
+
+def test_an_optimizer_step_between_two_backward_calls_is_caught():
+    from tinygrad_nn import optim
+    w = Tensor([1.0, -1.0], requires_grad=True, name="w")
+    loss = (w * w).sum()
+    loss.backward()
+    optim.SGD([w], lr=0.1).step()
+    with pytest.raises(RuntimeError, match="w was changed"):
+        loss.backward()
+
+
+def test_two_backward_calls_with_nothing_changed_accumulate():
+    w = Tensor([1.0, -1.0], requires_grad=True)
+    loss = (w * w).sum()
+    loss.backward()
+    loss.backward()
+    np.testing.assert_array_equal(w.grad, [4.0, -4.0])
+
+
+def test_a_changed_intermediate_is_caught_too():
+    x = Tensor([0.5], requires_grad=True)
+    hidden = x.exp()
+    y = hidden.sigmoid().sum()
+    hidden.data *= 2
+    with pytest.raises(RuntimeError, match="Sigmoid"):
+        y.backward()
+
+
+def test_writes_into_the_array_itself_are_untracked_as_documented():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    x.data[...] = [3.0, 4.0]
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [6.0, 8.0])
+    assert "untracked" in Tensor.__doc__
+
+
+def test_requires_grad_switched_on_after_the_graph_was_recorded():
+    """The graph recorded before treats x as the constant it was then."""
+    x, w = Tensor(np.ones(2)), Tensor([2.0, 3.0], requires_grad=True)
+    y = (x * w).sum()
+    x.requires_grad = True
+    y.backward()
+    assert x.grad is None
+    np.testing.assert_array_equal(w.grad, [1.0, 1.0])
+
+
+# ---- indexing --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_index", [np.array, Tensor], ids=["ndarray", "Tensor"])
+def test_a_boolean_mask_selects_as_numpy_does_and_scatters_the_gradient_back(as_index):
+    x = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    picked = x[as_index([True, False, True, False])]
+    np.testing.assert_array_equal(picked.data, [1.0, 3.0])
+    (picked * Tensor([10.0, 20.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [10.0, 0.0, 20.0, 0.0])
+
+
+def test_a_boolean_mask_tensor_in_a_tuple_index():
+    x = Tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    picked = x[Tensor([True, False, True]), 1]
+    np.testing.assert_array_equal(picked.data, [1.0, 5.0])
+    picked.sum().backward()
+    np.testing.assert_array_equal(x.grad, [[0, 1], [0, 0], [0, 1]])
+
+
+@pytest.mark.parametrize("index", [Tensor([1.7]), (Tensor([0.0, 2.5]),), Tensor([np.nan])],
+                         ids=["fraction", "fraction in a tuple", "nan"])
+def test_a_fractional_index_tensor_is_refused(index):
+    x = Tensor([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="index tensor must hold whole numbers"):
+        x[index]
+
+
+def test_an_integer_valued_index_tensor_still_indexes():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x[Tensor([2.0, 0.0, 2.0])].sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 0.0, 2.0])
+
+
+# ---- infinities, exponents and truth values -----------------------------------------------
+
+
+@pytest.mark.parametrize("op, values, slopes", [
+    (Tensor.relu, [-np.inf, np.inf], [0.0, 1.0]),
+    (Tensor.sigmoid, [-np.inf, np.inf], [0.0, 0.0]),
+    (Tensor.tanh, [-np.inf, np.inf], [0.0, 0.0]),
+])
+def test_activations_at_infinity_have_pytorchs_values_and_slopes(op, values, slopes):
+    x, out = backward_without_warnings(op, np.array(values))
+    assert not np.isnan(out.data).any()
+    np.testing.assert_array_equal(x.grad, np.array(slopes) * [1.0, 2.0])
+    if op is Tensor.relu:
+        np.testing.assert_array_equal(out.data, [0.0, np.inf])
+
+
+@pytest.mark.parametrize("op", [Tensor.softmax, Tensor.log_softmax])
+def test_softmax_family_at_plus_minus_1e308_warns_nothing(op):
+    x = Tensor([1e308, -1e308, 0.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = op(x)
+        out.backward(np.array([1.0, 0.5, 0.25]))
+    assert out.data[0] == (1.0 if op is Tensor.softmax else 0.0)
+    assert np.isfinite(x.grad).all()
+
+
+@pytest.mark.parametrize("exponent", [math.inf, -math.inf, math.nan])
+def test_a_non_finite_exponent_is_refused(exponent):
+    with pytest.raises(ValueError, match="exponent must be a finite number"):
+        Tensor([1.0, 2.0]) ** exponent
+
+
+def test_truth_value_follows_numpy():
+    assert not Tensor(0.0) and Tensor([3.0])
+    for data in (np.zeros(2), np.ones((2, 2)), np.zeros(0)):
+        with pytest.raises(ValueError, match=r"Tensor of shape .* is ambiguous"):
+            bool(Tensor(data))
+
+
+# ---- gradients are arrays their tensors own ------------------------------------------------
+
+
+def test_every_gradient_is_a_writable_array_of_its_own():
+    x = Tensor([[1.0, 2.0]], requires_grad=True)
+    a = x.reshape(2)
+    b = a + 0.0
+    c = b.transpose()
+    loss = c.sum()
+    loss.backward()
+    tensors = [x, a, b, c, loss]
+    for t in tensors:
+        assert t.grad.flags.writeable and t.grad.base is None
+    assert len({id(t.grad) for t in tensors}) == len(tensors)
+    b.grad += 1
+    np.testing.assert_array_equal(a.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(c.grad, [1.0, 1.0])

@@ -26,6 +26,7 @@ class Module:
     """Base of every layer and network: parameters, their gradients, their values."""
 
     def forward(self, *inputs: Tensor) -> Tensor:
+        """The module's output for `inputs`, computed with Tensors so it is recorded."""
         raise NotImplementedError
 
     def __call__(self, *inputs: Any) -> Tensor:
@@ -55,6 +56,7 @@ class Module:
         return list(found.values())
 
     def parameters(self) -> list[Tensor]:
+        """The tensors that require grad, in registration order: what an optimizer takes."""
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
@@ -67,8 +69,10 @@ class Module:
         return {name: p.data.copy() for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Copy values into the parameters in place (optimizers keep working on
-        them). Every name must match and every shape must be equal."""
+        """Give the parameters the values of `state` (copied). The tensors stay the
+        same, so optimizers keep working on them. Every name must match and every
+        value must be numbers of the parameter's shape; all are checked before
+        any is written, so a bad state changes nothing."""
         params = dict(self.named_parameters())
         missing = sorted(params.keys() - state.keys())
         unexpected = sorted(state.keys() - params.keys())
@@ -77,12 +81,15 @@ class Module:
                 f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
                 f"this module's parameters are {list(params)}"
             )
-        wrong = [f"{name!r} has shape {p.shape} in the module but {np.shape(state[name])} in "
-                 f"the state dict" for name, p in params.items() if np.shape(state[name]) != p.shape]
+        values = {name: np.asarray(state[name]) for name in params}
+        wrong = [f"{name!r} holds dtype {values[name].dtype}; it must hold numbers"
+                 for name in params if values[name].dtype.kind not in "biuf"]
+        wrong += [f"{name!r} has shape {p.shape} in the module but {values[name].shape} in "
+                  f"the state dict" for name, p in params.items() if values[name].shape != p.shape]
         if wrong:
             raise ValueError("load_state_dict: " + "; ".join(wrong))
         for name, p in params.items():
-            p.data[...] = state[name]
+            p.data = values[name].astype(p.dtype)  # a copy, written through the tensor
 
 
 def init_weights(shape: tuple[int, int], init: str, scale: float | None, rng) -> np.ndarray:
@@ -115,10 +122,17 @@ class Linear(Module):
     """y = x @ W + b, W of shape (in_features, out_features), b of shape (out_features,).
 
     The layout is the articles' (one sample per row), not PyTorch's (out, in).
-    Weights start from `init` (default "xavier", suited to the sigmoid and tanh
-    networks of the articles), reproducibly from `rng`: a seed, a
-    np.random.Generator, or a np.random.RandomState (seeded as the articles seed
-    np.random, it gives their very draws). The bias starts at zero, as in every article.
+    Weights start from `init`, times `scale` (see init_weights):
+
+      "xavier"   U(−a, a), a = √(6/(in + out)), the default: for sigmoid and tanh
+      "he"       N(0, 2/in): for relu
+      "normal"   N(0, 1) times 0.01 unless `scale` says otherwise (article 004)
+      "uniform"  U[0, 1), as article 001's np.random.rand
+      "zeros"    all zero: only for a single layer (hidden units would stay equal)
+
+    drawn reproducibly from `rng`: a seed, a np.random.Generator, or a
+    np.random.RandomState (seeded as the articles seed np.random, it gives their
+    very draws). The bias starts at zero, as in every article.
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
@@ -166,22 +180,32 @@ class Sequential(Module):
 
 
 class Sigmoid(Module):
+    """σ(x) elementwise, as a layer."""
+
     def forward(self, x: Tensor) -> Tensor: return x.sigmoid()
 
 
 class Tanh(Module):
+    """tanh x elementwise, as a layer."""
+
     def forward(self, x: Tensor) -> Tensor: return x.tanh()
 
 
 class ReLU(Module):
+    """max(x, 0) elementwise, as a layer."""
+
     def forward(self, x: Tensor) -> Tensor: return x.relu()
 
 
 class Identity(Module):
+    """x unchanged: the "identity" activation of article 002."""
+
     def forward(self, x: Tensor) -> Tensor: return x
 
 
 class Softmax(Module):
+    """softmax along `axis`, as a layer (article 003's output)."""
+
     def __init__(self, axis: int = -1):
         self.axis = axis
 
@@ -191,15 +215,32 @@ class Softmax(Module):
 # ---- losses: means over all elements (samples) -------------------------------
 
 
+def _refuse_empty(loss: str, pred: Tensor) -> None:
+    """A mean over no samples is undefined: say so rather than return NaN."""
+    if pred.size == 0:
+        raise ValueError(f"{loss} of no elements: the prediction has shape {pred.shape}; "
+                         "a loss is a mean over samples and needs at least one")
+
+
+def _refuse_outside_0_1(loss: str, what: str, values: np.ndarray, hint: str = "") -> None:
+    """A ValueError naming the first value outside [0, 1] (NaN included), where a
+    cross-entropy would otherwise return a number that means nothing."""
+    if not (values.min() >= 0 and values.max() <= 1):  # False for NaN too
+        ops.refuse_where(~((values >= 0) & (values <= 1)), values,
+                         f"{loss} needs {what} in [0, 1]{hint}")
+
+
 def _pair(loss: str, pred: Any, target: Any) -> tuple[Tensor, Tensor]:
-    """Both as tensors, of equal shapes: broadcasting (n, 1) against (n,) would
-    silently give an (n, n) loss."""
-    pred, target = (x if isinstance(x, Tensor) else Tensor(x) for x in (pred, target))
+    """Both as tensors, of equal shapes (broadcasting (n, 1) against (n,) would
+    silently give an (n, n) loss) and not empty."""
+    pred = pred if isinstance(pred, Tensor) else Tensor(pred)
+    target = target if isinstance(target, Tensor) else Tensor(target)
     if pred.shape != target.shape:
         raise ValueError(
             f"{loss}: the prediction has shape {pred.shape} but the target has shape "
             f"{target.shape}; they must be equal (reshape one, e.g. target.reshape(-1, 1))"
         )
+    _refuse_empty(loss, pred)
     return pred, target
 
 
@@ -237,12 +278,9 @@ class BinaryCrossEntropy(ops.Op):
 def binary_cross_entropy(prob: Tensor, target: Any) -> Tensor:
     """Mean cross-entropy of probabilities `prob` against targets in [0, 1]."""
     prob, target = _pair("binary_cross_entropy", prob, target)
-    if prob.data.min() < 0 or prob.data.max() > 1:
-        raise ValueError(
-            f"binary_cross_entropy needs probabilities in [0, 1]; got values in "
-            f"[{prob.data.min():.4g}, {prob.data.max():.4g}]. For raw scores use "
-            f"binary_cross_entropy_with_logits"
-        )
+    _refuse_outside_0_1("binary_cross_entropy", "probabilities", prob.data,
+                        " (for raw scores use binary_cross_entropy_with_logits)")
+    _refuse_outside_0_1("binary_cross_entropy", "targets", target.data)
     return apply(BinaryCrossEntropy, prob, target)
 
 
@@ -275,6 +313,7 @@ class SigmoidCrossEntropy(ops.Op):
 def binary_cross_entropy_with_logits(logits: Tensor, target: Any) -> Tensor:
     """binary_cross_entropy(sigmoid(logits), target), stable for any logits."""
     logits, target = _pair("binary_cross_entropy_with_logits", logits, target)
+    _refuse_outside_0_1("binary_cross_entropy_with_logits", "targets", target.data)
     return apply(SigmoidCrossEntropy, logits, target)
 
 
@@ -291,7 +330,7 @@ class SoftmaxCrossEntropy(ops.Op):
     notation = "CE(softmax({0}), labels)"
 
     def forward(self, z, labels):
-        shifted = z - z.max(axis=1, keepdims=True)  # e^shifted ≤ 1: no overflow
+        shifted = ops.shifted_by_max(z, axis=1)  # e^shifted ≤ 1: no overflow
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         self.probs, self.picked = exp / total, (np.arange(len(labels)), labels)
@@ -309,6 +348,7 @@ def cross_entropy(logits: Tensor, labels: Any) -> Tensor:
     logits, labels = logits if isinstance(logits, Tensor) else Tensor(logits), np.asarray(labels)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy needs logits of shape (n, classes); got {logits.shape}")
+    _refuse_empty("cross_entropy", logits)
     if labels.dtype.kind not in "iu":
         raise TypeError(
             f"cross_entropy needs integer class labels, e.g. np.array([0, 2, 1]); got dtype "

@@ -58,9 +58,12 @@ class Op:
     needs_grad: tuple[bool, ...] = ()
 
     def forward(self, *arrays: np.ndarray, **attrs) -> np.ndarray:
+        """The output array from the input arrays; keeps on `self` what backward needs."""
         raise NotImplementedError
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        """From g = dL/dout, one gradient per input, g · dout/dinput summed back to
+        the input's shape; None for an input that needs none."""
         raise NotImplementedError
 
 
@@ -68,6 +71,8 @@ class Op:
 
 
 class Add(Op):
+    """a + b, broadcast; d(a + b)/da = d(a + b)/db = 1, so each gets g summed to its shape."""
+
     symbol, rule, notation = "+", "d(a+b)/da = 1, d(a+b)/db = 1", "{0} + {1}"
 
     def forward(self, a, b):
@@ -81,6 +86,8 @@ class Add(Op):
 
 
 class Sub(Op):
+    """a − b, broadcast; d(a − b)/da = 1 and d(a − b)/db = −1."""
+
     symbol, rule, notation = "−", "d(a−b)/da = 1, d(a−b)/db = −1", "{0} − {1}"
 
     def forward(self, a, b):
@@ -94,6 +101,8 @@ class Sub(Op):
 
 
 class Mul(Op):
+    """a · b elementwise, broadcast; d(ab)/da = b and d(ab)/db = a."""
+
     symbol, rule, notation = "×", "d(a·b)/da = b, d(a·b)/db = a", "{0} × {1}"
 
     def forward(self, a, b):
@@ -107,6 +116,8 @@ class Mul(Op):
 
 
 class Div(Op):
+    """a / b, broadcast, refusing b = 0; d(a/b)/da = 1/b and d(a/b)/db = −a/b²."""
+
     symbol, rule, notation = "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "{0} ÷ {1}"
 
     def forward(self, a, b):
@@ -149,6 +160,8 @@ class MatMul(Op):
 
 
 class Neg(Op):
+    """−x; d(−x)/dx = −1."""
+
     symbol, rule, notation = "−", "d(−x)/dx = −1", "−{0}"
 
     def forward(self, x):
@@ -182,6 +195,8 @@ class Pow(Op):
 
 
 class Exp(Op):
+    """eˣ, refusing x that would overflow to inf; d(eˣ)/dx = eˣ, the saved output."""
+
     symbol, rule = "exp", "d(eˣ)/dx = eˣ"
 
     def forward(self, x):
@@ -196,6 +211,8 @@ class Exp(Op):
 
 
 class Log(Op):
+    """ln x for x > 0; d(ln x)/dx = 1/x."""
+
     symbol, rule = "log", "d(ln x)/dx = 1/x"
 
     def forward(self, x):
@@ -208,6 +225,8 @@ class Log(Op):
 
 
 class Abs(Op):
+    """|x|; d|x|/dx = sign(x), taken as 0 at x = 0."""
+
     symbol, rule, notation = "|x|", "d|x|/dx = sign(x)  (0 at x = 0)", "|{0}|"
 
     def forward(self, x):
@@ -219,25 +238,26 @@ class Abs(Op):
 
 
 class Sigmoid(Op):
-    """σ(x) = 1/(1 + e⁻ˣ), computed as exp(−log(1 + e⁻ˣ)) = exp(−logaddexp(0, −x)):
-    numpy's logaddexp never overflows, so x = ±1000 gives 0 and 1 without a
-    warning, and σ(−40) ≈ 4.2e−18 keeps its precision. The slope's 1 − σ(x) is
-    σ(−x) = exp(−(x + log(1 + e⁻ˣ))), not 1 − σ(x), which rounds to 0 from x ≈ 37
-    on and would lose the slope σ(40)(1 − σ(40)) ≈ 4.2e−18 entirely."""
+    """σ(x) = 1/(1 + e⁻ˣ), computed as exp(log σ) with log σ = −log(1 + e⁻ˣ) =
+    −logaddexp(0, −x): numpy's logaddexp never overflows, so x = ±1000 and ±∞ give
+    0 and 1 without a warning, and σ(−40) ≈ 4.2e−18 keeps its precision. The
+    slope is dσ/dx = σ(1 − σ), its 1 − σ computed as −expm1(log σ): the plain
+    1 − σ rounds to 0 from x ≈ 37 on and would lose σ(40)(1 − σ(40)) ≈ 4.2e−18."""
 
     symbol, rule = "σ", "dσ/dx = σ(1 − σ)"
 
     def forward(self, x):
-        self.x, self.softplus = x, np.logaddexp(0.0, -x)  # log(1 + e⁻ˣ)
-        self.out = np.exp(-self.softplus)
+        self.log_out = -np.logaddexp(0.0, -x)  # log σ(x) = −log(1 + e⁻ˣ)
+        self.out = np.exp(self.log_out)
         return self.out
 
     def backward(self, g):
-        one_minus_out = np.exp(-(self.x + self.softplus))  # σ(−x) = 1 − σ(x)
-        return (g * self.out * one_minus_out,)
+        return (g * self.out * -np.expm1(self.log_out),)  # 1 − σ = −(e^(log σ) − 1)
 
 
 class Tanh(Op):
+    """tanh x; d(tanh x)/dx = 1 − tanh²x, from the saved output."""
+
     symbol, rule = "tanh", "d(tanh x)/dx = 1 − tanh²x"
 
     def forward(self, x):
@@ -255,7 +275,7 @@ class ReLU(Op):
 
     def forward(self, x):
         self.positive = x > 0
-        return x * self.positive
+        return np.maximum(x, 0.0)  # not x·(x > 0), which is NaN at −∞
 
     def backward(self, g):
         return (g * self.positive,)
@@ -283,6 +303,8 @@ def _unreduce(g: np.ndarray, axis, keepdims: bool) -> np.ndarray:
 
 
 class Sum(Op):
+    """Σx over `axis`; dΣx/dxᵢ = 1, so the gradient is copied to every summed element."""
+
     symbol, rule = "Σ", "d(Σx)/dxᵢ = 1: the gradient is copied to every summed element"
 
     def forward(self, x, axis, keepdims):
@@ -314,6 +336,8 @@ class Max(Op):
 
 
 class Reshape(Op):
+    """x in another shape; the derivative is the identity, so g is reshaped back."""
+
     symbol, rule = "reshape", "the gradient is reshaped back"
 
     def forward(self, x, shape):
@@ -325,6 +349,8 @@ class Reshape(Op):
 
 
 class Transpose(Op):
+    """x with its axes permuted; the derivative permutes g back."""
+
     symbol, rule = "transpose", "the gradient is transposed back"
 
     def forward(self, x, axes):
@@ -356,11 +382,21 @@ class Index(Op):
 # ---- softmax family (stable: shifted by the maximum) -------------------------
 
 
+def shifted_by_max(x: np.ndarray, axis) -> np.ndarray:
+    """x − max x along `axis`: at most 0, so its exponential never overflows. A
+    spread wider than the float range (−1e308 beside 1e308) gives −∞, whose
+    exponential is the 0 it should be: that overflow is expected, not warned about."""
+    with np.errstate(over="ignore"):
+        return x - x.max(axis=axis, keepdims=True)
+
+
 class Softmax(Op):
+    """sᵢ = e^xᵢ/Σⱼe^xⱼ along `axis`; dsᵢ/dxⱼ = sᵢ(δᵢⱼ − sⱼ), so dx = s·(g − Σ g·s)."""
+
     symbol, rule = "softmax", "dsᵢ/dxⱼ = sᵢ(δᵢⱼ − sⱼ), so dx = s·(g − Σ g·s)"
 
     def forward(self, x, axis):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        e = np.exp(shifted_by_max(x, axis))
         self.out, self.axis = e / e.sum(axis=axis, keepdims=True), axis
         return self.out
 
@@ -370,10 +406,12 @@ class Softmax(Op):
 
 
 class LogSoftmax(Op):
+    """log sᵢ = xᵢ − log Σⱼe^xⱼ; d log sᵢ/dxⱼ = δᵢⱼ − sⱼ, so dx = g − s·Σ g."""
+
     symbol, rule = "log softmax", "d log sᵢ/dxⱼ = δᵢⱼ − sⱼ, so dx = g − s·Σ g"
 
     def forward(self, x, axis):
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = shifted_by_max(x, axis)
         self.out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         self.axis = axis
         return self.out

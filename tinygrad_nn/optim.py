@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from tinygrad_nn.tensor import Tensor
+from tinygrad_nn.tensor import Tensor, described
 
 
 def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
@@ -27,13 +27,21 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError("the optimizer got no parameters (an empty list)")
-        for p in self.params:
+        first_position: dict[int, int] = {}
+        for position, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad:
                 raise TypeError(
                     f"optimizer parameters must be Tensors with requires_grad=True; got {p!r}"
                 )
+            first = first_position.setdefault(id(p), position)
+            if first != position:
+                raise ValueError(
+                    f"optimizer parameter {position} ({described(p)}) is parameter {first} "
+                    "again: listed twice, it would be updated twice per step. List it once"
+                )
 
     def step(self) -> None:
+        """Move every parameter that has a gradient against it, in place."""
         raise NotImplementedError
 
     def zero_grad(self) -> None:
