@@ -12,9 +12,10 @@ and 76% test accuracy at step 900. The Coursera assignment the example comes
 from starts from zeros and runs 2000 steps of the same lr (99% / 70%). Both are
 run here.
 
-    python examples/article_004_cat.py [--quick] [--out figures/004_cat]
+    python examples/article_004_cat.py [--quick] [--out figures/004_cat] [--data DIR] [--no-download]
 
-needs the two catvnoncat .h5 files (see `datasets.load_catvnoncat`).
+needs the two catvnoncat .h5 files: from --data DIR, $TINYGRAD_NN_DATA or
+~/.cache/tinygrad_nn, else downloaded into that cache (see `datasets.find_catvnoncat`).
 """
 
 from __future__ import annotations
@@ -223,4 +224,4 @@ def run(out_dir: Path, quick: bool = False) -> Report:
 
 
 if __name__ == "__main__":
-    run_from_command_line(run, __doc__, "figures/004_cat")
+    run_from_command_line(run, __doc__, "figures/004_cat", cat_data=True)

@@ -1,12 +1,25 @@
-"""Shared test set-up: where the cat/non-cat files are.
+"""Shared test set-up: where the cat/non-cat files are, and a network that is not there.
 
 `$TINYGRAD_NN_DATA` names their folder. When it is unset and a data folder sits
 beside the project (`../shared/data/catvnoncat`, as in the project's CI), the
 tests use that one; without either, the tests that need the images skip.
+
+No test touches the real network: downloads come from a server on 127.0.0.1
+(`mirror`), and "offline" is a mirror on a local port nothing listens on
+(`offline_mirror`).
 """
 
+import functools
+import http.server
 import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from tinygrad_nn import datasets
 
@@ -16,3 +29,74 @@ DATA_BESIDE_PROJECT = Path(__file__).resolve().parents[1].parent / "shared" / "d
 def pytest_configure(config) -> None:
     if not os.environ.get(datasets.DATA_ENV_VAR) and DATA_BESIDE_PROJECT.is_dir():
         os.environ[datasets.DATA_ENV_VAR] = str(DATA_BESIDE_PROJECT)
+
+
+@pytest.fixture
+def empty_home(tmp_path, monkeypatch) -> Path:
+    """A HOME with an empty cache and no TINYGRAD_NN_DATA, so only what a test sets counts."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv(datasets.DATA_ENV_VAR, raising=False)
+    return home
+
+
+def closed_local_url() -> str:
+    """An http URL on 127.0.0.1 at a port that was free a moment ago: connecting is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def offline_mirror(monkeypatch) -> str:
+    """The mirror moved to a closed local port, as on a machine without network."""
+    url = closed_local_url()
+    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
+    return url
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    requested: list[str]
+
+    def log_message(self, format: str, *args) -> None:
+        """Count the request instead of logging it to stderr."""
+        self.requested.append(self.path)
+
+
+@pytest.fixture
+def serve_folder() -> Iterator:
+    """serve_folder(folder) -> (url, paths requested): an HTTP server on 127.0.0.1 for
+    the duration of the test."""
+    servers = []
+
+    def start(folder: Path) -> tuple[str, list[str]]:
+        requested: list[str] = []
+        handler = type("Handler", (_QuietHandler,), {"requested": requested})
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/", requested
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def quick_run_all(tmp_path_factory):
+    """`examples/run_all.py --quick` run once, in a subprocess, for every test that reads
+    what it prints or draws: (the finished process, its --out folder). It never downloads:
+    without the cat/non-cat files, article 004 is skipped."""
+    out = tmp_path_factory.mktemp("run_all_quick")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(
+        [sys.executable, str(root / "examples" / "run_all.py"), "--quick", "--no-download",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=root, env=env, check=False,
+    )
+    return result, out
