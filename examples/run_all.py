@@ -5,7 +5,8 @@ says | we got"; the graph drawings go into OUT/graphs/. An article that fails is
 reported and the others still run; the exit status is then 1. An article whose data
 cannot be had is skipped, saying why in one line, and does not count as a failure.
 
-    python examples/run_all.py [--quick] [--out figures] [--data DIR] [--no-download] [--docs]
+    python examples/run_all.py [--quick] [--out figures] [--data DIR] [--no-download]
+                               [--only NNN ...] [--docs]
 
 The cat/non-cat files (article 004) are looked for in --data DIR, then in
 $TINYGRAD_NN_DATA, then in ~/.cache/tinygrad_nn; when they are nowhere, they are
@@ -14,6 +15,8 @@ downloaded into that cache, unless --no-download.
 --docs then writes what the run printed and drew into docs/: each article's table
 replaces the block of docs/*.md marked <!-- table:article_NNN full --> (or ... quick -->
 with --quick), and a full run copies the figures the pages show into docs/img/NNN/.
+With --only, only those articles run (and the graph drawings), and only their parts of
+the docs are rewritten.
 """
 
 from __future__ import annotations
@@ -66,13 +69,16 @@ class Outcome:
     result: object = None
 
 
-def article_jobs(examples: Path, out: Path, quick: bool) -> list[Job]:
-    """One job per examples/article_NNN_<topic>.py, in file-name order; each is
-    imported only when it runs, so one that fails to import fails alone."""
+def article_jobs(examples: Path, out: Path, quick: bool,
+                 only: list[str] | None = None) -> list[Job]:
+    """One job per examples/article_NNN_<topic>.py (or per NNN in `only`), in file-name
+    order; each is imported only when it runs, so one that fails to import fails alone."""
     jobs = []
     for script in sorted(examples.glob("article_*.py")):
         topic = script.stem.removeprefix("article_")  # "001_twelve_points"
         number = topic.split("_")[0]
+        if only is not None and number not in only:
+            continue
 
         def run(name: str = script.stem, out_dir: Path = out / topic) -> object:
             return importlib.import_module(name).run(out_dir, quick)
@@ -172,6 +178,8 @@ def parse_args() -> argparse.Namespace:
     """Every example's options (--quick, --out), the cat data's and --docs."""
     parser = argument_parser(__doc__.splitlines()[0], "figures")
     add_cat_data_options(parser)
+    parser.add_argument("--only", nargs="+", metavar="NNN",
+                        help="run only these articles, e.g. --only 001 004")
     parser.add_argument("--docs", action="store_true",
                         help="write the tables and figures of this run into docs/")
     return parser.parse_args()
@@ -181,7 +189,8 @@ def main() -> int:
     """Get the data, run everything, sum up; 1 if anything that ran failed."""
     args = parse_args()
     data_problem = prepare_cat_data(args.data, download=not args.no_download)
-    jobs = article_jobs(EXAMPLES, args.out, args.quick) + graph_jobs(args.out, args.quick)
+    jobs = (article_jobs(EXAMPLES, args.out, args.quick, args.only)
+            + graph_jobs(args.out, args.quick))
     outcomes = run_all(jobs)
     print(summary(outcomes, data_problem), flush=True)
     if args.docs:

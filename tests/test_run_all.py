@@ -135,3 +135,38 @@ def test_the_summary_gives_a_failures_whole_message():
     text = run_all.summary(outcomes)
     assert "FAILED: FileNotFoundError: Looked for the files in:\n" in text
     assert "/somewhere" in text and "/elsewhere" in text
+
+
+def test_only_runs_the_articles_named(tmp_path):
+    for name in ["article_000_a.py", "article_001_b.py", "article_004_c.py"]:
+        (tmp_path / name).write_text("def run(out_dir, quick=False):\n    return None\n")
+    jobs = run_all.article_jobs(tmp_path, Path("out"), quick=True, only=["001", "004"])
+    assert [job.label for job in jobs] == ["article 001", "article 004"]
+
+
+def test_docs_get_the_tables_of_the_run_and_its_figures(tmp_path):
+    docs, out = tmp_path / "docs", tmp_path / "out"
+    (docs / "img" / "007").mkdir(parents=True)
+    (out / "007_x").mkdir(parents=True)
+    (out / "007_x" / "fit.png").write_bytes(b"the new picture")
+    (docs / "img" / "007" / "fit.png").write_bytes(b"an old picture")
+    page = docs / "article_007_x.md"
+    stale = "```\nArticle 007: old\n\n | old row\n```\n"
+    page.write_text(f"Intro.\n\n<!-- table:article_007 full -->\n{stale}<!-- /table -->\n\n"
+                    f"<!-- table:article_007 quick -->\n{stale}<!-- /table -->\n\n"
+                    "![fit](img/007/fit.png) ![gone](img/007/gone.png)\n")
+    report = run_all.Report("Article 007: x")
+    report.add("rows", "rows", "1", 2)
+    report.add("added", "a row added later", "—", 3)
+
+    missing = run_all.write_docs({"article_007": report}, out, quick=False, docs=docs)
+    text = page.read_text()
+    full, quick = text.split("<!-- table:article_007 quick -->")
+    assert report.table() in full and "a row added later" in full
+    assert "Article 007: old" in quick  # a full run leaves the quick table alone
+    assert (docs / "img" / "007" / "fit.png").read_bytes() == b"the new picture"
+    assert missing == ["article_007_x.md: img/007/gone.png"]
+
+    run_all.write_docs({"article_007": report}, out, quick=True, docs=docs)
+    assert page.read_text().count(report.table()) == 2
+    assert page.read_text().startswith("Intro.\n\n<!-- table:article_007 full -->\n```\n")
