@@ -196,10 +196,10 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     report.add("n_train", "training / test images", "209 / 50", len(data.y_train),
                shown=f"{len(data.y_train)} / {len(data.y_test)}")
     report.add("n_inputs", "inputs per image", "64·64·3 = 12288", data.X_train.shape[1])
-    report.add("start_cost", "cost before training (w = 0.01·randn)", "0.72463",
+    report.add("start_cost", "cost before training (w = 0.01·randn)", "0.72463 (notebook)",
                history.train_cost[0], shown=f"{history.train_cost[0]:.5f}")
     if not quick:
-        report.add("train_cost_900", "train cost at step 900", "0.22683",
+        report.add("train_cost_900", "train cost at step 900", "0.22683 (notebook)",
                    history.train_cost[900], shown=f"{history.train_cost[900]:.5f}")
         report.add("train_accuracy_900", "train / test accuracy at step 900 (test: 901)", "96% / 76%", history.train_accuracy[900],
                    shown=f"{history.train_accuracy[900]:.1%} / {history.test_accuracy[901]:.1%}")
