@@ -12,9 +12,10 @@ and 76% test accuracy at step 900. The Coursera assignment the example comes
 from starts from zeros and runs 2000 steps of the same lr (99% / 70%). Both are
 run here.
 
-    python examples/article_004_cat.py [--quick] [--out figures/004_cat]
+    python examples/article_004_cat.py [--quick] [--out figures/004_cat] [--data DIR] [--no-download]
 
-needs the two catvnoncat .h5 files (see `datasets.load_catvnoncat`).
+needs the two catvnoncat .h5 files: from --data DIR, $TINYGRAD_NN_DATA or
+~/.cache/tinygrad_nn, else downloaded into that cache (see `datasets.find_catvnoncat`).
 """
 
 from __future__ import annotations
@@ -195,10 +196,10 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     report.add("n_train", "training / test images", "209 / 50", len(data.y_train),
                shown=f"{len(data.y_train)} / {len(data.y_test)}")
     report.add("n_inputs", "inputs per image", "64·64·3 = 12288", data.X_train.shape[1])
-    report.add("start_cost", "cost before training (w = 0.01·randn)", "0.72463",
+    report.add("start_cost", "cost before training (w = 0.01·randn)", "0.72463 (notebook)",
                history.train_cost[0], shown=f"{history.train_cost[0]:.5f}")
     if not quick:
-        report.add("train_cost_900", "train cost at step 900", "0.22683",
+        report.add("train_cost_900", "train cost at step 900", "0.22683 (notebook)",
                    history.train_cost[900], shown=f"{history.train_cost[900]:.5f}")
         report.add("train_accuracy_900", "train / test accuracy at step 900 (test: 901)", "96% / 76%", history.train_accuracy[900],
                    shown=f"{history.train_accuracy[900]:.1%} / {history.test_accuracy[901]:.1%}")
@@ -223,4 +224,4 @@ def run(out_dir: Path, quick: bool = False) -> Report:
 
 
 if __name__ == "__main__":
-    run_from_command_line(run, __doc__, "figures/004_cat")
+    run_from_command_line(run, __doc__, "figures/004_cat", cat_data=True)

@@ -1,10 +1,20 @@
-"""The table every article reproduction prints: what the article says beside what we got."""
+"""The table every article reproduction prints (what the article says beside what we got),
+the place it has in the docs, and the command line every example shares."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from tinygrad_nn import datasets
+
+CAT_DATA_ADVICE = (f"pass --data DIR holding {' and '.join(datasets.CATVNONCAT_SHA256)}, "
+                   f"or set {datasets.DATA_ENV_VAR}")
+"""What to do when the cat/non-cat files cannot be had, said to someone at the command line."""
 
 
 class Report:
@@ -35,6 +45,19 @@ class Report:
         print(self.table(), flush=True)
 
 
+def marked_table(key: str, mode: str) -> re.Pattern:
+    """Where a docs page holds the table of `key` ("article_002") from a `mode` ("full" or
+    "quick") run: a fenced block between <!-- table:article_002 full --> and <!-- /table -->."""
+    return re.compile(rf"(<!-- table:{re.escape(key)} {mode} -->\n)```\n.*?\n```\n(?=<!-- /table -->)",
+                      re.DOTALL)
+
+
+def replace_marked_table(page: str, key: str, mode: str, table: str) -> str:
+    """`page` with the marked table of `key` and `mode` replaced by `table` (unchanged
+    where the page has no such marker)."""
+    return marked_table(key, mode).sub(lambda match: f"{match.group(1)}```\n{table}\n```\n", page)
+
+
 def argument_parser(description: str, default_out: str) -> argparse.ArgumentParser:
     """The options every example takes: --quick (smaller, for tests and CI) and --out."""
     parser = argparse.ArgumentParser(description=description)
@@ -43,8 +66,37 @@ def argument_parser(description: str, default_out: str) -> argparse.ArgumentPars
     return parser
 
 
-def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default_out: str) -> None:
+def add_cat_data_options(parser: argparse.ArgumentParser) -> None:
+    """--data DIR and --no-download: where the cat/non-cat files are, and whether they may
+    be downloaded into the cache when they are nowhere else."""
+    parser.add_argument("--data", type=Path, metavar="DIR",
+                        help="folder with train_catvnoncat.h5 and test_catvnoncat.h5 "
+                             f"(else ${datasets.DATA_ENV_VAR}, then {datasets.default_cache_dir()})")
+    parser.add_argument("--no-download", action="store_true",
+                        help="never download the cat/non-cat files; skip article 004 without them")
+
+
+def prepare_cat_data(folder: Path | None, download: bool) -> str | None:
+    """Find the cat/non-cat files (in `folder`, $TINYGRAD_NN_DATA or the cache) or download
+    them into the cache, and point $TINYGRAD_NN_DATA at their folder so that article 004
+    loads them from there. Returns why they cannot be had, in one line, or None."""
+    try:
+        place = datasets.find_catvnoncat(folder, download=download)
+    except datasets.DataUnavailable as unavailable:
+        return unavailable.reason
+    os.environ[datasets.DATA_ENV_VAR] = str(place.resolve())
+    return None
+
+
+def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default_out: str,
+                          cat_data: bool = False) -> None:
     """Run an example from the command line: `run(out, quick)` with the options given;
-    `doc` is the script's docstring, whose first line describes it in --help."""
-    args = argument_parser(doc.splitlines()[0], default_out).parse_args()
+    `doc` is the script's docstring, whose first line describes it in --help. With
+    `cat_data`, the script takes --data and --no-download and gets the files first."""
+    parser = argument_parser(doc.splitlines()[0], default_out)
+    if cat_data:
+        add_cat_data_options(parser)
+    args = parser.parse_args()
+    if cat_data and (problem := prepare_cat_data(args.data, download=not args.no_download)):
+        sys.exit(f"skipped: {problem}; {CAT_DATA_ADVICE}")
     run(args.out, args.quick)

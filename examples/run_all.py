@@ -2,19 +2,29 @@
 
 Each article writes its figures into OUT/NNN_<topic>/ and prints its table "the article
 says | we got"; the graph drawings go into OUT/graphs/. An article that fails is
-reported and the others still run; the exit status is then 1.
+reported and the others still run; the exit status is then 1. An article whose data
+cannot be had is skipped, saying why in one line, and does not count as a failure.
 
-    python examples/run_all.py [--quick] [--out figures] [--data DIR]
+    python examples/run_all.py [--quick] [--out figures] [--data DIR] [--no-download]
+                               [--only NNN ...] [--docs]
 
---data names the folder with the cat/non-cat files (article 004); without it they
-are looked for in $TINYGRAD_NN_DATA, then in ~/.cache/tinygrad_nn.
+The cat/non-cat files (article 004) are looked for in --data DIR, then in
+$TINYGRAD_NN_DATA, then in ~/.cache/tinygrad_nn; when they are nowhere, they are
+downloaded into that cache, unless --no-download.
+
+--docs then writes what the run printed and drew into docs/: each article's table
+replaces the block of docs/*.md marked <!-- table:article_NNN full --> (or ... quick -->
+with --quick), and a full run copies the figures the pages show into docs/img/NNN/.
+With --only, only those articles run (and the graph drawings), and only their parts of
+the docs are rewritten.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
+import re
+import shutil
 import sys
 import time
 import traceback
@@ -22,12 +32,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from report import argument_parser
+from report import (
+    CAT_DATA_ADVICE,
+    Report,
+    add_cat_data_options,
+    argument_parser,
+    prepare_cat_data,
+    replace_marked_table,
+)
 
 from tinygrad_nn import datasets
 
 EXAMPLES = Path(__file__).resolve().parent
+DOCS = EXAMPLES.parent / "docs"
 GRAPHS = "draw_graph"
+SHOWN_IMAGE = re.compile(r"\]\(img/(\d{3})/([^)\s]+)\)")  # ![...](img/NNN/file) in a page
 
 
 @dataclass
@@ -40,18 +59,26 @@ class Job:
 
 @dataclass
 class Outcome:
+    """How a job ended: `error` (the whole message) when it failed, `skipped` (why) when
+    its data could not be had, neither when it ran to the end and returned `result`."""
+
     label: str
     seconds: float
-    error: str | None  # the last line of the traceback; None when it ran to the end
+    error: str | None = None
+    skipped: str | None = None
+    result: object = None
 
 
-def article_jobs(examples: Path, out: Path, quick: bool) -> list[Job]:
-    """One job per examples/article_NNN_<topic>.py, in file-name order; each is
-    imported only when it runs, so one that fails to import fails alone."""
+def article_jobs(examples: Path, out: Path, quick: bool,
+                 only: list[str] | None = None) -> list[Job]:
+    """One job per examples/article_NNN_<topic>.py (or per NNN in `only`), in file-name
+    order; each is imported only when it runs, so one that fails to import fails alone."""
     jobs = []
     for script in sorted(examples.glob("article_*.py")):
         topic = script.stem.removeprefix("article_")  # "001_twelve_points"
         number = topic.split("_")[0]
+        if only is not None and number not in only:
+            continue
 
         def run(name: str = script.stem, out_dir: Path = out / topic) -> object:
             return importlib.import_module(name).run(out_dir, quick)
@@ -67,51 +94,110 @@ def graph_jobs(out: Path, quick: bool) -> list[Job]:
 
 
 def run_job(job: Job, position: str) -> Outcome:
-    """Run one job with its progress lines; an exception is printed, not raised."""
+    """Run one job with its progress lines; an exception is printed, not raised, and
+    missing data is a skip, not a failure."""
     print(f"{position} {job.label} …", flush=True)
     start = time.perf_counter()
-    error = None
+    outcome = Outcome(job.label, 0.0)
     try:
-        job.run()
+        outcome.result = job.run()
+    except datasets.DataUnavailable as unavailable:
+        outcome.skipped = unavailable.reason
     except (Exception, SystemExit) as failure:  # noqa: BLE001 - any failure: report, go on
         traceback.print_exc()
-        error = f"{type(failure).__name__}: {failure}".splitlines()[0]
-    seconds = time.perf_counter() - start
-    status = f"FAILED after {seconds:.1f} s ({error})" if error else f"done in {seconds:.1f} s"
+        outcome.error = f"{type(failure).__name__}: {failure}"
+    outcome.seconds = time.perf_counter() - start
+    status = ("skipped (the summary says why)" if outcome.skipped
+              else f"FAILED after {outcome.seconds:.1f} s" if outcome.error
+              else f"done in {outcome.seconds:.1f} s")
     print(f"{position} {job.label} … {status}\n", flush=True)
-    return Outcome(job.label, seconds, error)
+    return outcome
 
 
 def run_all(jobs: list[Job]) -> list[Outcome]:
+    """Every job in turn, whatever the ones before did."""
     return [run_job(job, f"[{i}/{len(jobs)}]") for i, job in enumerate(jobs, start=1)]
 
 
-def summary(outcomes: list[Outcome]) -> str:
+def summary(outcomes: list[Outcome], data_problem: str | None = None) -> str:
+    """One line per job, whole messages (a failure's further lines indented under it);
+    a skip says why (`data_problem`, when getting the data failed before the run) and
+    what to do, in one line."""
     lines = ["Summary"]
     for outcome in outcomes:
-        status = f"FAILED: {outcome.error}" if outcome.error else "ok"
+        if outcome.skipped:
+            status = f"skipped: {data_problem or outcome.skipped}; {CAT_DATA_ADVICE}"
+        elif outcome.error:
+            status = "FAILED: " + outcome.error.replace("\n", "\n" + " " * 8)
+        else:
+            status = "ok"
         lines.append(f"  {outcome.label:<16} {outcome.seconds:7.1f} s  {status}")
     failed = [o.label for o in outcomes if o.error]
+    ran = [o for o in outcomes if not o.skipped]
     total = sum(o.seconds for o in outcomes)
-    lines.append(f"{len(failed)} of {len(outcomes)} failed: {', '.join(failed)}" if failed
-                 else f"all {len(outcomes)} ran in {total:.1f} s")
+    lines.append(f"{len(failed)} of {len(ran)} failed: {', '.join(failed)}" if failed
+                 else f"all {len(ran)} ran in {total:.1f} s"
+                 + (f" ({len(outcomes) - len(ran)} skipped)" if len(ran) < len(outcomes) else ""))
     return "\n".join(lines)
 
 
+def figure_source(out: Path, number: str, name: str) -> Path | None:
+    """Where a run wrote the figure a page shows as img/NNN/<name>: OUT/NNN_<topic>/<name>,
+    or for the graph drawings OUT/graphs/<stem>_NNN<suffix>; None if it wrote neither."""
+    candidates = [*out.glob(f"{number}_*/{name}"),
+                  out / "graphs" / f"{Path(name).stem}_{number}{Path(name).suffix}"]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def write_docs(reports: dict[str, Report], out: Path, quick: bool, docs: Path = DOCS) -> list[str]:
+    """Put the tables of `reports` ({"article_002": report}) into the marked blocks of
+    docs/*.md, and after a full run copy the figures the pages show from `out` into
+    docs/img. Returns the pages' pictures that the run did not write."""
+    mode = "quick" if quick else "full"
+    not_written = []
+    for page in sorted(docs.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for key, report in reports.items():
+            text = replace_marked_table(text, key, mode, report.table())
+        page.write_text(text, encoding="utf-8")
+        if quick:
+            continue
+        for number, name in SHOWN_IMAGE.findall(text):
+            if f"article_{number}" not in reports:
+                continue  # that article did not run: keep its pictures
+            source = figure_source(out, number, name)
+            if source is None:
+                not_written.append(f"{page.name}: img/{number}/{name}")
+            else:
+                (docs / "img" / number).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, docs / "img" / number / name)
+    return not_written
+
+
 def parse_args() -> argparse.Namespace:
-    """Every example's options (--quick, --out) and the folder of the cat data."""
+    """Every example's options (--quick, --out), the cat data's and --docs."""
     parser = argument_parser(__doc__.splitlines()[0], "figures")
-    parser.add_argument("--data", type=Path, help="folder with the cat/non-cat .h5 files")
+    add_cat_data_options(parser)
+    parser.add_argument("--only", nargs="+", metavar="NNN",
+                        help="run only these articles, e.g. --only 001 004")
+    parser.add_argument("--docs", action="store_true",
+                        help="write the tables and figures of this run into docs/")
     return parser.parse_args()
 
 
 def main() -> int:
+    """Get the data, run everything, sum up; 1 if anything that ran failed."""
     args = parse_args()
-    if args.data is not None:
-        os.environ[datasets.DATA_ENV_VAR] = str(args.data.resolve())
-    jobs = article_jobs(EXAMPLES, args.out, args.quick) + graph_jobs(args.out, args.quick)
+    data_problem = prepare_cat_data(args.data, download=not args.no_download)
+    jobs = (article_jobs(EXAMPLES, args.out, args.quick, args.only)
+            + graph_jobs(args.out, args.quick))
     outcomes = run_all(jobs)
-    print(summary(outcomes), flush=True)
+    print(summary(outcomes, data_problem), flush=True)
+    if args.docs:
+        reports = {o.label.replace(" ", "_"): o.result for o in outcomes
+                   if isinstance(o.result, Report)}
+        for missing in write_docs(reports, args.out, args.quick):
+            print(f"docs: the run wrote no figure for {missing}", flush=True)
     return 1 if any(o.error for o in outcomes) else 0
 
 

@@ -1,4 +1,5 @@
-"""Shared test set-up: where the cat/non-cat files are, and a headless browser.
+"""Shared test set-up: where the cat/non-cat files are, a network that is not there, and a
+headless browser.
 
 `$TINYGRAD_NN_DATA` names their folder. When it is unset and a data folder sits
 beside the project (`../shared/data/catvnoncat`, as in the project's CI), the
@@ -7,10 +8,21 @@ tests use that one; without either, the tests that need the images skip.
 The `browser` fixture is headless Chromium driven by selenium (Debian: `apt-get
 install chromium chromium-driver`, `pip install selenium`); the tests that use it
 skip with the reason when one is missing.
+
+No test touches the real network: downloads come from a server on 127.0.0.1
+(`mirror`), and "offline" is a mirror on a local port nothing listens on
+(`offline_mirror`).
 """
 
+import functools
+import http.server
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +61,72 @@ def browser(tmp_path_factory):
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield driver
     driver.quit()
+@pytest.fixture
+def empty_home(tmp_path, monkeypatch) -> Path:
+    """A HOME with an empty cache and no TINYGRAD_NN_DATA, so only what a test sets counts."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv(datasets.DATA_ENV_VAR, raising=False)
+    return home
+
+
+def closed_local_url() -> str:
+    """An http URL on 127.0.0.1 at a port that was free a moment ago: connecting is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def offline_mirror(monkeypatch) -> str:
+    """The mirror moved to a closed local port, as on a machine without network."""
+    url = closed_local_url()
+    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
+    return url
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    requested: list[str]
+
+    def log_message(self, format: str, *args) -> None:
+        """Count the request instead of logging it to stderr."""
+        self.requested.append(self.path)
+
+
+@pytest.fixture
+def serve_folder() -> Iterator:
+    """serve_folder(folder) -> (url, paths requested): an HTTP server on 127.0.0.1 for
+    the duration of the test."""
+    servers = []
+
+    def start(folder: Path) -> tuple[str, list[str]]:
+        requested: list[str] = []
+        handler = type("Handler", (_QuietHandler,), {"requested": requested})
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/", requested
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def quick_run_all(tmp_path_factory):
+    """`examples/run_all.py --quick` run once, in a subprocess, for every test that reads
+    what it prints or draws: (the finished process, its --out folder). It never downloads:
+    without the cat/non-cat files, article 004 is skipped."""
+    out = tmp_path_factory.mktemp("run_all_quick")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(
+        [sys.executable, str(root / "examples" / "run_all.py"), "--quick", "--no-download",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=root, env=env, check=False,
+    )
+    return result, out

@@ -3,7 +3,10 @@
 import hashlib
 import os
 import shutil
+import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -440,16 +443,6 @@ def data_dir() -> Path:
     return folder
 
 
-@pytest.fixture
-def empty_home(tmp_path, monkeypatch) -> Path:
-    """A HOME with an empty cache and no TINYGRAD_NN_DATA, so only what a test sets counts."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv(datasets.DATA_ENV_VAR, raising=False)
-    return home
-
-
 def _copy_files(source: Path, destination: Path) -> Path:
     destination.mkdir(parents=True, exist_ok=True)
     for name in CAT_FILES:
@@ -521,31 +514,84 @@ def test_catvnoncat_missing_everywhere_says_where_it_looked(empty_home, tmp_path
     assert "download=True" in message
 
 
-def test_catvnoncat_download_fills_the_cache(data_dir, empty_home, monkeypatch):
-    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", data_dir.resolve().as_uri() + "/")
+def test_catvnoncat_not_found_and_no_download_says_why_in_one_line(empty_home):
+    with pytest.raises(datasets.DataUnavailable) as error:
+        datasets.find_catvnoncat()
+    reason = error.value.reason
+    assert "\n" not in reason
+    assert "train_catvnoncat.h5 and test_catvnoncat.h5 are in none of" in reason
+    assert str(datasets.default_cache_dir()) in reason and "not allowed" in reason
+
+
+def test_catvnoncat_download_fills_the_cache_showing_progress(
+    data_dir, empty_home, serve_folder, monkeypatch, capsys
+):
+    url, requested = serve_folder(data_dir)
+    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
     _check_catvnoncat(datasets.load_catvnoncat(download=True))
     cache = empty_home / ".cache" / "tinygrad_nn"
     assert sorted(path.name for path in cache.iterdir()) == sorted(CAT_FILES)
+    assert sorted(requested) == sorted(f"/{name}" for name in CAT_FILES)
+    progress = capsys.readouterr().err
+    for name in CAT_FILES:
+        size = (data_dir / name).stat().st_size
+        assert f"downloading {name}: {size:,} of {size:,} bytes (100%)" in progress
+    assert "(50%)" in progress and progress.endswith("\n")
+
+    requested.clear()
+    datasets.load_catvnoncat(download=True)  # cached now: no second download
+    assert requested == []
 
 
-def test_catvnoncat_download_failure_is_a_clear_error(empty_home, tmp_path, monkeypatch):
-    mirror = tmp_path / "unreachable-mirror"
-    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", mirror.as_uri() + "/")
-    with pytest.raises(OSError, match="Could not download train_catvnoncat.h5") as error:
+def test_catvnoncat_download_from_a_closed_port_is_refused_clearly(empty_home, offline_mirror):
+    with pytest.raises(datasets.DataUnavailable, match="Could not download train_catvnoncat.h5"
+                       ) as error:
         datasets.load_catvnoncat(download=True)
+    assert "refused" in error.value.reason and offline_mirror in error.value.reason
+    assert "\n" not in error.value.reason
     assert "TINYGRAD_NN_DATA" in str(error.value)
+    assert isinstance(error.value, OSError)
     cache = empty_home / ".cache" / "tinygrad_nn"
     assert not any(cache.iterdir())
 
 
+def test_catvnoncat_download_gives_up_after_the_timeout(empty_home, monkeypatch):
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR",
+                            f"http://127.0.0.1:{silent.getsockname()[1]}/")
+        monkeypatch.setattr(datasets, "DOWNLOAD_TIMEOUT_SECONDS", 0.2)
+        outcome: list[BaseException] = []
+        worker = threading.Thread(target=lambda: _record_error(datasets.find_catvnoncat,
+                                                               outcome))
+        started = time.monotonic()
+        worker.start()
+        worker.join(timeout=20)
+        assert not worker.is_alive(), "the download did not time out"
+    assert time.monotonic() - started < 10
+    assert isinstance(outcome[0], datasets.DataUnavailable)
+    assert "timed out" in outcome[0].reason
+
+
+def _record_error(find, outcome: list[BaseException]) -> None:
+    try:
+        find(download=True)
+    except Exception as error:  # noqa: BLE001 - the test looks at it
+        outcome.append(error)
+
+
 def test_catvnoncat_download_of_a_wrong_file_is_refused(
-    data_dir, empty_home, tmp_path, monkeypatch
+    data_dir, empty_home, tmp_path, serve_folder, monkeypatch
 ):
     mirror = _copy_files(data_dir, tmp_path / "bad-mirror")
     (mirror / "train_catvnoncat.h5").write_bytes(b"a page that is not the data")
-    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", mirror.as_uri() + "/")
-    with pytest.raises(ValueError, match="SHA-256"):
+    url, _ = serve_folder(mirror)
+    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
+    with pytest.raises(ValueError, match="SHA-256") as error:
         datasets.load_catvnoncat(download=True)
+    assert isinstance(error.value, datasets.DataUnavailable)
+    assert "downloaded from" in error.value.reason
     assert not (empty_home / ".cache" / "tinygrad_nn" / "train_catvnoncat.h5").exists()
     assert not (empty_home / ".cache" / "tinygrad_nn" / "train_catvnoncat.h5.part").exists()
 

@@ -32,9 +32,10 @@ sets (spiral, circle, xor, gauss) on its own scale, for experiments that compare
 from __future__ import annotations
 
 import hashlib
+import http.client
 import math
 import os
-import shutil
+import sys
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -388,6 +389,25 @@ CATVNONCAT_MIRROR = (
     "8ef9dd4fd4a627217d4ff31e63b661dbb3db9150/Neural%20Networks%20and%20Deep%20Learning/datasets/"
 )
 """Where ``download=True`` fetches the files from: a public copy of the course files."""
+DOWNLOAD_TIMEOUT_SECONDS = 30.0
+"""How long a download waits for the mirror: to connect, and for each next piece."""
+_DOWNLOAD_CHUNK_BYTES = 1 << 16
+
+
+class DataUnavailable(FileNotFoundError):
+    """The cat/non-cat files cannot be had: in none of the folders searched and not
+    downloaded (not allowed, or the download failed), or not the original files.
+
+    `reason` says why in one line; the message adds where to put the files.
+    """
+
+    def __init__(self, reason: str, searched: list[Path]):
+        super().__init__(f"{reason}\n{_how_to_get_the_files(searched)}")
+        self.reason = reason
+
+
+class NotTheOriginal(DataUnavailable, ValueError):
+    """A cat/non-cat file whose SHA-256 is not the original's: damaged, or another file."""
 
 
 def default_cache_dir() -> Path:
@@ -414,45 +434,89 @@ def _how_to_get_the_files(searched: list[Path]) -> str:
     )
 
 
-def _check_sha256(path: Path, name: str) -> None:
+def _sha256_mismatch(path: Path, name: str) -> str | None:
+    """What is wrong with `path` as the original `name`, or None when it is the original."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     expected = CATVNONCAT_SHA256[name]
-    if digest != expected:
-        raise ValueError(
-            f"{path} is not the original {name}: its SHA-256 is {digest}, expected "
-            f"{expected}. Replace it with an intact copy."
-        )
+    if digest == expected:
+        return None
+    return f"its SHA-256 is {digest}, expected {expected}"
+
+
+def _progress_text(name: str, done: int, total: int | None) -> str:
+    """"train_catvnoncat.h5: 1,310,720 of 2,572,022 bytes (51%)", or bytes alone when the
+    mirror does not say how many there are."""
+    if not total:
+        return f"downloading {name}: {done:,} bytes"
+    return f"downloading {name}: {done:,} of {total:,} bytes ({100 * done // total}%)"
+
+
+def _copy_with_progress(response, out, name: str) -> None:
+    """Copy the response into `out`, showing on stderr how far it got: one line,
+    rewritten at each whole percent."""
+    total = int(response.headers.get("Content-Length") or 0) or None
+    done, shown_percent = 0, -1
+    while chunk := response.read(_DOWNLOAD_CHUNK_BYTES):
+        out.write(chunk)
+        done += len(chunk)
+        percent = 100 * done // total if total else done
+        if percent != shown_percent:
+            print(f"\r{_progress_text(name, done, total)}", end="", file=sys.stderr, flush=True)
+            shown_percent = percent
+    print(file=sys.stderr, flush=True)
 
 
 def _download(name: str, folder: Path, searched: list[Path]) -> None:
+    """Fetch `name` from the mirror into `folder`, through a partial file that becomes
+    `name` only once its SHA-256 is the original's."""
     folder.mkdir(parents=True, exist_ok=True)
     url = CATVNONCAT_MIRROR + name
     partial = folder / (name + ".part")
     try:
-        with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
-            shutil.copyfileobj(response, out)
-        _check_sha256(partial, name)
+        try:
+            with (urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response,
+                  open(partial, "wb") as out):
+                _copy_with_progress(response, out, name)
+        except (OSError, http.client.HTTPException) as err:
+            why = getattr(err, "reason", None) or err
+            raise DataUnavailable(f"Could not download {name} from {url}: {why}", searched) from err
+        mismatch = _sha256_mismatch(partial, name)
+        if mismatch:
+            raise NotTheOriginal(
+                f"The {name} downloaded from {url} is not the original: {mismatch}", searched)
         partial.replace(folder / name)
-    except OSError as err:
-        raise OSError(
-            f"Could not download {name} from {url}: {err}\n" + _how_to_get_the_files(searched)
-        ) from err
     finally:
         partial.unlink(missing_ok=True)  # gone already when the download succeeded
 
 
-def _find_catvnoncat(folder: str | os.PathLike | None, download: bool) -> Path:
+def find_catvnoncat(folder: str | os.PathLike | None = None, download: bool = False) -> Path:
+    """The folder holding both original cat/non-cat files, downloading them if allowed.
+
+    Looks in ``folder``, then ``$TINYGRAD_NN_DATA``, then ``~/.cache/tinygrad_nn``, and
+    takes the first that holds both. With none and ``download=True``, fetches the missing
+    files from :data:`CATVNONCAT_MIRROR` into the cache (progress on stderr, each read
+    waiting at most :data:`DOWNLOAD_TIMEOUT_SECONDS`). Each file's SHA-256 is checked.
+    Raises :class:`DataUnavailable` (a FileNotFoundError) saying why when the files
+    cannot be had, :class:`NotTheOriginal` (also a ValueError) for a wrong file.
+    """
     searched = _folders_to_search(folder)
-    for place in searched:
-        if all((place / name).is_file() for name in CATVNONCAT_SHA256):
-            return place
-    if not download:
-        raise FileNotFoundError(_how_to_get_the_files(searched))
-    cache = default_cache_dir()
+    place = next((p for p in searched
+                  if all((p / name).is_file() for name in CATVNONCAT_SHA256)), None)
+    if place is None and not download:
+        raise DataUnavailable(
+            f"{' and '.join(CATVNONCAT_SHA256)} are in none of "
+            f"{', '.join(str(p) for p in searched)}, and downloading was not allowed", searched)
+    if place is None:
+        place = default_cache_dir()
+        for name in CATVNONCAT_SHA256:
+            if not (place / name).is_file():
+                _download(name, place, searched)
     for name in CATVNONCAT_SHA256:
-        if not (cache / name).is_file():
-            _download(name, cache, searched)
-    return cache
+        mismatch = _sha256_mismatch(place / name, name)
+        if mismatch:
+            raise NotTheOriginal(f"{place / name} is not the original {name}: {mismatch}. "
+                                 f"Replace it with an intact copy.", searched)
+    return place
 
 
 def load_catvnoncat(
@@ -460,11 +524,11 @@ def load_catvnoncat(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The cat/non-cat images of article 004: 209 to train on, 50 to test on.
 
-    Reads ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` from the first of these
-    folders that holds both: ``folder``, ``$TINYGRAD_NN_DATA``, ``~/.cache/tinygrad_nn``.
-    With ``download=True`` and no copy found, fetches them from
-    :data:`CATVNONCAT_MIRROR` into the cache first. Each file's SHA-256 is checked, so a
-    damaged or different file is refused (ValueError) rather than trained on.
+    Reads ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` from the folder
+    :func:`find_catvnoncat` finds: ``folder``, ``$TINYGRAD_NN_DATA`` or
+    ``~/.cache/tinygrad_nn``, or with ``download=True`` a download into the cache, as
+    Keras' ``load_data()`` does. Each file's SHA-256 is checked, so a damaged or
+    different file is refused (ValueError) rather than trained on.
 
     Returns the arrays as stored: ``train_x`` uint8 (209, 64, 64, 3), ``train_y`` int64
     (209,) with 1 = cat, ``test_x`` uint8 (50, 64, 64, 3), ``test_y`` int64 (50,), and
@@ -479,9 +543,7 @@ def load_catvnoncat(
             "load_catvnoncat reads HDF5 files and needs h5py: "
             "pip install tinygrad-nn[examples]  (or: pip install h5py)"
         ) from err
-    place = _find_catvnoncat(folder, download)
-    for name in CATVNONCAT_SHA256:
-        _check_sha256(place / name, name)
+    place = find_catvnoncat(folder, download)
     with h5py.File(place / "train_catvnoncat.h5", "r") as train:
         train_x, train_y = train["train_set_x"][:], train["train_set_y"][:]
     with h5py.File(place / "test_catvnoncat.h5", "r") as test:

@@ -1,0 +1,127 @@
+"""The bridge to PyTorch: the same network computes the same outputs and gradients on both
+sides, and training can move across. Skipped where PyTorch is not installed, apart from
+the error that says how to install it."""
+
+import sys
+
+import numpy as np
+import pytest
+
+from tinygrad_nn import Tensor, datasets, interop, nn, optim
+
+
+def _network(activation: type[nn.Module], seed: int = 0) -> nn.Sequential:
+    return nn.Sequential(nn.Linear(2, 5, rng=seed), activation(), nn.Linear(5, 3, rng=seed + 1),
+                         nn.Tanh(), nn.Linear(3, 2, rng=seed + 2), nn.Softmax())
+
+
+@pytest.fixture
+def torch():
+    return pytest.importorskip("torch")
+
+
+def test_without_pytorch_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ImportError, match=r"pip install tinygrad-nn\[torch\]"):
+        interop.to_torch(_network(nn.ReLU))
+    with pytest.raises(ImportError, match=r"tinygrad-nn\[torch\]"):
+        interop.from_torch(object())
+
+
+@pytest.mark.parametrize("activation", [nn.Sigmoid, nn.Tanh, nn.ReLU, nn.Identity])
+def test_to_torch_gives_the_same_outputs_and_gradients(torch, activation):
+    ours = _network(activation)
+    theirs = interop.to_torch(ours)
+    X = np.random.default_rng(3).normal(size=(7, 2))
+    target = np.random.default_rng(4).random((7, 2))
+
+    loss = ((ours(X) - target) ** 2).sum()
+    loss.backward()
+    X_t = torch.tensor(X)
+    their_loss = ((theirs(X_t) - torch.tensor(target)) ** 2).sum()
+    their_loss.backward()
+
+    np.testing.assert_allclose(their_loss.item(), loss.item(), rtol=1e-12)
+    linears = [layer for layer in ours if isinstance(layer, nn.Linear)]
+    their_linears = [layer for layer in theirs if isinstance(layer, torch.nn.Linear)]
+    assert len(linears) == len(their_linears) == 3
+    for mine, other in zip(linears, their_linears):
+        assert other.weight.shape == (mine.weight.shape[1], mine.weight.shape[0])  # (out, in)
+        np.testing.assert_allclose(other.weight.grad.numpy().T, mine.weight.grad,
+                                   rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(other.bias.grad.numpy(), mine.bias.grad, rtol=1e-12,
+                                   atol=1e-15)
+
+
+def test_the_copies_are_independent(torch):
+    ours = _network(nn.ReLU)
+    before = ours[0].weight.data.copy()
+    theirs = interop.to_torch(ours)
+    with torch.no_grad():
+        theirs[0].weight.add_(1.0)
+    np.testing.assert_array_equal(ours[0].weight.data, before)
+
+
+def test_from_torch_gives_the_same_outputs_and_gradients(torch):
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Sigmoid(),
+                                 torch.nn.Linear(4, 1, bias=False)).double()
+    ours = interop.from_torch(theirs)
+    assert [type(layer) for layer in ours] == [nn.Linear, nn.Sigmoid, nn.Linear]
+    assert ours[2].bias is None
+    X = np.random.default_rng(5).normal(size=(6, 2))
+
+    out = ours(X)
+    out.sum().backward()
+    their_out = theirs(torch.tensor(X))
+    their_out.sum().backward()
+    np.testing.assert_allclose(their_out.detach().numpy(), out.data, rtol=1e-12)
+    np.testing.assert_allclose(theirs[0].weight.grad.numpy().T, ours[0].weight.grad, rtol=1e-12)
+    np.testing.assert_allclose(theirs[2].weight.grad.numpy().T, ours[2].weight.grad, rtol=1e-12)
+
+
+def test_there_and_back_keeps_every_weight(torch):
+    ours = _network(nn.Tanh)
+    back = interop.from_torch(interop.to_torch(ours))
+    for (name, mine), (other_name, other) in zip(ours.named_parameters(), back.named_parameters()):
+        assert name == other_name
+        np.testing.assert_array_equal(other.data, mine.data)
+
+
+def test_trained_here_fine_tuned_there_keeps_its_accuracy(torch):
+    X, y = datasets.moons(n=200, noise=0.1, seed=0)
+    model = nn.Sequential(nn.Linear(2, 8, rng=0), nn.Tanh(), nn.Linear(8, 1, rng=1))
+    opt = optim.Adam(model.parameters(), lr=0.05)
+    for _ in range(300):
+        loss = nn.binary_cross_entropy_with_logits(model(X), y[:, None])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    ours_accuracy = ((model(X).data[:, 0] > 0) == y).mean()
+    assert ours_accuracy >= 0.99
+
+    theirs = interop.to_torch(model)
+    X_t, y_t = torch.tensor(X), torch.tensor(y, dtype=torch.float64)[:, None]
+    assert ((theirs(X_t)[:, 0] > 0).numpy() == y).mean() == ours_accuracy
+    their_opt = torch.optim.SGD(theirs.parameters(), lr=0.01)
+    for _ in range(50):
+        their_loss = torch.nn.functional.binary_cross_entropy_with_logits(theirs(X_t), y_t)
+        their_opt.zero_grad()
+        their_loss.backward()
+        their_opt.step()
+    fine_tuned = interop.from_torch(theirs)
+    assert ((fine_tuned(X).data[:, 0] > 0) == y).mean() >= ours_accuracy
+    assert nn.binary_cross_entropy_with_logits(fine_tuned(X), y[:, None]).item() <= loss.item()
+
+
+def test_a_layer_the_bridge_does_not_carry_is_named(torch):
+    class Doubling(nn.Module):
+        def forward(self, x: Tensor) -> Tensor:
+            return x * 2
+
+    with pytest.raises(TypeError, match="layer 1 .* Doubling"):
+        interop.to_torch(nn.Sequential(nn.Linear(2, 2), Doubling()))
+    with pytest.raises(TypeError, match="layer 0 .* Dropout"):
+        interop.from_torch(torch.nn.Sequential(torch.nn.Dropout()))
+    with pytest.raises(TypeError, match="nn.Sequential"):
+        interop.to_torch(nn.Linear(2, 2))
