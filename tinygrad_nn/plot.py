@@ -35,6 +35,7 @@ try:
     from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
     from matplotlib.transforms import offset_copy
 except ImportError as error:
     raise ImportError(
@@ -78,6 +79,8 @@ WRONG_COLOR = "#cf222e"
 REGION_TINT = 0.55
 # Room under an axes for its tick labels and axis label, in points.
 AXIS_LABEL_ROOM = 38
+# At most this many ticks on each slanted horizontal axis of a 3-D surface.
+SURFACE_TICKS = 4
 
 
 # --- shared helpers ----------------------------------------------------------------
@@ -506,7 +509,7 @@ def landscape_2d(
             "trajectory of shape (m, 3) with the cost as third column"
         )
     if surface:
-        figure = new_figure(12.0, 5.0)
+        figure = new_figure(10.0, 4.4)
         ax = figure.add_subplot(1, 2, 1)
     else:
         figure, ax = _figure_and_axes(ax, 6.4, 5.0)
@@ -531,8 +534,12 @@ def landscape_2d(
         ax3d.plot_surface(grid_p1, grid_p2, costs, cmap="viridis", alpha=0.8, linewidth=0)
         if path is not None:
             _draw_path(ax3d, path[:, 0], path[:, 1], path_costs)
-        ax3d.set_xlabel(param_names[0])
-        ax3d.set_ylabel(param_names[1])
+        # The horizontal axes run at a slant, so their tick labels need wide spacing
+        # and their names room to clear them.
+        for axis in (ax3d.xaxis, ax3d.yaxis):
+            axis.set_major_locator(MaxNLocator(SURFACE_TICKS, steps=[1, 2, 5, 10]))
+        ax3d.set_xlabel(param_names[0], labelpad=12)
+        ax3d.set_ylabel(param_names[1], labelpad=12)
         ax3d.set_zlabel("cost")
         ax3d.set_title("the same cost as a surface")
     return figure
