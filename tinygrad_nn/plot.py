@@ -440,6 +440,7 @@ def landscape_1d(
     costs: ArrayLike,
     *,
     param_name: str = "w",
+    cost_name: str = "cost",
     trajectory: ArrayLike | None = None,
     title: str | None = None,
     ax: Axes | None = None,
@@ -448,6 +449,8 @@ def landscape_1d(
 
     ``trajectory`` is the path gradient descent took: ``(m,)`` parameter values
     (placed on the curve) or ``(m, 2)`` rows of (parameter value, cost).
+    ``cost_name`` is what the text beside the figure calls the cost (e.g. "mean
+    squared error E"), so the curve and its axis say the same.
     """
     param_values, costs = _as_vector(param_values, "param_values"), _as_vector(costs, "costs")
     if param_values.shape != costs.shape:
@@ -458,14 +461,14 @@ def landscape_1d(
     if np.any(np.diff(param_values) <= 0):
         raise ValueError("param_values must be increasing")
     figure, ax = _figure_and_axes(ax, 6.4, 4.2)
-    ax.plot(param_values, costs, color="black", linewidth=1.8, label="cost")
+    ax.plot(param_values, costs, color="black", linewidth=1.8, label=cost_name)
     if trajectory is not None:
         path, path_costs = _as_path(trajectory, 1)
         if path_costs is None:
             path_costs = np.interp(path[:, 0], param_values, costs)
         _draw_path(ax, path[:, 0], path_costs)
     ax.set_xlabel(param_name)
-    ax.set_ylabel("cost")
+    ax.set_ylabel(cost_name)
     ax.set_title(title if title is not None else f"Cost as a function of {param_name}")
     ax.grid(alpha=0.3)
     ax.legend()
@@ -478,6 +481,7 @@ def landscape_2d(
     costs: ArrayLike,
     *,
     param_names: tuple[str, str] = ("w1", "w2"),
+    cost_name: str = "cost",
     trajectory: ArrayLike | None = None,
     surface: bool = False,
     levels: int | Sequence[float] = 20,
@@ -489,7 +493,8 @@ def landscape_2d(
     ``costs[i, j]`` is the cost at ``(p1_values[j], p2_values[i])``, the layout
     ``np.meshgrid(p1_values, p2_values)`` gives. ``trajectory`` is the path gradient
     descent took, ``(m, 2)`` parameter pairs or ``(m, 3)`` with the cost as third
-    column (needed to draw the path on the surface). Seen from above, each step
+    column (needed to draw the path on the surface). ``cost_name`` labels the colour
+    bar and the surface's height. Seen from above, each step
     crosses the contour lines at right angles: the gradient is normal to them.
     """
     p1_values, p2_values = _as_vector(p1_values, "p1_values"), _as_vector(p2_values, "p2_values")
@@ -518,7 +523,7 @@ def landscape_2d(
     filled = ax.contourf(grid_p1, grid_p2, costs, levels=levels, cmap="viridis")
     ax.contour(grid_p1, grid_p2, costs, levels=filled.levels, colors="white", linewidths=0.4,
                alpha=0.6)
-    figure.colorbar(filled, ax=ax, label="cost")
+    figure.colorbar(filled, ax=ax, label=cost_name)
     if path is not None:
         _draw_path(ax, path[:, 0], path[:, 1])
         _legend_below(ax, ncol=3)
@@ -540,7 +545,7 @@ def landscape_2d(
             axis.set_major_locator(MaxNLocator(SURFACE_TICKS, steps=[1, 2, 5, 10]))
         ax3d.set_xlabel(param_names[0], labelpad=12)
         ax3d.set_ylabel(param_names[1], labelpad=12)
-        ax3d.set_zlabel("cost")
+        ax3d.set_zlabel(cost_name)
         ax3d.set_title("the same cost as a surface")
     return figure
 
