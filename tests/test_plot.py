@@ -499,3 +499,20 @@ def test_landscape_2d_surface_tick_labels_and_axis_labels_do_not_collide():
         name = axis.label.get_window_extent(renderer)
         assert not any(name.overlaps(tick) for tick in ticks), (
             f"{axis.get_label_text()} collides with its tick labels")
+
+
+def test_shared_legend_replaces_each_panels_legend_with_one_under_the_grid(two_class_data):
+    X, y, _, _ = two_class_data
+    figure = plot.new_figure(8, 4)
+    for ax in figure.subplots(1, 2):
+        plot.decision_regions(lambda points: np.full(len(points), 0.5), X, y, ax=ax)
+    plot.shared_legend(figure, fontsize=18)
+    assert all(ax.get_legend() is None for ax in figure.axes)
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()][:2] == ["class 0", "class 1"]
+    assert {t.get_fontsize() for t in legend.get_texts()} == {18}
+
+
+def test_shared_legend_needs_a_legend():
+    with pytest.raises(ValueError, match="no panel"):
+        plot.shared_legend(plot.new_figure(4, 4), fontsize=12)

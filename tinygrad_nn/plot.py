@@ -53,6 +53,7 @@ __all__ = [
     "loss_curves",
     "new_figure",
     "save",
+    "shared_legend",
 ]
 
 Frame = TypeVar("Frame")
@@ -109,6 +110,20 @@ def _legend_below(ax: Axes, ncol: int, handles: list[Line2D] | None = None) -> N
     under_axis_label = offset_copy(ax.transAxes, fig=ax.figure, y=-AXIS_LABEL_ROOM, units="points")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
               bbox_transform=under_axis_label, ncol=ncol, borderaxespad=0, fontsize="small")
+
+
+def shared_legend(figure: Figure, fontsize: float) -> None:
+    """One legend under a grid of panels in place of the same legend in each panel:
+    nine copies shrunk to a ninth of the page are unreadable, one large one is not."""
+    axes_with_legends = [ax for ax in figure.axes if ax.get_legend() is not None]
+    if not axes_with_legends:
+        raise ValueError("no panel of this figure has a legend to share")
+    legend = axes_with_legends[0].get_legend()
+    handles, labels = legend.legend_handles, [text.get_text() for text in legend.get_texts()]
+    for ax in axes_with_legends:
+        ax.get_legend().remove()
+    figure.legend(handles, labels, loc="outside lower center", ncol=len(handles),
+                  fontsize=fontsize)
 
 
 def _as_points(X: ArrayLike, name: str) -> np.ndarray:
