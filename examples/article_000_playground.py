@@ -129,7 +129,8 @@ def run(out_dir: Path, quick: bool = False) -> Report:
             report.add(f"accuracy_{name}_{n_hidden}", f"{name}, {n_hidden} hidden: accuracy",
                        ARTICLE_SAYS.get((name, n_hidden), "—"), acc, shown=f"{acc:.0%}")
     figure.suptitle("Two-layer tanh/sigmoid network: rows are data sets, columns hidden units; "
-                    "dashed: each hidden unit's line $w_1 \\cdot x + b_1 = 0$", fontsize=14)
+                    "dashed: each hidden unit's line $w_1 \\cdot x + b_1 = 0$", fontsize=20)
+    plot.shared_legend(figure, fontsize=20)
     plot.save(figure, out_dir / "grid.png", dpi=70)
     report.values.update(networks=networks, data=data)
     report.print()

@@ -183,8 +183,10 @@ def best_of_starts(hidden: tuple[int, ...], activation: str, X: np.ndarray, y: n
 
 
 def hidden_lines(model: nn.Sequential) -> list[tuple[np.ndarray, float]]:
-    """Each first-layer unit's line w·x + b = 0 (none for logistic regression)."""
-    if len(model) == 1:
+    """Each first-layer unit's line w·x + b = 0, where a relu or sigmoid unit bends the
+    boundary. None for logistic regression, and none for identity units: they bend
+    nothing, and thirty such lines would only bury the one straight boundary."""
+    if len(model) == 1 or isinstance(model[1], nn.Identity):
         return []
     first = model[0]
     return list(zip(first.weight.data.T, first.bias.data))
@@ -261,8 +263,9 @@ def hidden_neurons(data, epochs: int, out_dir: Path, report: Report) -> None:
                max(identity.accuracies), shown=f"{max(identity.accuracies):.0%} "
                f"({accuracy(identity.model, X, y):.0%})")
     report.values["identity_model"] = identity.model
-    draw_panels(panels, 3, "One hidden layer on the circles: more relu neurons, more cuts; "
-                "identity neurons stay one line", out_dir / "hidden_neurons.png")
+    draw_panels(panels, 2, "One hidden layer on the circles: more relu neurons, more cuts;\n"
+                "identity neurons stay one line (their lines, which bend nothing, not drawn)",
+                out_dir / "hidden_neurons.png")
 
 
 def three_classes(data, epochs: int, out_dir: Path, report: Report) -> None:

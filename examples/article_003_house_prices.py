@@ -40,6 +40,8 @@ SOFTMAX_ROWS = [  # the article's table: input, output as printed
     ([1, 2, 4], "[0.04, 0.11, 0.84]"),
 ]
 ERROR_COLOR = "#f2c200"  # the article's yellow: "yellow is bad, yellow is error"
+ERROR_NAME = "mean squared error E"  # what the text, the axes and the colour bars call E
+VALLEY_DEPTH = 100  # the weight-bias map colours E from its minimum to this many times it
 
 
 def linear_neuron(weights: list[float], bias: float) -> nn.Linear:
@@ -184,12 +186,11 @@ def plot_error_vs_weight(X: np.ndarray, y_: np.ndarray):
     weights = np.linspace(0.0, 0.4, 201)
     errors = errors_over_grid(X, y_, weights, np.zeros(1))[0]
     figure = plot.landscape_1d(weights, errors, param_name="weight W ($1000 per sq ft), bias 0",
-                               title="Error as a function of the weight alone")
+                               cost_name=ERROR_NAME, title="Error as a function of the weight alone")
     ax = figure.axes[0]
     ax.plot([ARTICLE_WEIGHT], [mean_squared_error(linear_neuron([ARTICLE_WEIGHT], 0.0), X, y_)],
             "o", color=ERROR_COLOR, markeredgecolor="black", markersize=9,
             label="W = 0.180 (average price per sq ft)")
-    ax.set_ylabel("mean squared error E")
     ax.legend()
     return figure
 
@@ -198,20 +199,26 @@ def plot_error_curves(series: dict[str, np.ndarray]):
     """E over the steps, on a linear and a log axis (the article's Error / Error Log)."""
     figure = plot.new_figure(11.0, 4.0)
     linear_ax, log_ax = figure.subplots(1, 2)
-    plot.loss_curves(series, xlabel="gradient-descent step", ylabel="mean squared error E",
+    plot.loss_curves(series, xlabel="gradient-descent step", ylabel=ERROR_NAME,
                      title="Error", ax=linear_ax)
     plot.loss_curves(series, log_scale=True, xlabel="gradient-descent step",
-                     ylabel="mean squared error E", title="Error (log)", ax=log_ax)
+                     ylabel=ERROR_NAME, title="Error (log)", ax=log_ax)
     return figure
 
 
 def plot_weight_bias_error(X: np.ndarray, y_: np.ndarray, descent: Descent):
-    """E over the (W, b) plane with gradient descent's path: a long narrow valley."""
-    weights, biases = np.linspace(0.0, 0.4, 161), np.linspace(0.0, 400.0, 161)
+    """E over the (W, b) plane with gradient descent's path: a long narrow valley.
+
+    The map reaches a little below zero so the start (0, 0) is not cut off; the
+    contours are log-spaced from E's minimum to VALLEY_DEPTH times it, and E above
+    that is one colour, so the valley's floor, not the far slopes, gets the colours.
+    """
+    weights, biases = np.linspace(-0.03, 0.4, 173), np.linspace(-30.0, 400.0, 173)
     errors = errors_over_grid(X, y_, weights, biases)
     path = np.column_stack([descent.weights[:, 0], descent.biases])
-    levels = np.geomspace(errors.min(), errors.max(), 16)
-    return plot.landscape_2d(weights, biases, errors, param_names=("weight W", "bias b"),
+    levels = errors.min() * np.geomspace(1.0, VALLEY_DEPTH, 13)
+    return plot.landscape_2d(weights, biases, np.minimum(errors, levels[-1]),
+                             param_names=("weight W", "bias b"), cost_name=ERROR_NAME,
                              trajectory=path, levels=levels,
                              title="Weight vs. bias vs. error (log-spaced contours)")
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from matplotlib.figure import Figure
 from report import Report, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
@@ -126,30 +127,36 @@ def train(neuron: nn.Sequential, data: CatData, iterations: int) -> History:
     return history
 
 
-def draw_curves(history: History, title: str, path: Path) -> None:
-    """Cost and accuracy per step, test drawn first so the training curve stays visible.
+def draw_curves(history: History, title: str, path: Path) -> Figure:
+    """Cost and accuracy per step, the even steps and the odd steps as two lines each.
 
-    In the first few hundred steps the test curves jump between two values, step
-    after step: lr 0.005 is at the edge of stability along the direction all
-    pixels share (the brightness of the image), where the cost curves most; the
-    jumps die out as the neuron's outputs saturate and that curvature falls.
+    In the first few hundred steps every curve, training and test, jumps between two
+    values step after step: lr 0.005 is at the edge of stability along the direction
+    all pixels share (the brightness of the image), where the cost curves most; the
+    jumps die out as the neuron's outputs saturate and that curvature falls. One line
+    through all steps would fill that band with solid colour; two lines, one through
+    the even steps and one through the odd, show both branches and where they meet.
     """
-    figure = plot.new_figure(12, 4.4)
-    cost_ax, accuracy_ax = figure.subplots(1, 2)
-    test_style = {"color": TEST_COLOR, "linewidth": 0.8}
-    train_style = {"color": TRAIN_COLOR, "linewidth": 0.8}
-    plot.loss_curves({"test (50 images)": history.test_cost,
-                      "train (209 images)": history.train_cost},
-                     ylabel="cost (binary cross-entropy)", title="Cost", ax=cost_ax,
-                     styles={"test (50 images)": test_style, "train (209 images)": train_style})
-    plot.loss_curves({"test": 100 * np.array(history.test_accuracy),
-                      "train": 100 * np.array(history.train_accuracy)},
-                     ylabel="accuracy (%)", title="Accuracy", ax=accuracy_ax,
-                     styles={"test": test_style, "train": train_style})
+    figure = plot.new_figure(8, 6.6)
+    cost_ax, accuracy_ax = figure.subplots(2, 1, sharex=True)
+    for ax, name, scale, ylabel in ((cost_ax, "cost", 1, "cost (binary cross-entropy)"),
+                                    (accuracy_ax, "accuracy", 100, "accuracy (%)")):
+        series, styles = {}, {}
+        for split, color in (("test", TEST_COLOR), ("train", TRAIN_COLOR)):
+            values = scale * np.asarray(getattr(history, f"{split}_{name}"))
+            for parity, first, linestyle in (("even", 0, "-"), ("odd", 1, ":")):
+                label = f"{split}, {parity} steps"
+                series[label] = (np.arange(first, len(values), 2), values[first::2])
+                styles[label] = {"color": color, "linestyle": linestyle, "linewidth": 1.4}
+        plot.loss_curves(series, ylabel=ylabel, title=name.capitalize(), ax=ax, styles=styles)
+        ax.legend(ncol=2, fontsize="small")
+    accuracy_ax.set_xlabel("step")
+    cost_ax.set_xlabel("")
     figure.suptitle(f"One sigmoid neuron on cat/non-cat, {title}\n"
-                    "(the test curves jump every other step early on: the step size is at "
-                    "the edge of stability)", fontsize=11)
+                    "early on, training and test curves alike jump between two values on\n"
+                    "alternate steps (the step size is at the edge of stability)", fontsize=11)
     plot.save(figure, path, dpi=100)
+    return figure
 
 
 def draw_predictions(neuron: nn.Sequential, data: CatData, path: Path) -> None:
@@ -162,9 +169,10 @@ def draw_predictions(neuron: nn.Sequential, data: CatData, path: Path) -> None:
     plot.save(figure, path, dpi=100)
 
 
-def draw_weights(neuron: nn.Sequential, path: Path) -> None:
-    """The 12288 weights folded back into a 64×64 picture (summed over the colours):
-    where a bright pixel pushes the output towards "cat" (purple) or "non-cat" (orange)."""
+def draw_weights(neuron: nn.Sequential, run: str, path: Path) -> None:
+    """The 12288 weights of the run named by ``run`` (e.g. "2000 steps from w = 0")
+    folded back into a 64×64 picture (summed over the colours): where a bright pixel
+    pushes the output towards "cat" (purple) or "non-cat" (orange)."""
     w = neuron[0].weight.data.reshape(64, 64, 3).sum(axis=2)
     limit = np.abs(w).max()
     figure = plot.new_figure(4.6, 4.4)
@@ -172,7 +180,8 @@ def draw_weights(neuron: nn.Sequential, path: Path) -> None:
     shown = ax.imshow(w, cmap="PuOr", vmin=-limit, vmax=limit)
     ax.set_axis_off()
     figure.colorbar(shown, ax=ax, shrink=0.8, label="weight (summed over R, G, B)")
-    ax.set_title("the trained weights w as an image\n(purple: bright here means cat;\norange: bright here means non-cat)", fontsize=10)
+    ax.set_title(f"the weights w after {run}, as an image\n"
+                 "(purple: bright here means cat;\norange: bright here means non-cat)", fontsize=10)
     plot.save(figure, path, dpi=100)
 
 
@@ -190,7 +199,7 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     coursera = make_neuron(data.X_train.shape[1], "zeros")
     coursera_history = train(coursera, data, coursera_steps)
     draw_curves(coursera_history, f"w = 0, lr {LEARNING_RATE}", out_dir / "loss_curves_zeros.png")
-    draw_weights(coursera, out_dir / "weights.png")
+    draw_weights(coursera, f"{coursera_steps} steps from w = 0", out_dir / "weights.png")
 
     report = Report(f"Article 004: one sigmoid neuron, cat vs non-cat ({'quick' if quick else 'full'})")
     report.add("n_train", "training / test images", "209 / 50", len(data.y_train),

@@ -27,6 +27,10 @@ from report import run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, viz
 
+# Top to bottom: a left-to-right chain of a dozen boxes is several page widths wide,
+# and shrunk to one its text is too small to read.
+GRAPH_DIRECTION = "TB"
+
 
 def network_001() -> tuple[nn.Sequential, Tensor]:
     """Article 001's network with scikit-learn's parameters (the clf.coefs_ and
@@ -56,9 +60,9 @@ def house_price_003() -> tuple[nn.Sequential, Tensor]:
 def draw(article: str, model: nn.Sequential, loss: Tensor, out: Path) -> list[Path]:
     """Every picture of one article's model; returns the files, steps page first."""
     steps_page = viz.render_backward(loss, out / f"backward_{article}", model=model)
-    pictures = [("graph_forward", viz.draw_graph(loss, model=model))]
+    pictures = [("graph_forward", viz.draw_graph(loss, model=model, rankdir=GRAPH_DIRECTION))]
     loss.backward()
-    pictures += [("graph", viz.draw_graph(loss, model=model)),
+    pictures += [("graph", viz.draw_graph(loss, model=model, rankdir=GRAPH_DIRECTION)),
                  ("network", viz.draw_network(model))]
     files = [steps_page]
     for name, picture in pictures:

@@ -194,3 +194,11 @@ def test_playground_training_is_the_playgrounds_update_rule():
     ours = (networks.weights[0], networks.biases[0], networks.weights[1], networks.biases[1])
     for mine, theirs in zip(ours, expected):
         np.testing.assert_allclose(mine.data[0].reshape(theirs.shape), theirs, rtol=1e-12)
+
+
+def test_identity_units_draw_no_lines_that_would_bury_the_boundary(quick_run):
+    """An identity unit bends nothing, so its line w·x + b = 0 is no crease of the
+    boundary; 30 of them drawn would only hide it. Relu units keep their lines."""
+    values = quick_run[1].values
+    assert article.hidden_lines(values["identity_model"]) == []
+    assert len(article.hidden_lines(values["hidden_30_model"])) == 30

@@ -11,6 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
 import article_003_house_prices as article
 
+from tinygrad_nn import datasets
+
 FIGURES = ["fit_one_feature.png", "error_vs_weight.png", "weight_bias_error.png",
            "gradient_descent_error.png", "good_bad_regions.png", "softmax_network.png"]
 
@@ -113,3 +115,23 @@ def test_softmax_network_draws_two_softmax_outputs_with_the_trained_weights():
     source = article.softmax_network(two_outputs).source
     assert source.count(">softmax<") == 2 and "b = 0.50" in source and "b = -0.50" in source
     assert all(f'tooltip="w = {w}"' in source for w in ("0.25", "-0.75", "-1.5", "2"))
+
+
+def test_weight_bias_map_shows_the_whole_path_and_names_the_error():
+    """The start (0, 0) and every step lie inside the map, not on its edge, and the
+    colour bar says what the axes and the text say: mean squared error E."""
+    X, y_ = datasets.house_prices_small()
+    descent = article.gradient_descent(X, y_, 200)
+    figure = article.plot_weight_bias_error(X, y_, descent)
+    ax, colorbar_ax = figure.axes[0], figure.axes[1]
+    (w_low, w_high), (b_low, b_high) = ax.get_xlim(), ax.get_ylim()
+    assert w_low < descent.weights[:, 0].min() and descent.weights[:, 0].max() < w_high
+    assert b_low < descent.biases.min() and descent.biases.max() < b_high
+    assert colorbar_ax.get_ylabel() == "mean squared error E"
+
+
+def test_error_vs_weight_calls_the_curve_what_its_axis_calls_it():
+    X, y_ = datasets.house_prices_small()
+    ax = article.plot_error_vs_weight(X, y_).axes[0]
+    assert ax.get_ylabel() == "mean squared error E"
+    assert "cost" not in [line.get_label() for line in ax.get_lines()]

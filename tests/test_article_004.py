@@ -126,3 +126,24 @@ def test_quick_run_follows_the_notebooks_printout(quick_run):
         assert history.train_cost[step] == pytest.approx(cost, abs=5e-6)
         assert history.test_accuracy[step + 1] == pytest.approx(test_accuracy)
     assert history.train_cost[200] == pytest.approx(0.46335, abs=5e-6)
+
+
+def _zigzag_history(steps: int) -> article.History:
+    """A run whose every curve jumps between two values on alternate steps, as the
+    first few hundred steps of the real run do."""
+    t = np.arange(steps + 1)
+    swing = np.where(t % 2 == 0, 1.0, -1.0) * np.exp(-t / 100)
+    return article.History(train_cost=list(0.5 + 0.1 * swing), test_cost=list(0.8 + 0.4 * swing),
+                           train_accuracy=list(0.8 + 0.1 * swing),
+                           test_accuracy=list(0.6 + 0.2 * swing))
+
+
+def test_curves_draw_no_line_that_zigzags_step_by_step(tmp_path):
+    """A line that changes direction at every step fills its envelope with solid
+    colour; drawn as two lines, the even steps and the odd ones, each is smooth."""
+    figure = article.draw_curves(_zigzag_history(400), "test", tmp_path / "curves.png")
+    lines = [line for ax in figure.axes for line in ax.get_lines()]
+    assert len(lines) == 8  # train and test, even and odd steps, in both panels
+    for line in lines:
+        turns = np.diff(np.sign(np.diff(line.get_ydata())))
+        assert np.count_nonzero(turns) == 0, f"{line.get_label()!r} zigzags"

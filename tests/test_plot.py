@@ -475,3 +475,44 @@ def test_missing_matplotlib_says_how_to_install(monkeypatch):
     monkeypatch.delitem(sys.modules, "tinygrad_nn.plot")
     with pytest.raises(ImportError, match=r"pip install tinygrad-nn\[examples\]"):
         importlib.import_module("tinygrad_nn.plot")
+
+
+def _overlaps(boxes) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if boxes[i].overlaps(boxes[j])]
+
+
+def test_landscape_2d_surface_tick_labels_and_axis_labels_do_not_collide():
+    """On the 3-D panel at the article's range (−100..100), each horizontal axis's tick
+    labels stand apart and its name clears them."""
+    q = np.linspace(-100, 100, 41)
+    costs = np.add.outer(q, q) ** 2
+    figure = plot.landscape_2d(q, q, costs, param_names=("w1[0]", "w1[1]"), surface=True)
+    renderer = figure.canvas.get_renderer()
+    figure.draw(renderer)
+    ax3d = figure.axes[-1]
+    for axis in (ax3d.xaxis, ax3d.yaxis):
+        low, high = sorted(axis.get_view_interval())
+        ticks = [tick.label1.get_window_extent(renderer) for tick in axis.get_major_ticks()
+                 if low <= tick.get_loc() <= high and tick.label1.get_text()]
+        assert ticks and _overlaps(ticks) == [], f"{axis.get_label_text()}: tick labels overlap"
+        name = axis.label.get_window_extent(renderer)
+        assert not any(name.overlaps(tick) for tick in ticks), (
+            f"{axis.get_label_text()} collides with its tick labels")
+
+
+def test_shared_legend_replaces_each_panels_legend_with_one_under_the_grid(two_class_data):
+    X, y, _, _ = two_class_data
+    figure = plot.new_figure(8, 4)
+    for ax in figure.subplots(1, 2):
+        plot.decision_regions(lambda points: np.full(len(points), 0.5), X, y, ax=ax)
+    plot.shared_legend(figure, fontsize=18)
+    assert all(ax.get_legend() is None for ax in figure.axes)
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()][:2] == ["class 0", "class 1"]
+    assert {t.get_fontsize() for t in legend.get_texts()} == {18}
+
+
+def test_shared_legend_needs_a_legend():
+    with pytest.raises(ValueError, match="no panel"):
+        plot.shared_legend(plot.new_figure(4, 4), fontsize=12)

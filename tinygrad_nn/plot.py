@@ -35,6 +35,7 @@ try:
     from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
     from matplotlib.transforms import offset_copy
 except ImportError as error:
     raise ImportError(
@@ -52,6 +53,7 @@ __all__ = [
     "loss_curves",
     "new_figure",
     "save",
+    "shared_legend",
 ]
 
 Frame = TypeVar("Frame")
@@ -78,6 +80,8 @@ WRONG_COLOR = "#cf222e"
 REGION_TINT = 0.55
 # Room under an axes for its tick labels and axis label, in points.
 AXIS_LABEL_ROOM = 38
+# At most this many ticks on each slanted horizontal axis of a 3-D surface.
+SURFACE_TICKS = 4
 
 
 # --- shared helpers ----------------------------------------------------------------
@@ -106,6 +110,20 @@ def _legend_below(ax: Axes, ncol: int, handles: list[Line2D] | None = None) -> N
     under_axis_label = offset_copy(ax.transAxes, fig=ax.figure, y=-AXIS_LABEL_ROOM, units="points")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
               bbox_transform=under_axis_label, ncol=ncol, borderaxespad=0, fontsize="small")
+
+
+def shared_legend(figure: Figure, fontsize: float) -> None:
+    """One legend under a grid of panels in place of the same legend in each panel:
+    nine copies shrunk to a ninth of the page are unreadable, one large one is not."""
+    axes_with_legends = [ax for ax in figure.axes if ax.get_legend() is not None]
+    if not axes_with_legends:
+        raise ValueError("no panel of this figure has a legend to share")
+    legend = axes_with_legends[0].get_legend()
+    handles, labels = legend.legend_handles, [text.get_text() for text in legend.get_texts()]
+    for ax in axes_with_legends:
+        ax.get_legend().remove()
+    figure.legend(handles, labels, loc="outside lower center", ncol=len(handles),
+                  fontsize=fontsize)
 
 
 def _as_points(X: ArrayLike, name: str) -> np.ndarray:
@@ -437,6 +455,7 @@ def landscape_1d(
     costs: ArrayLike,
     *,
     param_name: str = "w",
+    cost_name: str = "cost",
     trajectory: ArrayLike | None = None,
     title: str | None = None,
     ax: Axes | None = None,
@@ -445,6 +464,8 @@ def landscape_1d(
 
     ``trajectory`` is the path gradient descent took: ``(m,)`` parameter values
     (placed on the curve) or ``(m, 2)`` rows of (parameter value, cost).
+    ``cost_name`` is what the text beside the figure calls the cost (e.g. "mean
+    squared error E"), so the curve and its axis say the same.
     """
     param_values, costs = _as_vector(param_values, "param_values"), _as_vector(costs, "costs")
     if param_values.shape != costs.shape:
@@ -455,14 +476,14 @@ def landscape_1d(
     if np.any(np.diff(param_values) <= 0):
         raise ValueError("param_values must be increasing")
     figure, ax = _figure_and_axes(ax, 6.4, 4.2)
-    ax.plot(param_values, costs, color="black", linewidth=1.8, label="cost")
+    ax.plot(param_values, costs, color="black", linewidth=1.8, label=cost_name)
     if trajectory is not None:
         path, path_costs = _as_path(trajectory, 1)
         if path_costs is None:
             path_costs = np.interp(path[:, 0], param_values, costs)
         _draw_path(ax, path[:, 0], path_costs)
     ax.set_xlabel(param_name)
-    ax.set_ylabel("cost")
+    ax.set_ylabel(cost_name)
     ax.set_title(title if title is not None else f"Cost as a function of {param_name}")
     ax.grid(alpha=0.3)
     ax.legend()
@@ -475,6 +496,7 @@ def landscape_2d(
     costs: ArrayLike,
     *,
     param_names: tuple[str, str] = ("w1", "w2"),
+    cost_name: str = "cost",
     trajectory: ArrayLike | None = None,
     surface: bool = False,
     levels: int | Sequence[float] = 20,
@@ -486,7 +508,8 @@ def landscape_2d(
     ``costs[i, j]`` is the cost at ``(p1_values[j], p2_values[i])``, the layout
     ``np.meshgrid(p1_values, p2_values)`` gives. ``trajectory`` is the path gradient
     descent took, ``(m, 2)`` parameter pairs or ``(m, 3)`` with the cost as third
-    column (needed to draw the path on the surface). Seen from above, each step
+    column (needed to draw the path on the surface). ``cost_name`` labels the colour
+    bar and the surface's height. Seen from above, each step
     crosses the contour lines at right angles: the gradient is normal to them.
     """
     p1_values, p2_values = _as_vector(p1_values, "p1_values"), _as_vector(p2_values, "p2_values")
@@ -506,7 +529,7 @@ def landscape_2d(
             "trajectory of shape (m, 3) with the cost as third column"
         )
     if surface:
-        figure = new_figure(12.0, 5.0)
+        figure = new_figure(10.0, 4.4)
         ax = figure.add_subplot(1, 2, 1)
     else:
         figure, ax = _figure_and_axes(ax, 6.4, 5.0)
@@ -515,7 +538,7 @@ def landscape_2d(
     filled = ax.contourf(grid_p1, grid_p2, costs, levels=levels, cmap="viridis")
     ax.contour(grid_p1, grid_p2, costs, levels=filled.levels, colors="white", linewidths=0.4,
                alpha=0.6)
-    figure.colorbar(filled, ax=ax, label="cost")
+    figure.colorbar(filled, ax=ax, label=cost_name)
     if path is not None:
         _draw_path(ax, path[:, 0], path[:, 1])
         _legend_below(ax, ncol=3)
@@ -531,9 +554,13 @@ def landscape_2d(
         ax3d.plot_surface(grid_p1, grid_p2, costs, cmap="viridis", alpha=0.8, linewidth=0)
         if path is not None:
             _draw_path(ax3d, path[:, 0], path[:, 1], path_costs)
-        ax3d.set_xlabel(param_names[0])
-        ax3d.set_ylabel(param_names[1])
-        ax3d.set_zlabel("cost")
+        # The horizontal axes run at a slant, so their tick labels need wide spacing
+        # and their names room to clear them.
+        for axis in (ax3d.xaxis, ax3d.yaxis):
+            axis.set_major_locator(MaxNLocator(SURFACE_TICKS, steps=[1, 2, 5, 10]))
+        ax3d.set_xlabel(param_names[0], labelpad=12)
+        ax3d.set_ylabel(param_names[1], labelpad=12)
+        ax3d.set_zlabel(cost_name)
         ax3d.set_title("the same cost as a surface")
     return figure
 

@@ -1,0 +1,32 @@
+"""examples/draw_graph.py: the graph pictures the docs show must read at page width."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+
+import draw_graph
+
+PAGE_WIDTH = 800  # pixels the docs give a picture
+RENDER_DPI = 150  # viz.save renders PNGs at this dpi
+NODE_FONT_POINTS = 12  # the text in a graph's boxes
+SMALLEST_READABLE_PIXELS = 11
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("graphs")
+    draw_graph.run(out)
+    return out
+
+
+@pytest.mark.parametrize("name", ["graph_001", "graph_003", "graph_forward_001", "graph_forward_003"])
+def test_box_text_stays_readable_when_the_graph_is_shrunk_to_page_width(pictures, name):
+    with Image.open(pictures / f"{name}.png") as image:
+        width = image.width
+    text_pixels = NODE_FONT_POINTS / 72 * RENDER_DPI * min(1.0, PAGE_WIDTH / width)
+    assert text_pixels >= SMALLEST_READABLE_PIXELS, (
+        f"{name}.png is {width} px wide: at page width its box text is {text_pixels:.1f} px")
