@@ -2,7 +2,8 @@
 
 `Tensor` records the computation graph as it is computed and `backward()` fills in every
 gradient; `nn` and `optim` build small networks on it; `gradcheck` checks gradients
-against central differences; `formulas` holds the articles' hand-derived gradients.
+against central differences; `grad`, `hessian` and `gradgradcheck` take derivatives of
+derivatives; `formulas` holds the articles' hand-derived gradients.
 `datasets`, `viz`, `plot` and `interop` are loaded the first time they are used, so that
 ``import tinygrad_nn`` stays light (no matplotlib, no graphviz, no PyTorch).
 """
@@ -16,6 +17,7 @@ from types import ModuleType
 
 from tinygrad_nn import formulas, nn, optim
 from tinygrad_nn.gradcheck import GradcheckError, gradcheck, numerical_grad
+from tinygrad_nn.higher_order import grad, gradgradcheck, hessian
 from tinygrad_nn.tensor import Tensor, no_grad
 
 _LAZY_MODULES = ("datasets", "interop", "plot", "viz")
@@ -57,7 +59,10 @@ __all__ = [
     "__version__",
     "datasets",
     "formulas",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
+    "hessian",
     "interop",
     "nn",
     "no_grad",

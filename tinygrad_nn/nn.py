@@ -263,16 +263,21 @@ class BinaryCrossEntropy(ops.Op):
 
     def forward(self, p, y):
         with np.errstate(divide="ignore"):  # log 0 = −inf, clamped next
-            self.log_p = np.maximum(np.log(p), LOG_FLOOR)
-            self.log_1mp = np.maximum(np.log(1 - p), LOG_FLOOR)
-        self.p, self.y = p, y
-        return -(y * self.log_p + (1 - y) * self.log_1mp).sum() / p.size
+            log_p = np.maximum(np.log(p), LOG_FLOOR)
+            log_1mp = np.maximum(np.log(1 - p), LOG_FLOOR)
+        return -(y * log_p + (1 - y) * log_1mp).sum() / p.size
 
     def backward(self, g):
-        n, (need_p, need_y) = self.p.size, self.needs_grad
-        p, y = self.p, self.y
-        dp = g * (p - y) / np.maximum(p * (1 - p), 1e-12) / n if need_p else None
-        return dp, (g * (self.log_1mp - self.log_p) / n if need_y else None)
+        (p, y, _), (need_p, need_y) = self.saved, self.needs_grad
+        n = p.size
+        dp = g * (p - y) / (p * (1 - p)).clip(1e-12, None) / n if need_p else None
+        return dp, (g * (clamped_log(1 - p) - clamped_log(p)) / n if need_y else None)
+
+
+def clamped_log(p):
+    """log p, at least LOG_FLOOR: log of p clipped to e^LOG_FLOOR, so that it is an op
+    a recorded backward can differentiate."""
+    return ops.call(ops.Log, p.clip(np.exp(LOG_FLOOR), None))
 
 
 def binary_cross_entropy(prob: Tensor, target: Any) -> Tensor:
@@ -299,15 +304,15 @@ class SigmoidCrossEntropy(ops.Op):
     notation = "BCE(σ({0}), {1})"
 
     def forward(self, z, y):
-        self.z, self.y = z, y
-        self.softplus = np.logaddexp(0.0, z)  # log(1 + eᶻ)
-        return (self.softplus - z * y).sum() / z.size
+        softplus = np.logaddexp(0.0, z)  # log(1 + eᶻ)
+        self.sigma = np.exp(z - softplus)  # σ(z) = eᶻ/(1 + eᶻ)
+        return (softplus - z * y).sum() / z.size
 
     def backward(self, g):
-        n, (need_z, need_y) = self.z.size, self.needs_grad
-        sigma = np.exp(self.z - self.softplus)  # σ(z) = eᶻ/(1 + eᶻ)
-        return (g * (sigma - self.y) / n if need_z else None,
-                g * -self.z / n if need_y else None)
+        (z, y, _), (need_z, need_y) = self.saved, self.needs_grad
+        n = z.size
+        return (g * (ops.call(ops.Sigmoid, z, known=self.sigma) - y) / n if need_z else None,
+                g * -z / n if need_y else None)
 
 
 def binary_cross_entropy_with_logits(logits: Tensor, target: Any) -> Tensor:
@@ -333,14 +338,15 @@ class SoftmaxCrossEntropy(ops.Op):
         shifted = ops.shifted_by_max(z, axis=1)  # e^shifted ≤ 1: no overflow
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
-        self.probs, self.picked = exp / total, (np.arange(len(labels)), labels)
-        return (np.log(total[:, 0]) - shifted[self.picked]).sum() / len(labels)
+        picked = np.arange(len(labels)), labels
+        self.probs, self.onehot = exp / total, np.zeros_like(z)
+        self.onehot[picked] = 1.0
+        return (np.log(total[:, 0]) - shifted[picked]).sum() / len(labels)
 
     def backward(self, g):
-        scale = g / len(self.picked[0])
-        dz = self.probs * scale
-        dz[self.picked] -= scale
-        return (dz,)
+        z, _ = self.saved
+        probs = ops.call(ops.Softmax, z, known=self.probs, axis=1)
+        return ((probs - self.onehot) * (g / len(z)),)
 
 
 def cross_entropy(logits: Tensor, labels: Any) -> Tensor:

@@ -1,7 +1,6 @@
 """The differentiable operations: one small class each, forward beside backward.
 
-An op never sees a `Tensor`. `forward` takes numpy arrays, keeps on `self` what
-its backward will need, and returns the output array. `backward` takes the
+`forward` takes numpy arrays and returns the output array. `backward` takes the
 gradient of the loss with respect to that output, g = dL/dout, and returns one
 gradient per input: the chain rule dL/dinput = g · dout/dinput, summed back to the
 input's shape when the input was broadcast. It returns None for an input that
@@ -9,12 +8,22 @@ does not require a gradient (`self.needs_grad` says which), so constants such as
 a data matrix cost nothing on the way back. The graph bookkeeping lives in one
 place, `tensor.apply`.
 
+A backward reads the op's inputs and output from `self.saved` and computes only
+with operations that numpy arrays and Tensors share (`*`, `@`, `.sum`,
+`.reshape`, `.T`, and `call` for the rest); masks are constants. In a plain
+backward pass `saved` and g are arrays. When the backward pass is itself to be
+recorded (`create_graph`), `saved` holds the input and output Tensors and g is a
+Tensor, so the very same lines build a graph of the gradient, which can be
+differentiated again: second derivatives, Hessians.
+
 Each op carries `symbol` (how drawings label it), `rule` (its local derivative,
 shown by the step-by-step backward pass) and, when it is not written as a call
 symbol(inputs), its `notation`, e.g. "|{0}|" (how drawings title its output).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -48,6 +57,31 @@ def refuse_where(bad: np.ndarray, values: np.ndarray, requirement: str) -> None:
         raise ValueError(f"{requirement}; got {values[index]} at index {index}")
 
 
+def call(op_class: type[Op], x, known: np.ndarray | None = None, **attrs):
+    """`op_class` applied to x inside a backward: for an array, straight through its
+    forward, or `known` if the forward already computed that value; for a Tensor (a
+    backward pass that builds a graph), recorded through `tensor.apply`, so that
+    what a backward computes with it stays differentiable."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        return op_class().forward(x, **attrs) if known is None else known
+    from tinygrad_nn.tensor import apply  # tensor.py imports this module first
+
+    return apply(op_class, x, **attrs)
+
+
+def _swap_last_axes(x):
+    """x with its last two axes swapped (a batch of transposes), for arrays and Tensors."""
+    return x.transpose(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
+
+
+def _kept_shape(shape: tuple[int, ...], axis) -> tuple[int, ...]:
+    """`shape` with the axes a reduction summed kept as size 1 (numpy's keepdims)."""
+    if axis is None:
+        return (1,) * len(shape)
+    reduced = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    return tuple(1 if i in reduced else n for i, n in enumerate(shape))
+
+
 class Op:
     """Base of every op; see the module docstring for the contract."""
 
@@ -56,14 +90,17 @@ class Op:
     notation = ""  # e.g. "{0} + {1}"; empty: written symbol(inputs)
     inputs: tuple = ()
     needs_grad: tuple[bool, ...] = ()
+    saved: Sequence = ()  # inputs, then output: arrays, or Tensors while a backward is recorded
 
     def forward(self, *arrays: np.ndarray, **attrs) -> np.ndarray:
-        """The output array from the input arrays; keeps on `self` what backward needs."""
+        """The output array from the input arrays; keeps on `self` only constants
+        backward needs (masks, axes): the inputs and output come from `saved`."""
         raise NotImplementedError
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         """From g = dL/dout, one gradient per input, g · dout/dinput summed back to
-        the input's shape; None for an input that needs none."""
+        the input's shape; None for an input that needs none. Written only with
+        what arrays and Tensors share, so that it can be recorded (see above)."""
         raise NotImplementedError
 
 
@@ -76,13 +113,12 @@ class Add(Op):
     symbol, rule, notation = "+", "d(a+b)/da = 1, d(a+b)/db = 1", "{0} + {1}"
 
     def forward(self, a, b):
-        self.shapes = a.shape, b.shape
         return a + b
 
     def backward(self, g):
-        need_a, need_b = self.needs_grad
-        return (unbroadcast(g, self.shapes[0]) if need_a else None,
-                unbroadcast(g, self.shapes[1]) if need_b else None)
+        (a, b, _), (need_a, need_b) = self.saved, self.needs_grad
+        return (unbroadcast(g, a.shape) if need_a else None,
+                unbroadcast(g, b.shape) if need_b else None)
 
 
 class Sub(Op):
@@ -91,13 +127,12 @@ class Sub(Op):
     symbol, rule, notation = "−", "d(a−b)/da = 1, d(a−b)/db = −1", "{0} − {1}"
 
     def forward(self, a, b):
-        self.shapes = a.shape, b.shape
         return a - b
 
     def backward(self, g):
-        need_a, need_b = self.needs_grad
-        return (unbroadcast(g, self.shapes[0]) if need_a else None,
-                unbroadcast(-g, self.shapes[1]) if need_b else None)
+        (a, b, _), (need_a, need_b) = self.saved, self.needs_grad
+        return (unbroadcast(g, a.shape) if need_a else None,
+                unbroadcast(-g, b.shape) if need_b else None)
 
 
 class Mul(Op):
@@ -106,53 +141,51 @@ class Mul(Op):
     symbol, rule, notation = "×", "d(a·b)/da = b, d(a·b)/db = a", "{0} × {1}"
 
     def forward(self, a, b):
-        self.a, self.b = a, b
         return a * b
 
     def backward(self, g):
-        need_a, need_b = self.needs_grad
-        return (unbroadcast(g * self.b, self.a.shape) if need_a else None,
-                unbroadcast(g * self.a, self.b.shape) if need_b else None)
+        (a, b, _), (need_a, need_b) = self.saved, self.needs_grad
+        return (unbroadcast(g * b, a.shape) if need_a else None,
+                unbroadcast(g * a, b.shape) if need_b else None)
 
 
 class Div(Op):
-    """a / b, broadcast, refusing b = 0; d(a/b)/da = 1/b and d(a/b)/db = −a/b²."""
+    """a / b, broadcast, refusing b = 0; d(a/b)/da = 1/b and d(a/b)/db = −a/b² = −out/b."""
 
     symbol, rule, notation = "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "{0} ÷ {1}"
 
     def forward(self, a, b):
         refuse_where(b == 0, b, "the divisor must not be 0")
-        self.a, self.b = a, b
         return a / b
 
     def backward(self, g):
-        need_a, need_b = self.needs_grad
-        g_over_b = g / self.b
-        return (unbroadcast(g_over_b, self.a.shape) if need_a else None,
-                unbroadcast(-g_over_b * self.a / self.b, self.b.shape) if need_b else None)
+        (a, b, out), (need_a, need_b) = self.saved, self.needs_grad
+        g_over_b = g / b
+        return (unbroadcast(g_over_b, a.shape) if need_a else None,
+                unbroadcast(-g_over_b * out, b.shape) if need_b else None)
 
 
 class MatMul(Op):
     """Matrix product, batched as numpy's `@`. A 1-D operand is a row (left) or a
-    column (right) vector, as in numpy; its gradient is reshaped back."""
+    column (right) vector, as in numpy; its gradient is reshaped back. Written
+    with reshape and transpose (not numpy's `[None]` and `swapaxes`), which
+    Tensors have too."""
 
     symbol, rule, notation = "@", "d(A@B)/dA = g@Bᵀ, d(A@B)/dB = Aᵀ@g", "{0} @ {1}"
 
     def forward(self, a, b):
-        self.a, self.b = a, b
         return a @ b
 
     def backward(self, g):
-        a, b = self.a, self.b
-        need_a, need_b = self.needs_grad
+        (a, b, _), (need_a, need_b) = self.saved, self.needs_grad
         if a.ndim == b.ndim == 2:  # the common (n, k) @ (k, m): nothing to reshape
             return (g @ b.T if need_a else None), (a.T @ g if need_b else None)
-        a2 = a if a.ndim > 1 else a[None, :]
-        b2 = b if b.ndim > 1 else b[:, None]
-        g2 = g[..., None] if b.ndim == 1 else g
-        g2 = g2[..., None, :] if a.ndim == 1 else g2
-        ga = unbroadcast(g2 @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if need_a else None
-        gb = unbroadcast(a2.swapaxes(-1, -2) @ g2, b2.shape).reshape(b.shape) if need_b else None
+        a2 = a if a.ndim > 1 else a.reshape(1, -1)
+        b2 = b if b.ndim > 1 else b.reshape(-1, 1)
+        g2 = g.reshape(*g.shape, 1) if b.ndim == 1 else g
+        g2 = g2.reshape(*g2.shape[:-1], 1, g2.shape[-1]) if a.ndim == 1 else g2
+        ga = unbroadcast(g2 @ _swap_last_axes(b2), a2.shape).reshape(a.shape) if need_a else None
+        gb = unbroadcast(_swap_last_axes(a2) @ g2, b2.shape).reshape(b.shape) if need_b else None
         return ga, gb
 
 
@@ -182,15 +215,17 @@ class Pow(Op):
             refuse_where(x < 0, x, f"x ** {exponent} needs x ≥ 0 (a fractional power)")
         if exponent < 0:
             refuse_where(x == 0, x, f"x ** {exponent} needs x ≠ 0")
-        self.x, self.exponent = x, exponent
+        self.exponent = exponent
         return x**exponent
 
     def backward(self, g):
-        n, x = self.exponent, self.x
+        (x, _), n = self.saved, self.exponent
         if n == 0:  # x⁰ = 1 whatever x is
-            return (np.zeros_like(g),)
+            return (g * 0.0,)
         if 0 < n < 1:
-            refuse_where(x == 0, x, f"Pow backward: x ** {n} has an infinite gradient at x = 0")
+            x_values = np.asarray(x)
+            refuse_where(x_values == 0, x_values,
+                         f"Pow backward: x ** {n} has an infinite gradient at x = 0")
         return (g * n * x ** (n - 1),)
 
 
@@ -203,11 +238,11 @@ class Exp(Op):
         largest = np.log(np.finfo(x.dtype).max)  # beyond it eˣ is inf: 709.78 in float64
         refuse_where(x > largest, x, f"exp x overflows {x.dtype} for x > {largest:.2f}; "
                      "sigmoid, softmax and the losses compute without it and never overflow")
-        self.out = np.exp(x)
-        return self.out
+        return np.exp(x)
 
     def backward(self, g):
-        return (g * self.out,)
+        _, out = self.saved
+        return (g * out,)
 
 
 class Log(Op):
@@ -217,11 +252,11 @@ class Log(Op):
 
     def forward(self, x):
         refuse_where(x <= 0, x, "log x needs x > 0")
-        self.x = x
         return np.log(x)
 
     def backward(self, g):
-        return (g / self.x,)
+        x, _ = self.saved
+        return (g / x,)
 
 
 class Abs(Op):
@@ -230,11 +265,11 @@ class Abs(Op):
     symbol, rule, notation = "|x|", "d|x|/dx = sign(x)  (0 at x = 0)", "|{0}|"
 
     def forward(self, x):
-        self.x = x
+        self.sign = np.sign(x)  # a constant: |x|'s slope does not change away from 0
         return np.abs(x)
 
     def backward(self, g):
-        return (g * np.sign(self.x),)
+        return (g * self.sign,)
 
 
 class Sigmoid(Op):
@@ -242,17 +277,19 @@ class Sigmoid(Op):
     −logaddexp(0, −x): numpy's logaddexp never overflows, so x = ±1000 and ±∞ give
     0 and 1 without a warning, and σ(−40) ≈ 4.2e−18 keeps its precision. The
     slope is dσ/dx = σ(1 − σ), its 1 − σ computed as −expm1(log σ): the plain
-    1 − σ rounds to 0 from x ≈ 37 on and would lose σ(40)(1 − σ(40)) ≈ 4.2e−18."""
+    1 − σ rounds to 0 from x ≈ 37 on and would lose σ(40)(1 − σ(40)) ≈ 4.2e−18.
+    That 1 − σ(x) is σ(−x), so a recorded backward differentiates it as a σ again."""
 
     symbol, rule = "σ", "dσ/dx = σ(1 − σ)"
 
     def forward(self, x):
-        self.log_out = -np.logaddexp(0.0, -x)  # log σ(x) = −log(1 + e⁻ˣ)
-        self.out = np.exp(self.log_out)
-        return self.out
+        log_out = -np.logaddexp(0.0, -x)  # log σ(x) = −log(1 + e⁻ˣ)
+        self.flipped = -np.expm1(log_out)  # 1 − σ = −(e^(log σ) − 1) = σ(−x)
+        return np.exp(log_out)
 
     def backward(self, g):
-        return (g * self.out * -np.expm1(self.log_out),)  # 1 − σ = −(e^(log σ) − 1)
+        x, out = self.saved
+        return (g * out * call(Sigmoid, -x, known=self.flipped),)
 
 
 class Tanh(Op):
@@ -261,11 +298,11 @@ class Tanh(Op):
     symbol, rule = "tanh", "d(tanh x)/dx = 1 − tanh²x"
 
     def forward(self, x):
-        self.out = np.tanh(x)
-        return self.out
+        return np.tanh(x)
 
     def backward(self, g):
-        return (g * (1.0 - self.out * self.out),)
+        _, out = self.saved
+        return (g * (1.0 - out * out),)
 
 
 class ReLU(Op):
@@ -297,39 +334,53 @@ class Clip(Op):
 # ---- reductions --------------------------------------------------------------
 
 
-def _unreduce(g: np.ndarray, axis, keepdims: bool) -> np.ndarray:
-    """Give the reduced axes of `g` back (as size 1) so it broadcasts against the input."""
-    return g if keepdims or axis is None else np.expand_dims(g, axis)
-
-
 class Sum(Op):
-    """Σx over `axis`; dΣx/dxᵢ = 1, so the gradient is copied to every summed element."""
+    """Σx over `axis`; dΣx/dxᵢ = 1, so the gradient is copied to every summed element:
+    g is given its reduced axes back (as size 1) and broadcast to the input's shape
+    by `BroadcastTo`, whose own backward is a sum again."""
 
     symbol, rule = "Σ", "d(Σx)/dxᵢ = 1: the gradient is copied to every summed element"
 
     def forward(self, x, axis, keepdims):
-        self.shape, self.axis, self.keepdims = x.shape, axis, keepdims
+        self.axis, self.keepdims = axis, keepdims
         return x.sum(axis=axis, keepdims=keepdims)
 
     def backward(self, g):
-        return (np.broadcast_to(_unreduce(g, self.axis, self.keepdims), self.shape),)
+        x, _ = self.saved
+        kept = g.shape if self.keepdims else _kept_shape(x.shape, self.axis)
+        return (call(BroadcastTo, g.reshape(kept), shape=x.shape),)
+
+
+class BroadcastTo(Op):
+    """x repeated along its size-1 axes up to `shape` (numpy's broadcast_to): Sum's
+    backward, made an op of its own so that a recorded backward can be differentiated.
+    Each element is copied to several places, so its derivative sums g back over them."""
+
+    symbol, rule = "broadcast", "the gradient is summed back over the repeated axes"
+
+    def forward(self, x, shape):
+        return np.broadcast_to(x, shape)
+
+    def backward(self, g):
+        x, _ = self.saved
+        return (unbroadcast(g, x.shape),)
 
 
 class Max(Op):
     """Largest element; its gradient goes to the maximal elements, split evenly
-    between ties (the subgradient numpy users expect from `amax`)."""
+    between ties (the subgradient numpy users expect from `amax`). Which elements
+    are maximal does not change under a small nudge, so the share is a constant."""
 
     symbol, rule = "max", "d max(x)/dxᵢ = 1 where xᵢ is the maximum (shared among ties), else 0"
 
     def forward(self, x, axis, keepdims):
         out = np.max(x, axis=axis, keepdims=True)
         is_max = x == out
-        self.share = is_max / is_max.sum(axis=axis, keepdims=True)
-        self.axis, self.keepdims = axis, keepdims
+        self.share, self.kept = is_max / is_max.sum(axis=axis, keepdims=True), out.shape
         return out if keepdims else np.squeeze(out, axis=axis)
 
     def backward(self, g):
-        return (_unreduce(g, self.axis, self.keepdims) * self.share,)
+        return (g.reshape(self.kept) * self.share,)
 
 
 # ---- shape -------------------------------------------------------------------
@@ -341,11 +392,11 @@ class Reshape(Op):
     symbol, rule = "reshape", "the gradient is reshaped back"
 
     def forward(self, x, shape):
-        self.in_shape = x.shape
         return x.reshape(shape)
 
     def backward(self, g):
-        return (g.reshape(self.in_shape),)
+        x, _ = self.saved
+        return (g.reshape(x.shape),)
 
 
 class Transpose(Op):
@@ -358,25 +409,43 @@ class Transpose(Op):
         return np.transpose(x, axes)
 
     def backward(self, g):
-        undo = None if self.axes is None else np.argsort(np.mod(self.axes, g.ndim))
-        return (np.transpose(g, undo),)
+        order = range(g.ndim)[::-1] if self.axes is None else np.mod(self.axes, g.ndim)
+        return (g.transpose(tuple(int(i) for i in np.argsort(order))),)
 
 
 class Index(Op):
-    """x[idx], basic or integer-array indexing. `np.add.at` scatters the gradient
-    back so that an element picked twice receives both contributions."""
+    """x[idx], basic or integer-array indexing. The gradient is scattered back by
+    `ScatterAdd`, so that an element picked twice receives both contributions."""
 
     symbol, notation = "[ ]", "{0}[…]"
     rule = "the gradient is scattered back to the picked elements"
 
     def forward(self, x, idx):
-        self.shape, self.dtype, self.idx = x.shape, x.dtype, idx
+        self.idx = idx
         return x[idx]
 
     def backward(self, g):
-        grad = np.zeros(self.shape, dtype=self.dtype)
-        np.add.at(grad, self.idx, g)
-        return (grad,)
+        x, _ = self.saved
+        return (call(ScatterAdd, g, idx=self.idx, shape=x.shape),)
+
+
+class ScatterAdd(Op):
+    """Zeros of `shape` with g added at `idx` (`np.add.at`, so repeated indices add
+    up): Index's backward, made an op so that a recorded backward can be
+    differentiated. Its derivative picks the same elements again: the gradient at
+    each scattered position goes back to the element that was added there."""
+
+    symbol, notation = "scatter-add", "scatter({0})"
+    rule = "the gradient is picked at the scattered positions"
+
+    def forward(self, g, idx, shape):
+        self.idx = idx
+        out = np.zeros(shape, dtype=g.dtype)
+        np.add.at(out, idx, g)
+        return out
+
+    def backward(self, g):
+        return (call(Index, g, idx=self.idx),)
 
 
 # ---- softmax family (stable: shifted by the maximum) -------------------------
@@ -397,11 +466,11 @@ class Softmax(Op):
 
     def forward(self, x, axis):
         e = np.exp(shifted_by_max(x, axis))
-        self.out, self.axis = e / e.sum(axis=axis, keepdims=True), axis
-        return self.out
+        self.axis = axis
+        return e / e.sum(axis=axis, keepdims=True)
 
     def backward(self, g):
-        s = self.out
+        _, s = self.saved
         return (s * (g - (g * s).sum(axis=self.axis, keepdims=True)),)
 
 
@@ -412,9 +481,9 @@ class LogSoftmax(Op):
 
     def forward(self, x, axis):
         shifted = shifted_by_max(x, axis)
-        self.out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         self.axis = axis
-        return self.out
+        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
     def backward(self, g):
-        return (g - np.exp(self.out) * g.sum(axis=self.axis, keepdims=True),)
+        _, log_s = self.saved
+        return (g - call(Exp, log_s) * g.sum(axis=self.axis, keepdims=True),)

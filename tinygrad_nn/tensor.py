@@ -91,8 +91,9 @@ def _as_index(idx: Any) -> Any:
 def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
     """Run an op forward and, if some input requires a gradient, record it in the output."""
     op = op_class()
+    arrays = [t._data for t in inputs]
     try:
-        data = op.forward(*[t._data for t in inputs], **attrs)
+        data = op.forward(*arrays, **attrs)
     except ValueError as error:  # shapes that do not broadcast, or values outside the domain
         shapes = " and ".join(str(t.shape) for t in inputs)
         noun = "shape" if len(inputs) == 1 else "shapes"
@@ -104,6 +105,8 @@ def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
     needs_grad = tuple([t.requires_grad for t in inputs]) if _recording.get() else ()
     if True in needs_grad:
         op.inputs, op.needs_grad, op.recorded_at = inputs, needs_grad, _latest_write
+        arrays.append(out._data)  # inputs then output: what backward reads (ops.Op.saved)
+        op.saved = arrays
         out.requires_grad, out._op = True, op
     return out
 
@@ -153,7 +156,8 @@ def refuse_changed_inputs(op: ops.Op) -> None:
             )
 
 
-def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.ndarray, tuple]]:
+def backward_pass(root: Tensor, grad: np.ndarray | Tensor,
+                  create_graph: bool = False) -> Iterator[tuple[Tensor, Any, tuple]]:
     """Reverse-mode autodiff, one tensor at a time, touching no `.grad`.
 
     Yields every tensor `root` depends on (that requires a gradient) with its
@@ -164,6 +168,10 @@ def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.n
     not shared with another tensor), so `Tensor.backward` stores it as `.grad`
     as it is; `viz.backward_steps` records each step to show it. Before an op's
     backward runs, its inputs are checked to be unchanged since its forward.
+
+    With `create_graph`, `grad` is a Tensor and so is every g: each op's backward
+    runs on its input and output Tensors (see ops.py), and is recorded like any
+    other computation, so the gradients can be differentiated in turn.
     """
     pending = {id(root): grad}
     for tensor in reversed(topological_order(root, grad_only=True)):
@@ -176,18 +184,31 @@ def backward_pass(root: Tensor, grad: np.ndarray) -> Iterator[tuple[Tensor, np.n
             continue
         if op.recorded_at < _latest_write:
             refuse_changed_inputs(op)
-        contributions = op.backward(g)
+        contributions = _recorded_backward(tensor, g) if create_graph else op.backward(g)
         for parent, contribution in zip(op.inputs, contributions):
             if contribution is None:
                 continue
             key = id(parent)
             if key in pending:
                 pending[key] = pending[key] + contribution
-            elif contribution is g or contribution.base is not None:
+            elif not create_graph and (contribution is g or contribution.base is not None):
                 pending[key] = contribution.copy()  # g passed on, or a view: copied to own
             else:
                 pending[key] = contribution
         yield tensor, g, contributions
+
+
+def _recorded_backward(out: Tensor, g: Tensor) -> tuple:
+    """The op's backward run on Tensors: `saved` holds its input and output tensors
+    instead of their arrays for the call, and recording is on even under no_grad."""
+    op = out._op
+    arrays, op.saved = op.saved, (*op.inputs, out)
+    recording = _recording.set(True)
+    try:
+        return op.backward(g)
+    finally:
+        op.saved = arrays
+        _recording.reset(recording)
 
 
 class Tensor:
@@ -279,13 +300,15 @@ class Tensor:
 
     # ---- reverse-mode autodiff -----------------------------------------------
 
-    def backward(self, grad: Any = None) -> None:
+    def backward(self, grad: Any = None, create_graph: bool = False) -> None:
         """Add d(self)/d(t), times `grad`, into `t.grad` for every tensor t that
         `self` was computed from and that requires a gradient (intermediates too).
 
         Gradients accumulate over calls, as in PyTorch; zero them between steps.
         Within one call each tensor's gradient is complete before it is passed
         on, because tensors are visited after everything computed from them.
+        With `create_graph`, each `.grad` is a Tensor that carries the graph of
+        its computation, as in PyTorch, so it can be differentiated again.
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -307,7 +330,9 @@ class Tensor:
                     f"backward(): the gradient has shape {grad.shape} but the tensor has shape "
                     f"{self.shape}; they must be equal"
                 )
-        for tensor, g, _ in backward_pass(self, grad):
+        if create_graph:
+            grad = Tensor(grad)
+        for tensor, g, _ in backward_pass(self, grad, create_graph):
             tensor.grad = g if tensor.grad is None else tensor.grad + g
 
     # ---- arithmetic: Python numbers and arrays are lifted to constants -------
