@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from matplotlib.colors import SymLogNorm
 from report import Report, run_from_command_line
 
-from tinygrad_nn import Tensor, datasets, formulas, nn, no_grad, optim, plot
+from tinygrad_nn import Tensor, datasets, formulas, grad, nn, no_grad, optim, plot
 
 PARAMETER_NAMES = ("w1[0]", "w1[1]", "b1[0]", "b1[1]", "w2[0]", "w2[1]", "b2")
 SKLEARN = np.array([-20.89123833, -8.09121263, -12.35004862, 4.62846821,  # clf.coefs_ and
@@ -115,6 +116,31 @@ def local_minima(costs: np.ndarray, tol: float = 1e-12) -> np.ndarray:
     return moving[turns] + 1
 
 
+def hessians_in_w1(points: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """d²C/d(w1[0], w1[1])², a 2×2 matrix at each row of `points` (G, 2), the other
+    five parameters at LANDSCAPE_BASE.
+
+    All G points at once: w1 is a (G, 1, 2) tensor, one network per point, and the
+    costs are summed. No point's cost depends on another point's w1, so the
+    gradient of the sum holds every point's own gradient, and differentiating its
+    k-th component once more gives row k of every Hessian: two backward passes in
+    all. C is computed from the logits (binary_cross_entropy_with_logits), the same
+    cost, so that its derivatives stay exact where σ saturates.
+    """
+    w1 = Tensor(points.reshape(-1, 1, 2), requires_grad=True)
+    b1, w2, b2 = LANDSCAPE_BASE[2:4], LANDSCAPE_BASE[4:6].reshape(2, 1), LANDSCAPE_BASE[6]
+    logits = (X @ w1 + b1).sigmoid() @ w2 + b2  # (G, 12, 1)
+    targets = np.broadcast_to(y, logits.shape)
+    total = nn.binary_cross_entropy_with_logits(logits, targets) * len(points)
+    (gradient,) = grad(total, w1, create_graph=True)
+    rows = []
+    for k in range(2):
+        pick = np.zeros(gradient.shape)
+        pick[..., k] = 1.0
+        rows.append(grad(gradient, w1, grad_output=pick)[0].data.reshape(-1, 2))
+    return np.stack(rows, axis=1)
+
+
 @dataclass
 class History:
     """The seven parameters and the cost before each epoch (and after the last)."""
@@ -172,6 +198,26 @@ def plot_cost_along_w1(p: np.ndarray, costs: dict[str, np.ndarray]):
         ax.plot(p[minima], curve[minima], "v", color=plot.PATH_COLOR, markersize=9,
                 label=f"{len(minima)} local minim{'um' if len(minima) == 1 else 'a'}")
         ax.legend()
+    return figure
+
+
+def plot_curvature(q: np.ndarray, surface: np.ndarray, smallest: np.ndarray):
+    """The cost surface beside the smallest eigenvalue of its Hessian: red where the
+    surface curves down in some direction (not convex), blue where it curves up in all."""
+    figure = plot.new_figure(12.0, 5.0)
+    cost_ax, curvature_ax = figure.subplots(1, 2)
+    plot.landscape_2d(q, q, surface, param_names=("w1[0]", "w1[1]"), ax=cost_ax,
+                      title="The cost as both hidden weights vary")
+    grid = np.meshgrid(q, q)
+    limit = np.abs(smallest).max()
+    shown = curvature_ax.pcolormesh(*grid, smallest, cmap="RdBu", shading="auto",
+                                    norm=SymLogNorm(linthresh=1e-4 * limit, vmin=-limit, vmax=limit))
+    curvature_ax.contour(*grid, smallest, levels=[0.0], colors="black", linewidths=0.8)
+    ticks = [sign * 10.0**k for sign in (-1, 1) for k in range(-3, 0)] + [0.0]
+    figure.colorbar(shown, ax=curvature_ax, label="smallest eigenvalue of the Hessian",
+                    ticks=[t for t in ticks if abs(t) <= limit])
+    curvature_ax.set(xlabel="w1[0]", ylabel="w1[1]",
+                     title=f"Curves down (red) on {np.mean(smallest < 0):.0%} of it: not convex")
     return figure
 
 
@@ -319,6 +365,28 @@ def reproduce_landscapes(report: Report, out_dir: Path, X: np.ndarray, y: np.nda
     figure = plot.landscape_2d(q, q, surface, param_names=("w1[0]", "w1[1]"), surface=True,
                                title="The cost as both hidden weights vary")
     plot.save(figure, out_dir / "cost_surface.png", dpi=100)
+    report.values["surface"] = (q, surface)
+
+
+def reproduce_curvature(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarray) -> None:
+    """'Not convex at all', proved from second derivatives: the Hessian's smallest
+    eigenvalue, negative where the cost curves down, along w1[0] and over the surface."""
+    p, _ = report.values["landscape"]
+    along = hessians_in_w1(np.column_stack([p, np.full(len(p), LANDSCAPE_BASE[1])]), X, y)
+    report.add("curvature_w1", "d²C/dw1[0]² by autograd (the Hessian along w1[0])",
+               "'not convex at all'", float(np.mean(along[:, 0, 0] < 0)),
+               f"negative on {np.mean(along[:, 0, 0] < 0):.0%} of the grid, "
+               f"down to {along[:, 0, 0].min():.3g}")
+    q, surface = report.values["surface"]
+    grid_1, grid_2 = np.meshgrid(q, q)
+    hessians = hessians_in_w1(np.column_stack([grid_1.ravel(), grid_2.ravel()]), X, y)
+    smallest = np.linalg.eigvalsh(hessians)[:, 0].reshape(grid_1.shape)
+    report.add("curvature_surface", "smallest Hessian eigenvalue over (w1[0], w1[1])", "—",
+               float(np.mean(smallest < 0)), f"negative on {np.mean(smallest < 0):.0%} of the "
+               f"surface (below −1e-4 on {np.mean(smallest < -1e-4):.0%}), down to "
+               f"{smallest.min():.3g}")
+    report.values["curvature"] = smallest
+    plot.save(plot_curvature(q, surface, smallest), out_dir / "curvature.png", dpi=100)
 
 
 def reproduce_training(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarray,
@@ -349,6 +417,7 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     report = Report("Article 001: twelve points, two sigmoid hidden units, cross-entropy")
     reproduce_sklearn(report, out_dir, X, y)
     reproduce_landscapes(report, out_dir, X, y, quick)
+    reproduce_curvature(report, out_dir, X, y)
     reproduce_training(report, out_dir, X, y, quick)
     report.print()
     return report

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from report import Report, run_from_command_line
 
-from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot, viz
+from tinygrad_nn import Tensor, datasets, grad, hessian, nn, no_grad, optim, plot, viz
 
 ARTICLE_WEIGHT = 0.180  # "our weight is 0.180": the average price per square foot, in $1000
 ARTICLE_DIALS = (0.1, 150.0)  # the weight and bias the interactive chart starts from
@@ -237,6 +237,49 @@ def plot_classifier(layer: nn.Linear, scaler: Standardizer, X: np.ndarray, label
 # ---- the reproduction ------------------------------------------------------------
 
 
+@dataclass
+class NewtonStep:
+    """One step of Newton's method from zero dials, on the raw (unstandardised) features."""
+
+    weights: np.ndarray  # W after the step, (features,)
+    bias: float
+    error: float  # E after the step
+    hessian: np.ndarray  # d²E/dθ² at the start, θ = (W, b)
+    formula: np.ndarray  # 2·AᵀA/m, A = [X 1]: the same Hessian written out
+
+
+def newton_step(X: np.ndarray, y_: np.ndarray) -> NewtonStep:
+    """θ ← θ − H⁻¹·∇E from θ = (W, b) = 0, gradient and Hessian by autograd.
+
+    E(θ) = (1/m)|A·θ − y_|² with A = [X 1] is quadratic, so its Taylor series ends
+    at the second term: E(θ + s) = E + ∇E·s + ½ sᵀHs exactly, with H = 2AᵀA/m
+    everywhere. The step s = −H⁻¹∇E sets its gradient to zero: one step lands on
+    the least-squares dials, where gradient descent only approaches them.
+    """
+    A = np.column_stack([X, np.ones(len(X))])
+    theta = Tensor(np.zeros((A.shape[1], 1)), requires_grad=True, name="θ")
+    error = lambda: nn.mse_loss(A @ theta, y_)
+    (gradient,) = grad(error(), theta)
+    H = hessian(error, theta).reshape(len(theta), len(theta))
+    theta.data -= np.linalg.solve(H, gradient.data)
+    return NewtonStep(theta.data[:-1, 0].copy(), float(theta.data[-1, 0]), error().item(), H,
+                      2 * A.T @ A / len(A))
+
+
+def add_newton_rows(report: Report, key: str, X: np.ndarray, y_: np.ndarray) -> NewtonStep:
+    """Two rows: where one Newton step lands, and its Hessian against 2·AᵀA/m."""
+    newton = newton_step(X, y_)
+    dials = ", ".join([*(f"{w:.6f}" for w in newton.weights), f"{newton.bias:.4f}"])
+    report.add(f"newton_{key}", f"Newton's method, 1 step from zeros (raw features; Hessian "
+               f"by autograd): {'W' if len(newton.weights) == 1 else 'W1, W2'}, b, E", "—",
+               (*newton.weights, newton.bias, newton.error), f"{dials}, {newton.error:,.4f}")
+    gap = np.abs(newton.hessian - newton.formula).max() / np.abs(newton.formula).max()
+    report.add(f"newton_hessian_{key}", "its Hessian d²E/d(W, b)² against 2·AᵀA/m, A = [x 1]",
+               "—", gap, f"largest difference {gap:.1e} of its largest entry "
+               f"{np.abs(newton.formula).max():,.1f}")
+    return newton
+
+
 def reproduce_one_feature(report: Report, out_dir: Path) -> Descent:
     X, y_ = datasets.house_prices_small()
     report.add("average_price_per_sqft", "weight = average price per sq ft", "0.180",
@@ -266,6 +309,7 @@ def reproduce_one_feature(report: Report, out_dir: Path) -> Descent:
                f"{descent.weights[-1, 0]:.6f}, {descent.biases[-1]:.4f}, {descent.errors[-1]:.4f}")
     report.add("lstsq_1", "least squares (np.linalg.lstsq): W, b", "—", (W[0], b),
                f"{W[0]:.6f}, {b:.4f}")
+    add_newton_rows(report, "1", X, y_)
     found = (descent.weights[-1, 0], descent.biases[-1])
     plot.save(plot_fit(X, y_, {"W = 0.180, b = 0": (ARTICLE_WEIGHT, 0.0),
                                f"gradient descent: W = {found[0]:.4f}, b = {found[1]:.1f}": found}),
@@ -286,6 +330,7 @@ def reproduce_two_features(report: Report) -> Descent:
                "{:.6f}, {:.4f}, {:.4f}".format(*descent.weights[-1], descent.biases[-1]))
     report.add("lstsq_2", "least squares (np.linalg.lstsq): W1, W2, b", "—", (*W, b),
                "{:.6f}, {:.4f}, {:.4f}".format(*W, b))
+    add_newton_rows(report, "2", X, y_)
     report.add("gd_2_error", "E after gradient descent", "—", descent.errors[-1],
                f"{descent.errors[-1]:,.2f}")
     return descent

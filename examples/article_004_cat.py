@@ -20,6 +20,7 @@ needs the two catvnoncat .h5 files: from --data DIR, $TINYGRAD_NN_DATA or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from report import Report, run_from_command_line
 
-from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
+from tinygrad_nn import Tensor, datasets, grad, nn, no_grad, optim, plot
 
 LEARNING_RATE = 0.005
 ARTICLE_ITERATIONS = 1000
@@ -35,6 +36,7 @@ ARTICLE_SEED = 999  # the article's np.random.seed(999) before w = randn(12288, 
 COURSERA_ITERATIONS = 2000
 QUICK_ITERATIONS = 200
 SHOWN_TEST_IMAGES = 10
+CURVATURE_EVERY = {False: 40, True: 10}  # measure at steps 0, 1, every, every + 1, …
 TRAIN_COLOR, TEST_COLOR = "#1f77b4", "#ff7f0e"
 
 
@@ -100,11 +102,13 @@ def evaluate(neuron: nn.Sequential, X: np.ndarray, y: np.ndarray) -> tuple[float
     return nn.binary_cross_entropy(a, y).item(), accuracy(a.data, y)
 
 
-def train(neuron: nn.Sequential, data: CatData, iterations: int) -> History:
+def train(neuron: nn.Sequential, data: CatData, iterations: int,
+          before_step: Callable[[int, Tensor], None] | None = None) -> History:
     """Batch gradient descent on the whole training set: forward, cost, backward,
     w ← w − α·dw, b ← b − α·db, `iterations` times. The training cost and accuracy
     are those of each forward pass, as the article prints them; the test set is
-    evaluated with the same weights."""
+    evaluated with the same weights. `before_step(step, cost)`, if given, looks at
+    each step's cost before the update."""
     opt = optim.SGD(neuron.parameters(), lr=LEARNING_RATE)
     X, y = Tensor(data.X_train), data.y_train
     history = History()
@@ -116,6 +120,8 @@ def train(neuron: nn.Sequential, data: CatData, iterations: int) -> History:
         test_cost, test_accuracy = evaluate(neuron, data.X_test, data.y_test)
         history.test_cost.append(test_cost)
         history.test_accuracy.append(test_accuracy)
+        if before_step is not None:
+            before_step(len(history.train_cost) - 1, cost)
         opt.zero_grad()
         cost.backward()
         opt.step()
@@ -125,6 +131,70 @@ def train(neuron: nn.Sequential, data: CatData, iterations: int) -> History:
         getattr(history, f"{split}_cost").append(final_cost)
         getattr(history, f"{split}_accuracy").append(final_accuracy)
     return history
+
+
+def hessian_times(cost: Tensor, params: list[Tensor]) -> Callable[[list[np.ndarray]], list[np.ndarray]]:
+    """v ↦ H·v for the Hessian H of `cost` in `params`, never building H (12289² numbers):
+    H·v is the gradient of ∇C·v, one backward pass through the recorded gradient."""
+    gradients = grad(cost, params, create_graph=True)
+    return lambda v: [g.data for g in grad(sum((g * vi).sum() for g, vi in zip(gradients, v)),
+                                             params)]
+
+
+def top_eigenvalue(times: Callable[[list[np.ndarray]], list[np.ndarray]], start: list[np.ndarray],
+                   tol: float = 1e-7, max_iterations: int = 500) -> tuple[float, list[np.ndarray]]:
+    """The largest eigenvalue of a positive semi-definite H by power iteration,
+    v ← H·v/|H·v|, with its eigenvector; `start` (e.g. the last step's vector) sets off."""
+    v, value = start, 0.0
+    for _ in range(max_iterations):
+        norm = np.sqrt(sum(np.sum(vi * vi) for vi in v))
+        v = [vi / norm for vi in v]
+        hv = times(v)
+        previous, value = value, float(sum(np.sum(a * b) for a, b in zip(v, hv)))
+        v = hv
+        if abs(value - previous) <= tol * abs(value):
+            break
+    norm = np.sqrt(sum(np.sum(vi * vi) for vi in v))
+    return value, [vi / norm for vi in v]
+
+
+@dataclass
+class Curvature:
+    """The top eigenvalue of the training cost's Hessian at steps 0, 1, every, every + 1,
+    …: in pairs, because while gradient descent swings across the valley, the
+    curvature under it alternates from one step to the next."""
+
+    params: list[Tensor]
+    every: int
+    steps: list[int] = field(default_factory=list)
+    top: list[float] = field(default_factory=list)
+    direction: list[np.ndarray] | None = None
+
+    def measure(self, step: int, cost: Tensor) -> None:
+        if step % self.every > 1:
+            return
+        start = self.direction or [np.ones(p.shape) for p in self.params]
+        value, self.direction = top_eigenvalue(hessian_times(cost, self.params), start)
+        self.steps.append(step)
+        self.top.append(value)
+
+
+def draw_curvature(curvature: Curvature, history: History, path: Path) -> None:
+    """The top Hessian eigenvalue along training against 2/α, above the training cost:
+    the cost swings from step to step while the curvature is above the line."""
+    figure = plot.new_figure(9, 6)
+    top_ax, cost_ax = figure.subplots(2, 1, sharex=True)
+    steps, top = np.array(curvature.steps), np.array(curvature.top)
+    for parity, (name, color) in enumerate([("even", TRAIN_COLOR), ("odd", TEST_COLOR)]):
+        at = steps % 2 == parity
+        top_ax.plot(steps[at], top[at], color=color, label=f"top eigenvalue of H, {name} steps")
+    top_ax.axhline(2 / LEARNING_RATE, color="gray", linestyle="--",
+                   label=f"2/α = {2 / LEARNING_RATE:.0f}: above it, steps overshoot")
+    top_ax.set(ylabel="curvature", title="Curvature along training (power iteration on H·v)")
+    top_ax.legend()
+    cost_ax.plot(history.train_cost, color=TRAIN_COLOR, linewidth=0.8)
+    cost_ax.set(xlabel="step", ylabel="train cost", title="The training cost")
+    plot.save(figure, path, dpi=100)
 
 
 def draw_curves(history: History, title: str, path: Path) -> Figure:
@@ -192,7 +262,9 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     coursera_steps = QUICK_ITERATIONS if quick else COURSERA_ITERATIONS
 
     neuron = make_neuron(data.X_train.shape[1], "article")
-    history = train(neuron, data, article_steps)
+    curvature = Curvature(neuron.parameters(), every=CURVATURE_EVERY[quick])
+    history = train(neuron, data, article_steps, curvature.measure)
+    draw_curvature(curvature, history, out_dir / "curvature.png")
     draw_curves(history, f"w = 0.01·randn, lr {LEARNING_RATE}", out_dir / "loss_curves.png")
     draw_predictions(neuron, data, out_dir / "predictions.png")
 
@@ -224,12 +296,51 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     report.add("zeros_test_accuracy", f"w = 0 start, {coursera_steps} steps: test",
                "70% (Coursera)", coursera_history.test_accuracy[-1],
                shown=f"{coursera_history.test_accuracy[-1]:.1%}")
+    add_curvature_rows(report, curvature, history, data)
     report.values.update(history=history,
                          w=neuron[0].weight.data.copy(), b=neuron[0].bias.data.copy(),
                          zeros_w=coursera[0].weight.data.copy(),
                          zeros_b=coursera[0].bias.data.copy(), iterations=article_steps)
     report.print()
     return report
+
+
+def convexity_gap(data: CatData) -> tuple[float, float]:
+    """Why the cost is convex, checked: its Hessian is Xₐᵀ·diag(a(1 − a))·Xₐ/m (Xₐ = [X 1]),
+    positive semi-definite because every a(1 − a) ≥ 0. Returns the largest relative
+    difference between autograd's H·v and that formula's for a random v, and the
+    smallest a(1 − a)."""
+    neuron = make_neuron(data.X_train.shape[1], "article")
+    a = neuron(Tensor(data.X_train))
+    cost = nn.binary_cross_entropy(a, data.y_train)
+    v = [np.random.default_rng(0).normal(size=p.shape) for p in neuron.parameters()]
+    autograd = np.concatenate([h.ravel() for h in hessian_times(cost, neuron.parameters())(v)])
+    X = np.column_stack([data.X_train, np.ones(len(data.X_train))])
+    slope = a.data * (1 - a.data)
+    formula = X.T @ (slope * (X @ np.concatenate([vi.ravel() for vi in v])[:, None])) / len(X)
+    return float(np.abs(autograd - formula[:, 0]).max() / np.abs(formula).max()), float(slope.min())
+
+
+def add_curvature_rows(report: Report, curvature: Curvature, history: History,
+                       data: CatData) -> None:
+    """The docs' explanation of the early swinging, measured: the top curvature at the
+    start, when it falls below 2/α, and the last step at which the cost still rose."""
+    top, limit = np.array(curvature.top), 2 / LEARNING_RATE
+    report.add("top_curvature_start", "top Hessian eigenvalue at the start (power iteration)",
+               "about 554 (docs)", top[0], f"{top[0]:.1f}")
+    above = np.flatnonzero(top >= limit)
+    last_above = curvature.steps[above[-1]] if len(above) else None
+    report.add("curvature_last_above", f"last measured step with it above 2/α = {limit:.0f}",
+               "'falls below 400'", last_above, str(last_above))
+    rises = np.flatnonzero(np.diff(history.train_cost) > 0)
+    last_rise = int(rises[-1]) + 1 if len(rises) else None
+    report.add("last_cost_rise", "last step at which the train cost rose", "—", last_rise,
+               str(last_rise))
+    gap, smallest_slope = convexity_gap(data)
+    report.add("convex", "the cost is convex: H = Xᵀ·diag(a(1 − a))·X/m ⪰ 0", "—", gap,
+               f"{'yes' if gap < 1e-9 and smallest_slope >= 0 else 'no'}: autograd's H·v is "
+               f"the formula's to {gap:.0e}, every a(1 − a) ≥ "
+               f"{smallest_slope:.3f} (article 001's network: not convex)")
 
 
 if __name__ == "__main__":

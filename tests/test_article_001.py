@@ -12,8 +12,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
 import article_001_twelve_points as article
 
+from tinygrad_nn import Tensor, hessian, nn
+
 FIGURES = ["data.png", "first_try.png", "sklearn_fit.png", "hand_picked_fit.png", "cost_w1.png",
-           "cost_surface.png", "training.png", "trained_fit.png"]
+           "cost_surface.png", "curvature.png", "training.png", "trained_fit.png"]
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +129,34 @@ def test_the_articles_first_try_is_on_left_of_minus_one_and_misses_seven(run, da
     on = sigmoid(-11 * X[:, 0] - 11) > 0.5
     assert on.tolist() == (X[:, 0] < -1).tolist()
     assert run[1].values["first_try_correct"] == np.sum(on == (y[:, 0] == 1)) == 5
+
+
+def test_batched_hessians_are_each_networks_own(data):
+    """hessians_in_w1 at several points at once equals hessian() of one network at a
+    time, and central second differences of the plotted cost where σ does not saturate."""
+    X, y = data
+    points = np.array([[-1.5, 2.0], [3.0, -0.5], [-23.3, -37.94]])
+    batched = article.hessians_in_w1(points, X, y)
+    rest = article.LANDSCAPE_BASE
+    for point, H in zip(points, batched):
+        w1 = Tensor(point.reshape(1, 2), requires_grad=True)
+        def point_cost(w1=w1):
+            logits = (X @ w1 + rest[2:4]).sigmoid() @ rest[4:6].reshape(2, 1) + rest[6]
+            return nn.binary_cross_entropy_with_logits(logits, y)
+
+        one = hessian(point_cost, w1)
+        np.testing.assert_allclose(H, one.reshape(2, 2), rtol=1e-10, atol=1e-14)
+    step, model, (w_0, w_1) = 1e-2, article.make_network(), points[2]  # second differences: error O(step²)
+    cost_at = lambda w: article.cost(article.set_parameters(model, np.r_[w, w_1, rest[2:]]), X, y)
+    second = (cost_at(w_0 + step) - 2 * cost_at(w_0) + cost_at(w_0 - step)) / step**2
+    np.testing.assert_allclose(batched[2, 0, 0], second, rtol=1e-3)
+
+
+def test_the_curvature_map_finds_the_cost_curving_down(run):
+    report = run[1]
+    smallest = report.values["curvature"]
+    q, surface = report.values["surface"]
+    assert smallest.shape == surface.shape == (len(q), len(q))
+    assert smallest.min() < -1e-2 and smallest.max() > 1e-2
+    assert report.values["curvature_surface"] == np.mean(smallest < 0)
+    assert 0.0 < report.values["curvature_w1"] < 1.0

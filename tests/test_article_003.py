@@ -135,3 +135,22 @@ def test_error_vs_weight_calls_the_curve_what_its_axis_calls_it():
     ax = article.plot_error_vs_weight(X, y_).axes[0]
     assert ax.get_ylabel() == "mean squared error E"
     assert "cost" not in [line.get_label() for line in ax.get_lines()]
+
+
+@pytest.mark.parametrize("houses", ["house_prices_small", "house_prices"])
+def test_one_newton_step_lands_on_least_squares(houses):
+    X, y_ = getattr(article.datasets, houses)()
+    newton = article.newton_step(X, y_)
+    W, b = article.least_squares(X, y_)
+    np.testing.assert_allclose(newton.weights, W, rtol=1e-9)
+    np.testing.assert_allclose(newton.bias, b, rtol=1e-9)
+    np.testing.assert_allclose(newton.hessian, newton.formula, rtol=1e-13)
+    A = np.column_stack([X, np.ones(len(X))])
+    residual = A @ np.r_[newton.weights, newton.bias] - y_[:, 0]
+    np.testing.assert_allclose(newton.error, np.mean(residual**2), rtol=1e-12)
+
+
+def test_the_newton_rows_report_the_least_squares_error(run):
+    values = run[1].values
+    np.testing.assert_allclose(values["newton_1"][-1], 447.29, atol=0.005)
+    assert values["newton_hessian_1"] < 1e-12 and values["newton_hessian_2"] < 1e-12

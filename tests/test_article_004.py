@@ -104,7 +104,8 @@ def test_quick_run_learns(quick_run):
 
 def test_figures_are_written(quick_run):
     out, _ = quick_run
-    for name in ("loss_curves.png", "loss_curves_zeros.png", "predictions.png", "weights.png"):
+    for name in ("loss_curves.png", "loss_curves_zeros.png", "predictions.png", "weights.png",
+                 "curvature.png"):
         with Image.open(out / name) as image:
             assert image.format == "PNG" and min(image.size) > 100
 
@@ -147,3 +148,38 @@ def test_curves_draw_no_line_that_zigzags_step_by_step(tmp_path):
     for line in lines:
         turns = np.diff(np.sign(np.diff(line.get_ydata())))
         assert np.count_nonzero(turns) == 0, f"{line.get_label()!r} zigzags"
+
+
+def test_power_iteration_finds_the_top_eigenvalue_of_a_known_matrix():
+    rng = np.random.default_rng(0)
+    basis = np.linalg.qr(rng.normal(size=(6, 6)))[0]
+    M = basis @ np.diag([5.0, 3.0, 2.0, 1.0, 0.5, 0.0]) @ basis.T
+    value, (vector,) = article.top_eigenvalue(lambda v: [M @ v[0]], [np.ones(6)], tol=1e-13)
+    np.testing.assert_allclose(value, 5.0, rtol=1e-9)
+    np.testing.assert_allclose(np.abs(vector @ basis[:, 0]), 1.0, rtol=1e-6)
+
+
+def test_hessian_times_is_the_logistic_hessian_formula():
+    """H·v by autograd = Xₐᵀ·diag(a(1 − a))·Xₐ·v/m on a small random neuron."""
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(7, 4)), rng.integers(0, 2, (7, 1)).astype(float)
+    w = Tensor(rng.normal(size=(4, 1)), requires_grad=True)
+    b = Tensor(np.array([0.3]), requires_grad=True)
+    a = (X @ w + b).sigmoid()
+    v = [rng.normal(size=(4, 1)), rng.normal(size=1)]
+    hv = article.hessian_times(nn.binary_cross_entropy(a, y), [w, b])(v)
+    Xa = np.column_stack([X, np.ones(7)])
+    expected = Xa.T @ (a.data * (1 - a.data) * (Xa @ np.r_[v[0][:, 0], v[1]])[:, None]) / 7
+    np.testing.assert_allclose(np.r_[hv[0][:, 0], hv[1]], expected[:, 0], rtol=1e-12)
+
+
+def test_the_starting_curvature_is_the_top_eigenvalue_of_the_small_gram_matrix(quick_run, data):
+    """Xₐᵀ·D·Xₐ/m (12289²) has the nonzero eigenvalues of D½·Xₐ·Xₐᵀ·D½/m (209²)."""
+    neuron = article.make_neuron(data.X_train.shape[1], "article")
+    a = neuron(Tensor(data.X_train)).data
+    Xa = np.column_stack([data.X_train, np.ones(len(data.X_train))])
+    root = np.sqrt(a * (1 - a))
+    expected = np.linalg.eigvalsh(root * (Xa @ Xa.T) * root.T / len(Xa))[-1]
+    report = quick_run[1]
+    np.testing.assert_allclose(report.values["top_curvature_start"], expected, rtol=1e-6)
+    assert report.values["convex"] < 1e-12
