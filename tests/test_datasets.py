@@ -239,6 +239,107 @@ def test_gauss_clouds_follow_the_playground_spread(noise, variance):
     np.testing.assert_allclose(X[y == 1].var(axis=0), variance, rtol=0.04)
 
 
+# ------------------------------------------------------------ TensorFlow Playground
+
+PLAYGROUND_KINDS = ["spiral", "circle", "xor", "gauss"]
+playground_kinds = pytest.mark.parametrize("kind", PLAYGROUND_KINDS)
+
+
+@playground_kinds
+def test_playground_set_has_the_playgrounds_500_points_by_default(kind):
+    X, y = datasets.tf_playground(kind, seed=0)
+    assert X.shape == (500, 2) and X.dtype == np.float64
+    assert y.shape == (500,) and y.dtype == np.int64
+    assert set(np.unique(y).tolist()) == {0, 1}
+
+
+@playground_kinds
+def test_playground_set_is_deterministic_for_a_seed(kind):
+    X1, y1 = datasets.tf_playground(kind, n=60, noise=0.2, seed=7)
+    X2, y2 = datasets.tf_playground(kind, n=60, noise=0.2, seed=np.random.default_rng(7))
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    assert not np.array_equal(X1, datasets.tf_playground(kind, n=60, noise=0.2, seed=8)[0])
+
+
+@playground_kinds
+def test_playground_set_comes_shuffled_so_its_first_half_can_train(kind):
+    # The Playground shuffles once and trains on the first half: both halves hold both labels.
+    _, y = datasets.tf_playground(kind, n=400, seed=1)
+    assert 0.3 < y[:200].mean() < 0.7 and 0.3 < y[200:].mean() < 0.7
+
+
+def test_noise_free_playground_spiral_turns_one_and_three_quarter_times():
+    X, y = datasets.tf_playground("spiral", n=500, noise=0.0, seed=0)
+    assert np.bincount(y).tolist() == [250, 250]
+    radius = np.hypot(X[:, 0], X[:, 1])
+    # Point i of an arm: r = 5 i / 250, t = 1.75 * 2 pi * i / 250 (+ pi for label 0).
+    np.testing.assert_allclose(np.sort(radius[y == 1]), 5 * np.arange(250) / 250, atol=1e-12)
+    angle = 1.75 * 2 * np.pi * radius / 5 + np.where(y == 1, 0.0, np.pi)
+    np.testing.assert_allclose(X[:, 0], radius * np.sin(angle), atol=1e-12)
+    np.testing.assert_allclose(X[:, 1], radius * np.cos(angle), atol=1e-12)
+
+
+def test_playground_spiral_of_an_odd_count_gives_the_extra_point_to_the_blue_arm():
+    X, y = datasets.tf_playground("spiral", n=7, seed=0)
+    assert np.bincount(y).tolist() == [3, 4]
+    radius = np.hypot(X[:, 0], X[:, 1])
+    np.testing.assert_allclose(np.sort(radius[y == 1]), 5 * np.arange(4) / 4, atol=1e-12)
+    np.testing.assert_allclose(np.sort(radius[y == 0]), 5 * np.arange(3) / 3, atol=1e-12)
+
+
+def test_playground_spiral_noise_moves_each_coordinate_at_most_noise():
+    # The same seed draws the same shifts; noise only scales them, so the points pair up.
+    X_clean, y_clean = datasets.tf_playground("spiral", n=500, noise=0.0, seed=2)
+    X_noisy, y_noisy = datasets.tf_playground("spiral", n=500, noise=0.5, seed=2)
+    np.testing.assert_array_equal(y_noisy, y_clean)
+    shift = np.abs(X_noisy - X_clean)
+    assert shift.max() <= 0.5 and shift.max() > 0.45 and shift.mean() > 0.2
+
+
+def test_noise_free_playground_circle_labels_the_inner_disc():
+    X, y = datasets.tf_playground("circle", n=2000, noise=0.0, seed=0)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    np.testing.assert_array_equal(y, (radius < 2.5).astype(np.int64))
+    assert radius[y == 1].max() <= 2.5 and radius[y == 0].min() >= 3.5
+    assert radius.max() <= 5.0 and np.bincount(y).tolist() == [1000, 1000]
+
+
+def test_playground_circle_noise_flips_labels_but_not_points():
+    X, y = datasets.tf_playground("circle", n=2000, noise=0.5, seed=0)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    assert np.all((radius <= 2.5) | ((radius >= 3.5) & (radius <= 5.0)))
+    wrong = y != (radius < 2.5)
+    assert 0.05 < wrong.mean() < 0.5
+
+
+def test_playground_xor_and_gauss_are_the_toy_sets_of_those_names():
+    for kind, make in [("xor", datasets.xor), ("gauss", datasets.gauss)]:
+        X, y = datasets.tf_playground(kind, n=80, noise=0.3, seed=5)
+        X_toy, y_toy = make(n=80, noise=0.3, seed=5)
+        np.testing.assert_array_equal(X, X_toy)
+        np.testing.assert_array_equal(y, y_toy)
+
+
+def test_playground_rejects_an_unknown_kind_naming_the_known_ones():
+    expected = r"kind must be one of spiral, circle, xor, gauss; got 'moons'"
+    with pytest.raises(ValueError, match=expected):
+        datasets.tf_playground("moons")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"n": 0}, ValueError, "n must be at least 1"),
+        ({"n": 2.5}, TypeError, "n must be an integer"),
+        ({"noise": -0.1}, ValueError, "noise must be a finite number >= 0"),
+    ],
+)
+def test_playground_rejects_bad_counts_and_noise(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        datasets.tf_playground("spiral", **kwargs)
+
+
 # --------------------------------------------------------------- the articles' tables
 
 

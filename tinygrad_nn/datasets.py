@@ -22,6 +22,9 @@ xor        TensorFlow Playground "Exclusive or"   Playground's noise (0 to 0.5):
 gauss      TensorFlow Playground "Gaussian"       Playground's noise (0 to 0.5): cloud spread
 =========  =====================================  ==========================================
 
+``tf_playground(kind, n, noise, seed)`` gives TensorFlow Playground's four classification
+sets (spiral, circle, xor, gauss) on its own scale, for experiments that compare with it.
+
 ``seed`` is an int for a repeatable set, a ``numpy.random.Generator`` to draw from, or
 ``None`` for fresh randomness. With ``shuffle=False`` the points come class by class.
 """
@@ -249,6 +252,67 @@ def gauss(
     cloud_centers = np.array([[-2.0, -2.0], [2.0, 2.0]])
     X = cloud_centers[y] + std * rng.normal(size=(n, 2))
     return _shuffled_if(X, y, rng, shuffle)
+
+
+def _playground_spiral(
+    n: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Playground's spiral: two arms of 1.75 turns out to radius 5.
+
+    Point i of an arm of m points: r = 5 i / m, t = 1.75 * 2 pi * i / m (+ pi for label 0),
+    ``(r sin t, r cos t)`` plus ``noise * uniform(-1, 1)`` on each coordinate.
+    """
+    sizes = _class_sizes(n, 2)
+    y = np.repeat(np.array([1, 0], dtype=np.int64), sizes)
+    fraction = np.concatenate([np.arange(size) / size for size in sizes])
+    radius = 5 * fraction
+    angle = 1.75 * 2 * np.pi * fraction + np.where(y == 1, 0.0, np.pi)
+    X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return X + noise * rng.uniform(-1, 1, size=X.shape), y
+
+
+def _playground_circle(
+    n: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Playground's circle: half the points in the disc of radius 2.5, half in the ring
+    from 3.5 to 5. As in the Playground, noise moves no point: each label says whether
+    the point shifted by ``noise * uniform(-5, 5)`` per coordinate is inside radius 2.5."""
+    inner, outer = _class_sizes(n, 2)
+    radius = np.concatenate([rng.uniform(0, 2.5, size=inner), rng.uniform(3.5, 5, size=outer)])
+    angle = rng.uniform(0, 2 * np.pi, size=n)
+    X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    shifted = X + noise * rng.uniform(-5, 5, size=X.shape)
+    return X, (np.hypot(shifted[:, 0], shifted[:, 1]) < 2.5).astype(np.int64)
+
+
+_PLAYGROUND_SETS = {"spiral": _playground_spiral, "circle": _playground_circle}
+PLAYGROUND_KINDS = ("spiral", "circle", "xor", "gauss")
+"""The kinds :func:`tf_playground` draws, in the Playground's order of its data sets."""
+
+
+def tf_playground(
+    kind: str, n: int = 500, noise: float = 0.0, seed: Seed = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """One of TensorFlow Playground's classification sets, as its ``dataset.ts`` draws it.
+
+    ``kind`` is "spiral", "circle", "xor" or "gauss"; ``n`` defaults to the Playground's
+    500 points and ``noise`` is its slider over 100 (0 to 0.5). ``X`` (n, 2) is on the
+    Playground's own scale (its plot spans -6 to 6); ``y`` is 1 where the Playground says
+    +1 (blue) and 0 where it says -1 (orange). The points come shuffled, as the Playground
+    shuffles them before it takes the first half for training. "xor" and "gauss" are
+    :func:`xor` and :func:`gauss`, which follow the Playground already.
+    """
+    if kind not in PLAYGROUND_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(PLAYGROUND_KINDS)}; got {kind!r}")
+    if kind == "xor":
+        return xor(n, noise, seed)
+    if kind == "gauss":
+        return gauss(n, noise, seed)
+    _check_n(n)
+    _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    X, y = _PLAYGROUND_SETS[kind](n, noise, rng)
+    return _shuffled_if(X, y, rng, shuffle=True)
 
 
 # -------------------------------------------------------------- the articles' tables
