@@ -236,13 +236,12 @@ def test_refresh_shows_a_fresh_run_then_steps_on_step_and_tick():
     assert 0 <= float(ticked["test-accuracy"]) <= 1
 
 
-def test_the_train_button_toggles_the_timer_and_its_label():
+def test_the_timer_is_paused_or_training_and_a_tick_leaves_it_so():
+    assert app.training_controls(False) == {"ticker": False, "train-button": "❚❚ Pause"}
+    assert app.training_controls(True) == {"ticker": True, "train-button": "▶ Train"}
     session = new_session()
     app.refresh(session, None, raw())
-    training = app.refresh(session, "train-button", raw(), paused=True)
-    assert (training["ticker"], training["train-button"]) == (False, "❚❚ Pause")
-    paused = app.refresh(session, "train-button", raw(), paused=False)
-    assert (paused["ticker"], paused["train-button"]) == (True, "▶ Train")
+    assert app.refresh(session, "ticker", raw(), paused=False)["ticker"] is no_update
 
 
 def test_bad_input_marks_its_field_keeps_the_views_as_the_last_valid_run_and_recovers():
@@ -281,11 +280,15 @@ def test_changing_a_setting_starts_a_new_run_and_says_so_once_it_had_steps():
     session = new_session()
     app.refresh(session, None, raw())
     untouched = app.refresh(session, "units", raw(units=5))
-    assert untouched["step-count"] == "0" and untouched["run-status"] is no_update
+    assert untouched["step-count"] == "0" and untouched["run-status"] == ""
     app.refresh(session, "ticker", raw(units=5), paused=False)
     shown = app.refresh(session, "noise", raw(units=5, noise=0.15), paused=False)
-    assert shown["step-count"] == "0" and shown["ticker"] is False  # it keeps training
+    assert shown["step-count"] == "0" and shown["ticker"] is no_update  # it keeps training
     assert shown["run-status"] == "Changed noise: the run restarted from step 0."
+    ticked = app.refresh(session, "ticker", raw(units=5, noise=0.15), paused=False)
+    assert ticked["run-status"] == shown["run-status"]  # said again, in case a tick won
+    reset = app.refresh(session, "reset-button", raw(units=5, noise=0.15))
+    assert reset["run-status"] == ""
     heatmaps = [t for t in shown["network"]["data"] if t["type"] == "heatmap"]
     assert len(heatmaps) == 2 + 3 * 5 + 1  # inputs, three hidden layers of 5, output
 
@@ -321,10 +324,12 @@ def test_a_run_the_server_dropped_is_reported_not_silently_replaced(monkeypatch)
     session = new_session()
     shown = app.refresh(session, "step-button", raw())
     monkeypatch.setattr(app, "runs", sessions.SessionStore())  # as after a restart
-    gone = app.refresh(session, "ticker", raw(), shown["run-shown"], paused=False)
+    gone = app.refresh(session, "ticker", raw(), shown["run-shown"], False, shown["run-id"])
     assert gone["run-status"] == app.GONE and gone["ticker"] is True
     assert gone["step-count"] is no_update and session not in app.runs
-    fresh = app.refresh(session, "reset-button", raw(), shown["run-shown"])
+    reloaded = app.refresh(session, None, raw(), had_run=shown["run-id"])
+    assert reloaded["run-status"] == app.GONE and reloaded["step-count"] is no_update
+    fresh = app.refresh(session, "reset-button", raw(), had_run=shown["run-id"])
     assert fresh["step-count"] == "0" and fresh["run-status"] == ""
 
 
@@ -519,28 +524,21 @@ def client():
     return app.create_app().server.test_client()
 
 
-def callback_request(session_id) -> dict:
-    """A refresh request as the page sends it, with `session_id` as the session's value."""
-    values = raw()
-    return {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in app.OUTPUTS) + "..",
-        "outputs": [{"id": i, "property": p} for i, p in app.OUTPUTS],
-        "inputs": [{"id": "ticker", "property": "n_intervals", "value": 0},
-                   *({"id": f"{name}-button", "property": "n_clicks", "value": 0}
-                     for name in ("step", "reset", "train")),
-                   *({"id": app.CONTROLS[f], "property": "value", "value": values[f]}
-                     for f in app.CONTROLS)],
-        "state": [{"id": "session-id", "property": "data", "value": session_id},
-                  {"id": "run-shown", "property": "data", "value": None},
-                  {"id": "ticker", "property": "disabled", "value": True}],
-        "changedPropIds": ["ticker.n_intervals"],
-    }
+def callback_request(client, session_id) -> dict:
+    """A Step request as the page sends it, built from the app's own wiring, with
+    `session_id` as the session's value."""
+    props = measure_payload.component_props(client.get("/_dash-layout").get_json(), {})
+    wiring = client.get("/_dash-dependencies").get_json()
+    refresh = next(c for c in wiring
+                   if {"id": "step-button", "property": "n_clicks"} in c["inputs"])
+    props["session-id"]["data"] = session_id
+    return measure_payload.callback_body(refresh, props, ["step-button.n_clicks"])
 
 
 @pytest.mark.parametrize("session_id", [["a", "list"], {"a": "dict"}, 12, "not-hex"])
 def test_a_malformed_session_id_gets_400_and_one_log_line(client, caplog, session_id):
     with caplog.at_level(logging.WARNING, logger="playground"):
-        answer = client.post("/_dash-update-component", json=callback_request(session_id))
+        answer = client.post("/_dash-update-component", json=callback_request(client, session_id))
     assert answer.status_code == 400
     assert b"the session id is not 32 hexadecimal digits" in answer.data
     assert [r.getMessage() for r in caplog.records] == [(
@@ -562,7 +560,8 @@ def test_a_malformed_body_gets_400_and_says_why(client, caplog, body, reason):
 
 
 def test_a_well_formed_request_is_answered(client):
-    answer = client.post("/_dash-update-component", json=callback_request(new_session()))
+    answer = client.post("/_dash-update-component",
+                         json=callback_request(client, new_session()))
     assert answer.status_code == 200 and "step-count" in answer.get_json()["response"]
 
 

@@ -53,12 +53,13 @@ OUTPUTS = (  # id → property of every output `refresh` fills
     ("loss-curves-text", "children"), ("update-rule", "children"),
     ("step-count", "children"), ("train-loss", "children"), ("test-loss", "children"),
     ("train-accuracy", "children"), ("test-accuracy", "children"), ("run-shown", "data"),
+    ("run-id", "data"),
     ("ticker", "disabled"), ("train-button", "children"), ("run-status", "children"),
     ("input-error", "children"), ("stale-note", "children"),
     *((CONTROLS[field], "className") for field in TEXT_FIELDS),
     *((f"{CONTROLS[field]}-error", "children") for field in TEXT_FIELDS),
 )
-RUN_TRIGGERS = (None, "ticker", "step-button", "train-button")  # they never start a new run
+RUN_TRIGGERS = (None, "ticker", "step-button")  # they never start a new run
 
 runs = SessionStore()
 _lock = threading.Lock()  # one callback at a time moves a run
@@ -75,6 +76,8 @@ def field_marks(problems: dict[str, str]) -> dict[str, Any]:
 
 
 def training_controls(paused: bool) -> dict[str, Any]:
+    """The timer and the Train button's label, paused or training. The button has a
+    callback of its own: a tick on its way would otherwise supersede a pause."""
     return {"ticker": paused, "train-button": "▶ Train" if paused else "❚❚ Pause"}
 
 
@@ -112,6 +115,7 @@ def views(run, shown: tuple[str, int, int] | None) -> dict[str, Any]:
         "train-accuracy": f"{playground.accuracy(playground.X_train, playground.y_train):.3f}",
         "test-accuracy": f"{playground.accuracy(playground.X_test, playground.y_test):.3f}",
         "run-shown": f"{run.run_id}:{history['step'][-1]}:{playground.thinnings}",
+        "run-id": run.run_id,
     }
 
 
@@ -121,13 +125,15 @@ def restarted(old: Settings, new: Settings) -> str:
 
 
 def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: Any = None,
-            paused: bool = True) -> dict[str, Any]:
+            paused: bool = True, had_run: Any = None) -> dict[str, Any]:
     """What the page shows after `trigger` (the id of the element that fired).
+
+    `shown` says which run and how much of it this page has drawn (gone on a reload);
+    `had_run` is the id of the run this browser tab had (kept over a reload).
 
     Invalid controls are marked and leave every view as it was, said to be the last
     valid run. A tick of the timer moves the run STEPS_PER_TICK steps, the Step button
-    one step, Reset starts the run again from the seed, the Train button pauses or
-    resumes. A changed setting starts a new run and says so; a run the server no
+    one step, Reset starts the run again from the seed. A changed setting starts a new run and says so; a run the server no
     longer has is reported, not silently replaced; a run whose loss is no longer
     finite is paused with the reason.
     """
@@ -139,27 +145,25 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
             "input-error": "Some settings are not valid; see the fields marked in red.",
             "stale-note": STALE_NOTE}
     result |= field_marks({}) | {"input-error": "", "stale-note": ""}
-    if trigger == "train-button":
-        paused, result["run-status"] = not paused, ""
     shown = shown_run(shown)
     with _lock:
         run = runs.get(session_id)
-        if run is None and shown is not None and trigger in RUN_TRIGGERS:
+        if run is None and had_run is not None and trigger in RUN_TRIGGERS:
             return result | training_controls(True) | {"run-status": GONE}
         if run is None or trigger == "reset-button":
             run = runs.start(session_id, Playground(settings))
-            result["run-status"] = ""
         elif run.playground.settings != settings:
-            if run.playground.steps > 0:
-                result["run-status"] = restarted(run.playground.settings, settings)
-            run = runs.start(session_id, Playground(settings))
+            old = run.playground
+            run = runs.start(session_id, Playground(settings),
+                             restarted(old.settings, settings) if old.steps else "")
         if trigger == "ticker" and not paused:
             run.playground.step(STEPS_PER_TICK)
         elif trigger == "step-button":
             run.playground.step(1)
         if run.playground.diverged:
-            paused, result["run-status"] = True, DIVERGED.format(steps=run.playground.steps)
-        return result | views(run, shown) | training_controls(paused)
+            result |= training_controls(True)
+            run.status = DIVERGED.format(steps=run.playground.steps)
+        return result | views(run, shown) | {"run-status": run.status}
 
 
 def graph_view(session_id: str, tab: str) -> Any:
@@ -207,17 +211,26 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
     refuse_malformed_callbacks(app.server)
     control_inputs = [Input(CONTROLS[field], "value") for field in CONTROLS]
 
-    @app.callback([Output(i, p) for i, p in OUTPUTS],
+    timer = ("ticker", "disabled"), ("train-button", "children")
+
+    @app.callback([Output(i, p, allow_duplicate=(i, p) in timer) for i, p in OUTPUTS],
                   [Input("ticker", "n_intervals"), Input("step-button", "n_clicks"),
-                   Input("reset-button", "n_clicks"), Input("train-button", "n_clicks"),
-                   *control_inputs],
+                   Input("reset-button", "n_clicks"), *control_inputs],
                   State("session-id", "data"), State("run-shown", "data"),
-                  State("ticker", "disabled"))
-    def _refresh(_ticks, _steps, _resets, _trains, *values_and_state):
-        *values, session_id, shown, paused = values_and_state
+                  State("ticker", "disabled"), State("run-id", "data"),
+                  prevent_initial_call="initial_duplicate")
+    def _refresh(_ticks, _steps, _resets, *values_and_state):
+        *values, session_id, shown, paused, had_run = values_and_state
         result = refresh(session_id, ctx.triggered_id, dict(zip(CONTROLS, values)), shown,
-                         paused is not False)
+                         paused is not False, had_run)
         return [result[key] for key, _ in OUTPUTS]
+
+    @app.callback([Output(i, p, allow_duplicate=True) for i, p in timer],
+                  Input("train-button", "n_clicks"), State("ticker", "disabled"),
+                  prevent_initial_call=True)
+    def _toggle(_clicks, paused):
+        controls = training_controls(paused is False)
+        return [controls[i] for i, _ in timer]
 
     @app.callback(Output("graph-svg", "children"),
                   Input("active-tab", "data"), Input("run-shown", "data"),

@@ -55,7 +55,7 @@ def _text_field(field: str, label: str, value, hint: str) -> html.Div:
 def _radio_field(field: str, legend: str, options, value) -> html.Fieldset:
     """Radio buttons grouped under their legend, so "2" is read as "Hidden layers, 2"."""
     return html.Fieldset(className="field", children=[
-        html.Legend(legend, className="field-label"),
+        html.Legend(legend, id=f"{CONTROLS[field]}-legend", className="field-label"),
         dcc.RadioItems(id=CONTROLS[field], value=value, inline=True, className="pills",
                        options=[{"label": str(o), "value": o} for o in options],
                        persistence=True, persistence_type="local"),
@@ -67,9 +67,9 @@ def _slider_field(field: str, label: str, limits: tuple[float, float], step: flo
     """A slider over the same range the settings check, marked at both ends and the middle."""
     low, high = limits
     marks = {x: f"{x:g}" for x in (low, (low + high) / 2, high)}
-    return html.Div(className="field", role="group", **{"aria-labelledby": f"{field}-label"},
-                    children=[
-        html.Div(label, id=f"{field}-label", className="field-label"),
+    label_id = f"{CONTROLS[field]}-label"  # names the slider (assets/playground.js)
+    return html.Div(className="field", role="group", **{"aria-labelledby": label_id}, children=[
+        html.Div(label, id=label_id, className="field-label"),
         dcc.Slider(id=CONTROLS[field], min=low, max=high, step=step, value=value, marks=marks,
                    tooltip={"placement": "bottom"}, persistence=True, persistence_type="local"),
     ])
@@ -185,7 +185,8 @@ def make_layout(defaults: Settings) -> html.Div:
     finds its run again; the controls keep their values in local storage."""
     return html.Div(children=[
         dcc.Store(id="session-id", data=uuid.uuid4().hex, storage_type="session"),
-        dcc.Store(id="run-shown", storage_type="session"),
+        dcc.Store(id="run-shown"),  # what this page has drawn: patches build on it
+        dcc.Store(id="run-id", storage_type="session"),  # the tab's run, kept over a reload
         dcc.Store(id="active-tab", data="training"),
         dcc.Store(id="graph-zoom", data=1.0),
         dcc.Store(id="invalid-marks"),

@@ -23,17 +23,17 @@ TIMER = ("ticker", "n_intervals")
 BIG = {"n-points": "1000", "hidden-layers": 4, "units": 8}  # id → value, the largest page
 
 
-def _component_props(node: Any, found: dict[str, dict]) -> dict[str, dict]:
+def component_props(node: Any, found: dict[str, dict]) -> dict[str, dict]:
     """Every component's props in the layout tree, by id."""
     if isinstance(node, dict):
         props = node.get("props", {})
         if isinstance(props.get("id"), str):
             found[props["id"]] = props
         for value in props.values():
-            _component_props(value, found)
+            component_props(value, found)
     elif isinstance(node, list):
         for child in node:
-            _component_props(child, found)
+            component_props(child, found)
     return found
 
 
@@ -53,12 +53,17 @@ def _outputs(output: str) -> dict | list[dict]:
     return one(output)
 
 
-def _fire(client, callback: dict, props: dict[str, dict], changed: list[str]) -> int:
-    """POST one callback as the page would; store what it answers; return the body's bytes."""
-    body = {"output": callback["output"], "outputs": _outputs(callback["output"]),
+def callback_body(callback: dict, props: dict[str, dict], changed: list[str]) -> dict:
+    """The request the page sends to run `callback` (an entry of /_dash-dependencies)
+    with the components' current `props`, after the properties `changed` changed."""
+    return {"output": callback["output"], "outputs": _outputs(callback["output"]),
             "inputs": _spec(callback["inputs"], props), "state": _spec(callback["state"], props),
             "changedPropIds": changed}
-    answer = client.post("/_dash-update-component", json=body)
+
+
+def _fire(client, callback: dict, props: dict[str, dict], changed: list[str]) -> int:
+    """POST one callback as the page would; store what it answers; return the body's bytes."""
+    answer = client.post("/_dash-update-component", json=callback_body(callback, props, changed))
     if answer.status_code == 204:  # nothing to update
         return 0
     assert answer.status_code == 200, answer.data[:500]
@@ -72,7 +77,7 @@ def _fire(client, callback: dict, props: dict[str, dict], changed: list[str]) ->
 def bytes_per_tick(overrides: dict[str, Any], ticks: int) -> float:
     """Mean bytes of the timer's callback answers over `ticks` ticks."""
     client = create_app().server.test_client()
-    props = _component_props(client.get("/_dash-layout").get_json(), {})
+    props = component_props(client.get("/_dash-layout").get_json(), {})
     for element, value in overrides.items():
         props[element]["value"] = value
     callbacks = client.get("/_dash-dependencies").get_json()

@@ -23,9 +23,12 @@ MAX_IDLE_SECONDS = 2 * 60 * 60
 
 @dataclass
 class Run:
-    """A page's run, with an id of its own so the page can tell a new run from its old one."""
+    """A page's run, with an id of its own so the page can tell a new run from its old one,
+    and what the page should say about it (why it restarted, why it paused): kept with
+    the run, so every answer carries it, whichever of them the page ends up showing."""
 
     playground: Playground
+    status: str = ""
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     last_used: float = 0.0
 
@@ -53,9 +56,9 @@ class SessionStore:
             self._runs.move_to_end(session_id)
         return run
 
-    def start(self, session_id: str, playground: Playground) -> Run:
+    def start(self, session_id: str, playground: Playground, status: str = "") -> Run:
         """A new run for the page, replacing the one it had."""
-        run = self._runs[session_id] = Run(playground, last_used=self.clock())
+        run = self._runs[session_id] = Run(playground, status, last_used=self.clock())
         self._runs.move_to_end(session_id)
         self.evict()
         return run

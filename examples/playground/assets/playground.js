@@ -52,3 +52,37 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+/* Names and roles Dash's own controls leave out, restored whenever the page changes:
+   a radio list is a radio group named by its legend (not a list box of options that
+   hold radio buttons), and a slider's thumb and number box are named by its label. */
+function setIfDifferent(element, name, value) {
+  if (value === null) {
+    if (element.hasAttribute(name)) element.removeAttribute(name);
+  } else if (element.getAttribute(name) !== value) {
+    element.setAttribute(name, value);
+  }
+}
+
+function nameControls() {
+  for (const group of document.querySelectorAll(".dash-radioitems")) {
+    const legend = group.closest("fieldset")?.querySelector("legend");
+    setIfDifferent(group, "role", "radiogroup");
+    if (legend) setIfDifferent(group, "aria-labelledby", legend.id);
+    for (const option of group.querySelectorAll(".dash-options-list-option")) {
+      setIfDifferent(option, "role", null);
+      setIfDifferent(option, "aria-selected", null);
+    }
+  }
+  for (const slider of document.querySelectorAll(".dash-slider-container[id]")) {
+    const label = `${slider.id}-label`;
+    for (const part of slider.querySelectorAll("[role=slider], input")) {
+      setIfDifferent(part, "aria-labelledby", label);
+    }
+  }
+}
+
+new MutationObserver(nameControls).observe(document.documentElement, {
+  subtree: true, childList: true, attributes: true,
+  attributeFilter: ["role", "aria-selected", "aria-labelledby", "class"],
+});
