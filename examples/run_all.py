@@ -16,7 +16,8 @@ downloaded into that cache, unless --no-download.
 replaces the block of docs/*.md marked <!-- table:article_NNN full --> (or ... quick -->
 with --quick), and a full run copies the figures the pages show into docs/img/NNN/.
 With --only, only those articles run (and the graph drawings), and only their parts of
-the docs are rewritten.
+the docs are rewritten. A full run then copies the lines of the pages' tables that the
+README shows (README_ROWS) into it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ from tinygrad_nn import datasets
 
 EXAMPLES = Path(__file__).resolve().parent
 DOCS = EXAMPLES.parent / "docs"
+README = EXAMPLES.parent / "README.md"
+README_ROWS = {  # the lines of each article's table that the README shows
+    "000": ("moons, 1 hidden: accuracy", "moons, 3 hidden: accuracy"),
+    "001": ("scikit-learn's parameters in our network: points right",
+            "cost over w1[0] in [−100, 100] (10000 points): local minima"),
+    "002": ("logistic regression, circles data: accuracy",
+            "4-4-2: first epoch with train cost < 0.1 (relu / sigmoid)",
+            "Playground 8 tanh neurons: test; train loss",
+            "Playground 4-4-2 relu: test; train loss"),
+    "003": ("error E at W = 0.180", "E at W = 0, b = 0", "softmax([2, 4])"),
+    "004": ("cost before training (w = 0.01·randn)", "train cost at step 900",
+            "train / test accuracy at step 900 (test: 901)"),
+}
+README_BLOCK = re.compile(r"(<!-- readme:articles -->\n).*?(?=<!-- /readme -->)", re.DOTALL)
 GRAPHS = "draw_graph"
 SHOWN_IMAGE = re.compile(r"\]\(img/(\d{3})/([^)\s]+)\)")  # ![...](img/NNN/file) in a page
 
@@ -174,6 +189,35 @@ def write_docs(reports: dict[str, Report], out: Path, quick: bool, docs: Path = 
     return not_written
 
 
+def full_table_rows(page: str, number: str) -> dict[str, tuple[str, ...]]:
+    """The rows of article `number`'s full table in the text of its docs page, by quantity."""
+    table = re.search(rf"<!-- table:article_{number} full -->\n```\n(.*?)\n```", page, re.DOTALL)
+    rows = [tuple(cell.strip() for cell in line.split(" | "))
+            for line in table.group(1).splitlines()[4:]]
+    return {row[0]: row for row in rows}
+
+
+def readme_lines(docs: Path = DOCS) -> str:
+    """The README's few lines of the articles' tables (README_ROWS), as a markdown table,
+    copied from the full tables that --docs wrote into the pages."""
+    lines = ["| article | | the article says | we got |", "|---|---|---|---|"]
+    for number, quantities in README_ROWS.items():
+        page = next(docs.glob(f"article_{number}_*.md")).read_text(encoding="utf-8")
+        rows = full_table_rows(page, number)
+        for quantity in quantities:
+            _, article, ours = rows[quantity]
+            lines.append(f"| {number} | {quantity} | {article} | {ours} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(readme: Path = README, docs: Path = DOCS) -> None:
+    """Rewrite the README's marked lines of the articles' tables from the docs pages."""
+    text = readme.read_text(encoding="utf-8")
+    table = readme_lines(docs)
+    readme.write_text(README_BLOCK.sub(lambda match: match.group(1) + table, text),
+                      encoding="utf-8")
+
+
 def parse_args() -> argparse.Namespace:
     """Every example's options (--quick, --out), the cat data's and --docs."""
     parser = argument_parser(__doc__.splitlines()[0], "figures")
@@ -198,6 +242,8 @@ def main() -> int:
                    if isinstance(o.result, Report)}
         for missing in write_docs(reports, args.out, args.quick):
             print(f"docs: the run wrote no figure for {missing}", flush=True)
+        if not args.quick:
+            write_readme()
     return 1 if any(o.error for o in outcomes) else 0
 
 

@@ -61,6 +61,8 @@ def browser(tmp_path_factory):
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield driver
     driver.quit()
+
+
 @pytest.fixture
 def empty_home(tmp_path, monkeypatch) -> Path:
     """A HOME with an empty cache and no TINYGRAD_NN_DATA, so only what a test sets counts."""

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
 ARTICLE_PAGES = sorted((ROOT / "docs").glob("article_*.md"))
@@ -144,3 +143,18 @@ def test_the_pytorch_snippet_prints_the_engines_numbers(page, code, prints, tmp_
     absent = [n for n in NUMBER.findall(prints) if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])",
                                                                    table)]
     assert not absent, f"{page.name}: the snippet prints {absent}, which its table does not hold"
+
+
+def test_the_readme_shows_lines_of_the_full_tables_as_they_are():
+    """The README's lines of the articles' tables are written by run_all.py --docs from the
+    same full run as the pages' tables, so each must be a row of its page's full table."""
+    block = re.search(r"<!-- readme:articles -->\n(.*?)<!-- /readme -->",
+                      (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL).group(1)
+    rows = re.findall(r"^\| (\d{3}) \| (.+?) \| (.+?) \| (.+?) \|$", block, re.MULTILINE)
+    assert {number for number, *_ in rows} == {_article_key(p).split("_")[1] for p in ARTICLE_PAGES}
+    pages = {_article_key(page).split("_")[1]: page for page in ARTICLE_PAGES}
+    for number, *cells in rows:
+        table = marked_table(pages[number], "full").splitlines()[4:]
+        assert cells in [[cell.strip() for cell in line.split(" | ")] for line in table], (
+            f"README: {cells} is not a row of {pages[number].name}'s full table; "
+            "rerun python examples/run_all.py --docs")

@@ -10,9 +10,8 @@ module is checked too.
 import importlib
 import inspect
 import pkgutil
-import re
-
 import pydoc
+import re
 
 import pytest
 

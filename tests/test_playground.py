@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import logging
 import socket
 import subprocess
 import sys
@@ -21,12 +22,13 @@ sys.path.insert(0, str(EXAMPLES))
 
 import itertools
 
-from dash import no_update
-from playground import app, figures
+from dash import Patch, no_update
+from playground import app, figures, measure_payload, model, sessions
+from playground import settings as settings_module
 from playground.model import Playground, build_network
 from playground.settings import Settings, SettingsError, parse_settings
 
-from tinygrad_nn import gradcheck, nn
+from tinygrad_nn import datasets, gradcheck, nn
 
 TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")
 
@@ -76,7 +78,7 @@ def test_text_fields_are_parsed_to_numbers():
     ("learning_rate", None, r"Learning rate: expected a number"),
     ("optimizer", "RMSprop", r"Optimizer: choose one of SGD, Adam"),
     ("batch_size", "0", r"Batch size: must be from 1 to 1000"),
-    ("seed", "-1", r"Seed: must be from 0 to 4.29497e\+09"),
+    ("seed", "-1", r"Seed: must be from 0 to 4294967295 \(got '-1'\)"),
     ("seed", "1.5", r"Seed: expected a whole number"),
 ])
 def test_each_bad_value_is_refused_with_a_message_naming_its_control(field, value, message):
@@ -93,12 +95,22 @@ def test_every_bad_control_is_listed_at_once():
     ]
 
 
-def test_batch_size_cannot_exceed_the_training_points():
-    # 40 points, 50% for training: 20 training points
-    with pytest.raises(SettingsError, match=r"Batch size: must be at most the number of "
-                                            r"training points, 20 \(got 21\)"):
-        parse_settings(raw(n_points="40", train_percent=50, batch_size="21"))
-    assert parse_settings(raw(n_points="40", train_percent=50, batch_size="20")).batch_size == 20
+def test_a_refused_value_is_quoted_by_a_short_prefix_only():
+    with pytest.raises(SettingsError) as error:
+        parse_settings(raw(noise={"a": 1}, learning_rate="x" * 400))
+    assert error.value.problems == {
+        "noise": "Noise: expected a number from 0 to 1 (got {'a': 1}).",
+        "learning_rate": "Learning rate: expected a number from 1e-05 to 10 (got 'xxxxxxxxxxxxxx…').",
+    }
+
+
+def test_the_fewest_points_train_with_the_default_batch_size():
+    """10 points, half for training: a batch of 30 takes all 5 training points."""
+    settings = parse_settings(raw(n_points="10"))
+    assert (settings.batch_size, settings.n_train, settings.batch) == (30, 5, 5)
+    playground = Playground(settings)
+    playground.step(3)
+    assert playground.steps == 3 and not playground.diverged
 
 
 @pytest.mark.parametrize("n_points, percent, n_train", [(200, 50, 100), (10, 90, 9), (15, 10, 2)])
@@ -122,7 +134,7 @@ def test_the_network_has_the_chosen_shape_and_the_articles_names(layers, units):
 
 
 def test_a_step_moves_the_weights_against_the_gradient_and_lowers_the_loss():
-    playground = Playground(Settings(dataset="moons", learning_rate=0.5))
+    playground = Playground(Settings(dataset="moons", optimizer="SGD", learning_rate=0.5))
     first_loss = playground.history["train_loss"][0]
     playground.step(1)
     update = playground.last_update
@@ -152,7 +164,7 @@ def test_the_same_seed_replays_the_same_run_and_another_seed_does_not():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_moons_with_three_tanh_units_reach_test_accuracy_090(optimizer, lr, batch, max_steps, seed):
     """The article's finding: 3 hidden units separate the moons."""
-    playground = Playground(Settings(dataset="moons", noise=0.1, hidden_layers=1, units=3,
+    playground = Playground(Settings(dataset="moons", noise=0.1, n_points=200, hidden_layers=1, units=3,
                                      activation="tanh", optimizer=optimizer, learning_rate=lr,
                                      batch_size=batch, seed=seed))
     while playground.steps < max_steps:
@@ -216,55 +228,181 @@ def test_refresh_shows_a_fresh_run_then_steps_on_step_and_tick():
     shown = app.refresh(session, None, raw())
     assert shown["step-count"] == "0" and shown["input-error"] == ""
     assert float(shown["train-loss"]) > 0
-    assert app.refresh(session, "step-button", raw())["step-count"] == "1"
-    ticked = app.refresh(session, "ticker", raw())
+    stepped = app.refresh(session, "step-button", raw(), shown["run-shown"])
+    assert stepped["step-count"] == "1"
+    assert app.refresh(session, "ticker", raw(), stepped["run-shown"])["step-count"] == "1"
+    ticked = app.refresh(session, "ticker", raw(), stepped["run-shown"], paused=False)
     assert ticked["step-count"] == str(1 + app.STEPS_PER_TICK)
     assert 0 <= float(ticked["test-accuracy"]) <= 1
 
 
-def test_refresh_with_bad_input_says_why_keeps_the_views_and_recovers():
+def test_the_timer_is_paused_or_training_and_a_tick_leaves_it_so():
+    assert app.training_controls(False) == {"ticker": False, "train-button": "❚❚ Pause"}
+    assert app.training_controls(True) == {"ticker": True, "train-button": "▶ Train"}
+    session = new_session()
+    app.refresh(session, None, raw())
+    assert app.refresh(session, "ticker", raw(), paused=False)["ticker"] is no_update
+
+
+def test_bad_input_marks_its_field_keeps_the_views_as_the_last_valid_run_and_recovers():
     session = new_session()
     app.refresh(session, "step-button", raw())
-    shown = app.refresh(session, "learning-rate", raw(learning_rate="abc", n_points="0"))
-    assert "Learning rate: expected a number" in shown["input-error"]
-    assert "Number of points: must be from 10 to 1000" in shown["input-error"]
-    assert all(shown[key] is no_update for key, _ in app.VIEW_IDS if key != "input-error")
-    assert app.refresh(session, "ticker", raw(learning_rate="abc"))["step-count"] is no_update
+    shown = app.refresh(session, "learning-rate", raw(learning_rate="x" * 400, n_points="0"))
+    assert shown["learning-rate"] == shown["n-points"] == "text-input invalid"
+    assert shown["batch-size"] == shown["seed"] == "text-input"
+    assert shown["learning-rate-error"].startswith("Learning rate: expected a number")
+    assert len(shown["learning-rate-error"]) < 80
+    assert "Number of points: must be from 10 to 1000" in shown["n-points-error"]
+    assert shown["seed-error"] == ""
+    assert "last valid run" in shown["stale-note"]
+    marks = {"input-error", "stale-note", *(k for k in shown if k.endswith("-error")),
+             *(app.CONTROLS[field] for field in app.TEXT_FIELDS)}
+    assert all(shown[key] is no_update for key, _ in app.OUTPUTS if key not in marks)
+    assert app.refresh(session, "ticker", raw(learning_rate="abc"),
+                       paused=False)["step-count"] is no_update
     recovered = app.refresh(session, "learning-rate", raw())
-    assert recovered["input-error"] == "" and recovered["step-count"] == "1"
+    assert recovered["input-error"] == recovered["stale-note"] == ""
+    assert recovered["learning-rate"] == "text-input" and recovered["step-count"] == "1"
 
 
 def test_reset_starts_again_from_the_seed():
     session = new_session()
     first = app.refresh(session, None, raw())
     for _ in range(3):
-        app.refresh(session, "ticker", raw())
+        app.refresh(session, "ticker", raw(), paused=False)
     reset = app.refresh(session, "reset-button", raw())
     assert reset["step-count"] == "0"
     assert reset["train-loss"] == first["train-loss"]
     assert reset["decision-regions"] == first["decision-regions"]
 
 
-def test_changing_a_setting_starts_a_new_run_with_it():
+def test_changing_a_setting_starts_a_new_run_and_says_so_once_it_had_steps():
     session = new_session()
-    for _ in range(2):
-        app.refresh(session, "ticker", raw())
-    shown = app.refresh(session, "units", raw(units=5))
-    assert shown["step-count"] == "0"
+    app.refresh(session, None, raw())
+    untouched = app.refresh(session, "units", raw(units=5))
+    assert untouched["step-count"] == "0" and untouched["run-status"] == ""
+    app.refresh(session, "ticker", raw(units=5), paused=False)
+    shown = app.refresh(session, "noise", raw(units=5, noise=0.15), paused=False)
+    assert shown["step-count"] == "0" and shown["ticker"] is no_update  # it keeps training
+    assert shown["run-status"] == "Changed noise: the run restarted from step 0."
+    ticked = app.refresh(session, "ticker", raw(units=5, noise=0.15), paused=False)
+    assert ticked["run-status"] == shown["run-status"]  # said again, in case a tick won
+    reset = app.refresh(session, "reset-button", raw(units=5, noise=0.15))
+    assert reset["run-status"] == ""
     heatmaps = [t for t in shown["network"]["data"] if t["type"] == "heatmap"]
-    assert len(heatmaps) == 2 + 2 * 5 + 1  # inputs, two hidden layers of 5, output
+    assert len(heatmaps) == 2 + 3 * 5 + 1  # inputs, three hidden layers of 5, output
 
 
-def test_the_network_figure_draws_every_weight_with_its_sign():
+def test_a_run_whose_loss_stops_being_finite_is_paused_with_the_reason():
+    session = new_session()
+    diverging = raw(activation="identity", hidden_layers=4, optimizer="SGD", learning_rate="10")
+    shown = app.refresh(session, None, diverging)
+    for _ in range(10):
+        shown = app.refresh(session, "ticker", diverging, shown["run-shown"], paused=False)
+        if shown["ticker"]:
+            break
+    assert shown["ticker"] is True and shown["train-button"] == "▶ Train"
+    steps = int(shown["step-count"])
+    assert shown["run-status"] == app.DIVERGED.format(steps=steps)
+    assert steps < 10 * app.STEPS_PER_TICK
+    assert np.isfinite(float(shown["train-loss"]))  # the step that broke it is undone
+    again = app.refresh(session, "step-button", diverging, shown["run-shown"])
+    assert again["step-count"] == str(steps)
+
+
+def test_a_paused_run_outlives_many_other_pages():
+    session = new_session()
+    shown = app.refresh(session, None, raw())
+    for _ in range(17):
+        shown = app.refresh(session, "step-button", raw(), shown["run-shown"])
+    for _ in range(100):
+        app.refresh(new_session(), None, raw())
+    assert app.refresh(session, "step-button", raw(), shown["run-shown"])["step-count"] == "18"
+
+
+def test_a_run_the_server_dropped_is_reported_not_silently_replaced(monkeypatch):
+    session = new_session()
+    shown = app.refresh(session, "step-button", raw())
+    monkeypatch.setattr(app, "runs", sessions.SessionStore())  # as after a restart
+    gone = app.refresh(session, "ticker", raw(), shown["run-shown"], False, shown["run-id"])
+    assert gone["run-status"] == app.GONE and gone["ticker"] is True
+    assert gone["step-count"] is no_update and session not in app.runs
+    reloaded = app.refresh(session, None, raw(), had_run=shown["run-id"])
+    assert reloaded["run-status"] == app.GONE and reloaded["step-count"] is no_update
+    fresh = app.refresh(session, "reset-button", raw(), had_run=shown["run-id"])
+    assert fresh["step-count"] == "0" and fresh["run-status"] == ""
+
+
+def test_a_tick_sends_patches_with_only_the_new_loss_points():
+    session = new_session()
+    shown = app.refresh(session, None, raw())
+    first = app.refresh(session, "ticker", raw(), shown["run-shown"], paused=False)
+    for chart in ("network", "decision-regions", "loss-curves"):
+        assert isinstance(first[chart], Patch), chart
+    operations = first["loss-curves"].to_plotly_json()["operations"]
+    extended = [op["params"]["value"] for op in operations if op["location"][-1] == "x"]
+    assert extended == [list(range(1, 1 + app.STEPS_PER_TICK))] * 2
+    other_run = app.refresh(session, "ticker", raw(), "elsewhere:20:0", paused=False)
+    assert isinstance(other_run["loss-curves"], dict)  # a page showing another run: all of it
+
+
+def test_the_loss_history_stays_bounded_and_keeps_its_first_and_last_steps():
+    playground = Playground(Settings(dataset="blobs", n_points=40, batch_size=5))
+    playground.step(3 * model.MAX_HISTORY)
+    steps = playground.history["step"]
+    assert len(steps) <= model.MAX_HISTORY + 1 and playground.thinnings == 2
+    assert steps[0] == 0 and steps[-1] == 3 * model.MAX_HISTORY
+    assert np.all(np.diff(steps) == playground.history_stride)
+
+
+def test_the_charts_are_described_in_words_with_their_numbers():
+    session = new_session()
+    shown = app.refresh(session, None, raw(dataset="moons", hidden_layers=1, units=3))
+    shown = app.refresh(session, "ticker", raw(dataset="moons", hidden_layers=1, units=3),
+                        shown["run-shown"], paused=False)
+    assert shown["network-text"].startswith("Network chart: inputs x₁ and x₂, 1 hidden layer "
+                                            "of 3 tanh units, output p; 13 weights and biases")
+    accuracy = round(100 * float(shown["test-accuracy"]))
+    assert ("Decision regions chart on moons" in shown["decision-regions-text"]
+            and f"{accuracy}% of the test points" in shown["decision-regions-text"])
+    assert shown["loss-curves-text"].startswith(
+        f"Loss chart over {app.STEPS_PER_TICK} steps: training loss from")
+
+
+def test_the_network_figure_draws_every_weight_with_its_sign_and_size():
     playground = Playground(Settings(hidden_layers=1, units=3))
     figure = figures.network_figure(playground)
-    lines = figure["layout"]["shapes"]
+    groups = figure["data"][:len(figures.LINE_GROUPS)]
     weights = np.concatenate([W.ravel() for W, _ in playground.layer_weights()])
-    assert len(lines) == len(weights) == 2 * 3 + 3 * 1
-    colours = [line["line"]["color"] for line in lines]
-    assert colours == [figures.BLUE if w > 0 else figures.ORANGE for w in weights]
-    widths = [line["line"]["width"] for line in lines]
-    assert widths[int(np.argmax(np.abs(weights)))] == max(widths)
+    drawn = {}  # both ends of each line → (colour, width)
+    for group in groups:
+        for x0, x1, y0, y1 in zip(group["x"][::3], group["x"][1::3], group["y"][::3],
+                                  group["y"][1::3]):
+            drawn[x0, y0, x1, y1] = (group["line"]["color"], group["line"]["width"])
+    centres, half_w, _ = figures._layout_of(playground)
+    ends = [tuple(round(v, 3) for v in (*start, *end))
+            for start, end in figures._line_ends(centres, half_w)]
+    assert len(drawn) == len(ends) == len(weights) == 2 * 3 + 3 * 1
+    assert [drawn[e][0] for e in ends] == [figures.BLUE if w > 0 else figures.ORANGE
+                                           for w in weights]
+    widths = [drawn[e][1] for e in ends]
+    assert widths[int(np.argmax(np.abs(weights)))] == max(figures.WIDTHS)
+    assert widths[int(np.argmin(np.abs(weights)))] < max(figures.WIDTHS)
+    hover = figure["data"][-1]["customdata"]
+    assert [w for w, _ in hover] == [round(float(w), 3) for w in weights]
+
+
+def test_a_tick_patch_redraws_the_lines_and_maps_the_full_figure_has():
+    playground = Playground(Settings(hidden_layers=2, units=3))
+    playground.step(5)
+    full = figures.network_figure(playground)
+    operations = figures.network_patch(playground).to_plotly_json()["operations"]
+    for op in operations:
+        index, value = op["location"][1], op["params"]["value"]
+        updates = value if op["operation"] == "Merge" else {op["location"][2]: value}
+        for key, value in updates.items():
+            assert full["data"][index][key] == value, (index, key)
+    assert len(operations) == len(full["data"])
 
 
 def test_the_update_rule_shows_this_steps_numbers():
@@ -281,7 +419,7 @@ def test_the_update_rule_shows_this_steps_numbers():
 
 def test_the_graph_tab_shows_an_svg_with_values_and_gradients():
     session = new_session()
-    app.refresh(session, "step-button", raw())
+    app.refresh(session, "step-button", raw(hidden_layers=1))
     assert app.graph_view(session, "training") is no_update  # not drawn while hidden
     image = app.graph_view(session, "graph")
     header, encoded = image.src.split(",", 1)
@@ -292,10 +430,144 @@ def test_the_graph_tab_shows_an_svg_with_values_and_gradients():
         assert label in svg
 
 
-def test_the_train_button_toggles_the_timer():
-    assert app.toggle_training(0) == (True, "▶ Train")
-    assert app.toggle_training(1) == (False, "❚❚ Pause")
-    assert app.toggle_training(2) == (True, "▶ Train")
+def test_one_tab_is_selected_focusable_and_shown_at_a_time():
+    state = app.select_tab("graph")
+    assert state["active-tab.data"] == "graph"
+    assert (state["tab-graph.aria-selected"], state["tab-graph.tabIndex"]) == ("true", "0")
+    assert (state["tab-training.aria-selected"], state["tab-training.tabIndex"]) == ("false", "-1")
+    assert state["panel-training.hidden"] is True and state["panel-graph.hidden"] is False
+
+
+def test_the_graph_zooms_in_steps_and_back_to_fit():
+    assert app.zoom("zoom-in", 1.0) == 1.5 and app.zoom("zoom-in", 6.0) == 6.0
+    assert app.zoom("zoom-out", 1.5) == 1.0 and app.zoom("zoom-out", 1.0) == 1.0
+    assert app.zoom("zoom-fit", 4.0) == 1.0
+
+
+# ---- the server's memory --------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def small_run() -> Playground:
+    return Playground(Settings(n_points=20, batch_size=5))
+
+
+def test_the_store_keeps_every_run_within_its_memory_and_idle_time():
+    clock = Clock()
+    store = sessions.SessionStore(max_bytes=10**9, max_idle=60, clock=clock)
+    for number in range(100):
+        store.start(f"page{number}", small_run())
+        clock.now += 0.5
+    assert len(store) == 100 and store.get("page0").playground.steps == 0
+
+
+def test_the_store_drops_runs_idle_too_long():
+    clock = Clock()
+    store = sessions.SessionStore(max_idle=60, clock=clock)
+    store.start("idle", small_run())
+    clock.now = 30
+    store.start("busy", small_run())
+    clock.now = 61
+    assert store.get("idle") is None and store.get("busy") is not None
+
+
+def test_over_its_memory_the_store_drops_the_longest_idle_runs_first():
+    clock = Clock()
+    size = small_run().nbytes()
+    store = sessions.SessionStore(max_bytes=int(2.5 * size), clock=clock)
+    for name in ("a", "b", "c"):
+        store.start(name, small_run())
+        clock.now += 1
+        store.get("a")
+    assert "a" in store and "b" not in store and "c" in store
+
+
+# ---- the defaults train every data set --------------------------------------------------------
+
+DEFAULTS_REACH = {  # data set → (test accuracy, within this many steps) at the default settings
+    "blobs": (0.95, 100), "circles": (0.95, 300), "moons": (0.95, 400), "xor": (0.95, 300),
+    "spiral": (0.9, 2500), "gauss": (0.95, 100),
+}
+
+
+@pytest.mark.parametrize("dataset", settings_module.DATASETS)
+def test_the_default_settings_train_every_data_set(dataset):
+    accuracy, steps = DEFAULTS_REACH[dataset]
+    playground = Playground(dataclasses.replace(Settings(), dataset=dataset))
+    while playground.steps < steps:
+        playground.step(20)
+        if playground.accuracy(playground.X_test, playground.y_test) >= accuracy:
+            break
+    assert playground.accuracy(playground.X_test, playground.y_test) >= accuracy, playground.steps
+
+
+def test_the_spiral_is_tensorflow_playgrounds_on_the_apps_plane():
+    playground = Playground(Settings(dataset="spiral", noise=0.0, n_points=500))
+    X = np.concatenate([playground.X_train, playground.X_test])
+    expected, _ = datasets.tf_playground("spiral", n=500, noise=0.0)
+    np.testing.assert_allclose(np.sort(np.hypot(*X.T)), np.sort(np.hypot(*expected.T)) / 5)
+    assert np.hypot(*X.T).max() < 1
+
+
+# ---- requests the page could not have sent -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client():
+    return app.create_app().server.test_client()
+
+
+def callback_request(client, session_id) -> dict:
+    """A Step request as the page sends it, built from the app's own wiring, with
+    `session_id` as the session's value."""
+    props = measure_payload.component_props(client.get("/_dash-layout").get_json(), {})
+    wiring = client.get("/_dash-dependencies").get_json()
+    refresh = next(c for c in wiring
+                   if {"id": "step-button", "property": "n_clicks"} in c["inputs"])
+    props["session-id"]["data"] = session_id
+    return measure_payload.callback_body(refresh, props, ["step-button.n_clicks"])
+
+
+@pytest.mark.parametrize("session_id", [["a", "list"], {"a": "dict"}, 12, "not-hex"])
+def test_a_malformed_session_id_gets_400_and_one_log_line(client, caplog, session_id):
+    with caplog.at_level(logging.WARNING, logger="playground"):
+        answer = client.post("/_dash-update-component", json=callback_request(client, session_id))
+    assert answer.status_code == 400
+    assert b"the session id is not 32 hexadecimal digits" in answer.data
+    assert [r.getMessage() for r in caplog.records] == [(
+        "400 for a malformed callback request from 127.0.0.1: "
+        "the session id is not 32 hexadecimal digits")]
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"not json", "the body is not a JSON object"),
+    (b"[1, 2]", "the body is not a JSON object"),
+    (b'{"output": "x.y", "inputs": "all"}', "'inputs' is not a list of {id, property, value}"),
+])
+def test_a_malformed_body_gets_400_and_says_why(client, caplog, body, reason):
+    with caplog.at_level(logging.WARNING, logger="playground"):
+        answer = client.post("/_dash-update-component", data=body,
+                             content_type="application/json")
+    assert answer.status_code == 400 and reason in answer.get_data(as_text=True)
+    assert len(caplog.records) == 1
+
+
+def test_a_well_formed_request_is_answered(client):
+    answer = client.post("/_dash-update-component",
+                         json=callback_request(client, new_session()))
+    assert answer.status_code == 200 and "step-count" in answer.get_json()["response"]
+
+
+def test_a_tick_sends_a_small_fraction_of_the_first_page():
+    """The measure the README quotes: a tick's answer, in bytes, at the defaults."""
+    assert measure_payload.bytes_per_tick({}, ticks=3) < 42 * 1024  # it was 337 KiB
 
 
 # ---- the server ------------------------------------------------------------------------------

@@ -2,29 +2,40 @@
 
 Needs Chromium, its driver and selenium (Debian: `apt-get install chromium
 chromium-driver`, `pip install selenium`); skipped with the reason when one is missing.
-The screenshot of the trained page goes to $PLAYGROUND_SCREENSHOT when that is set.
+Screenshots of both views, the trained page, an invalid field and both page widths go
+into the folder $PLAYGROUND_SCREENSHOTS when that is set. axe-core (from the PyPI
+package axe-selenium-python) checks both views for accessibility.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("dash", reason="the playground needs dash: pip install -e '.[playground]'")
 pytest.importorskip("selenium", reason="the browser test needs selenium: pip install selenium")
+Axe = pytest.importorskip("axe_selenium_python", reason="the accessibility check needs "
+                          "axe-selenium-python: pip install -e '.[dev]'").Axe
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-APP = Path(__file__).resolve().parent.parent / "examples" / "playground" / "app.py"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+APP = EXAMPLES / "playground" / "app.py"
+sys.path.insert(0, str(EXAMPLES))
+from playground import measure_payload
 
+LAPTOP, NARROW = (1366, 900), (600, 900)
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -33,10 +44,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def url():
+def url(tmp_path_factory):
+    """The app in its own process; what it logs goes to a file (a pipe nobody reads
+    would block it once full), and no test may leave an error or a traceback there."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, str(APP), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen([sys.executable, str(APP), "--port", str(port)],
+                                  stdout=sink, stderr=subprocess.STDOUT, text=True)
     address = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 30
@@ -46,12 +61,15 @@ def url():
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the playground did not start: {server.stderr.read()}")
+                    pytest.fail(f"the playground did not start: {log.read_text()}")
                 time.sleep(0.2)
         yield address
     finally:
         server.terminate()
         server.wait(timeout=10)
+    problems = [line for line in log.read_text().splitlines()
+                if "Traceback" in line or "Error" in line or " 500 " in line]
+    assert problems == [], log.read_text()[-3000:]
 
 
 def text_of(browser, element_id: str) -> str:
@@ -70,53 +88,240 @@ def type_into(browser, control_id: str, text: str) -> None:
 
 
 def regions_picture(browser) -> str:
-    """The decision-region heatmap as plotly drew it (an image's data URL)."""
+    """The decision-region colour map as plotly drew it (an image's data URL)."""
     return browser.execute_script(
-        "const im = document.querySelector('#decision-regions .hm image');"
+        "const im = document.querySelector('#decision-regions .contour image, "
+        "#decision-regions .hm image');"
         "return im ? im.getAttribute('href') : '';")
 
 
 def wait_for(browser, condition, seconds: float, what: str):
-    return WebDriverWait(browser, seconds, poll_frequency=0.2).until(
+    return WebDriverWait(browser, seconds, poll_frequency=0.1).until(
         lambda _: condition(), message=f"waited {seconds} s for {what}")
 
 
-def test_train_moons_watch_the_regions_change_then_see_a_bad_value_refused(browser, url, tmp_path):
-    browser.get(url)
-    wait_for(browser, lambda: text_of(browser, "test-accuracy") not in ("", "–"), 20,
-             "the first run to be shown")
+def steps(browser) -> int:
+    text = text_of(browser, "step-count")
+    return int(text) if text.isdigit() else -1
 
-    choose(browser, "dataset", "moons")
-    choose(browser, "hidden-layers", "1")
-    choose(browser, "units", "3")
-    choose(browser, "optimizer", "Adam")
-    type_into(browser, "learning-rate", "0.1")
-    # the network view shows 2 inputs, 3 hidden units and the output once the run is rebuilt
-    wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#network .hm")) == 6,
-             20, "the network of one hidden layer of 3 units")
-    wait_for(browser, lambda: regions_picture(browser), 10, "the decision regions")
-    before = regions_picture(browser)
-    assert text_of(browser, "step-count") == "0"
 
-    browser.find_element(By.ID, "train-button").click()
-    wait_for(browser, lambda: float(text_of(browser, "test-accuracy")) >= 0.9, 40,
-             "test accuracy 0.9 on moons")
-    browser.find_element(By.ID, "train-button").click()  # pause
-    assert int(text_of(browser, "step-count")) > 0
-    assert regions_picture(browser) != before
-    assert text_of(browser, "input-error") == ""
-    time.sleep(0.5)  # let the last tick's figures be drawn
-    screenshot = Path(os.environ.get("PLAYGROUND_SCREENSHOT", tmp_path / "playground.png"))
-    assert browser.save_screenshot(str(screenshot)), f"no screenshot written to {screenshot}"
-
-    type_into(browser, "learning-rate", "abc")
-    wait_for(browser, lambda: "Learning rate" in text_of(browser, "input-error"), 10,
-             "the error message")
-    assert "expected a number" in text_of(browser, "input-error")
-    assert "Traceback" not in browser.page_source
-
-    type_into(browser, "learning-rate", "0.1")  # the app keeps working
-    wait_for(browser, lambda: text_of(browser, "input-error") == "", 10, "the error to clear")
-    steps = int(text_of(browser, "step-count"))
+def step_once(browser) -> None:
+    """Press Step and wait for the count to move on by one (or any other answer)."""
+    before = steps(browser)
     browser.find_element(By.ID, "step-button").click()
-    wait_for(browser, lambda: int(text_of(browser, "step-count")) == steps + 1, 10, "one step")
+    wait_for(browser, lambda: steps(browser) != before, 10, f"the step after {before}")
+
+
+def shown(browser) -> bool:
+    return text_of(browser, "test-accuracy") not in ("", "–")
+
+
+def screenshot(browser, name: str) -> None:
+    """Into $PLAYGROUND_SCREENSHOTS, when set, to be looked at."""
+    folder = os.environ.get("PLAYGROUND_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        assert browser.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
+def charts_drawn(browser) -> None:
+    """Wait until plotly has drawn the figures of the last answer."""
+    wait_for(browser, lambda: browser.execute_script(
+        "return [...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout);"),
+        10, "the charts to be drawn")
+
+
+@pytest.fixture()
+def page(browser, url):
+    """The playground as a first visit sees it: no kept settings, no run."""
+    browser.set_window_size(*LAPTOP)
+    browser.get(url + "_dash-layout")  # same origin, no page that could write its storage
+    browser.execute_script("localStorage.clear(); sessionStorage.clear();")
+    browser.get(url)
+    wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
+    return browser
+
+
+def serious_violations(browser) -> list:
+    axe = Axe(browser)
+    axe.inject()
+    violations = axe.run(options="{resultTypes: ['violations']}")["violations"]  # all rules
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+def open_graph_tab(browser) -> None:
+    browser.find_element(By.ID, "tab-graph").click()
+    wait_for(browser, lambda: browser.execute_script(
+        "const im = document.querySelector('#graph-svg img');"
+        "return im && im.complete && im.naturalWidth > 0;"), 20, "the computation graph")
+
+
+# ---- tests --------------------------------------------------------------------------------------
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_either_view(page):
+    charts_drawn(page)
+    screenshot(page, "training-view")
+    assert serious_violations(page) == []
+    open_graph_tab(page)
+    screenshot(page, "graph-view")
+    assert serious_violations(page) == []
+
+
+def test_the_views_are_tabs_switched_with_the_keyboard(page):
+    training, graph = (page.find_element(By.ID, f"tab-{n}") for n in ("training", "graph"))
+    assert [t.get_attribute("role") for t in (training, graph)] == ["tab", "tab"]
+    assert (training.get_attribute("aria-selected"), graph.get_attribute("tabindex")) == (
+        "true", "-1")
+    training.send_keys(Keys.ARROW_RIGHT)
+    wait_for(page, lambda: graph.get_attribute("aria-selected") == "true", 10, "the graph tab")
+    assert page.switch_to.active_element == graph
+    assert page.find_element(By.ID, "panel-graph").is_displayed()
+    assert not page.find_element(By.ID, "panel-training").is_displayed()
+    wait_for(page, lambda: page.find_elements(By.CSS_SELECTOR, "#graph-svg img"), 20,
+             "the computation graph")
+    graph.send_keys(Keys.HOME)
+    wait_for(page, lambda: training.get_attribute("aria-selected") == "true", 10,
+             "the training tab")
+    assert page.switch_to.active_element == training
+    assert page.find_element(By.ID, "panel-training").is_displayed()
+    training.send_keys(Keys.TAB)  # the other tab is left out of the Tab order
+    assert page.switch_to.active_element != graph
+
+
+def test_the_graph_view_zooms_and_pans(page):
+    open_graph_tab(page)
+    frame = page.find_element(By.ID, "graph-frame")
+    width = page.find_element(By.CSS_SELECTOR, "#graph-svg img").rect["width"]
+    for _ in range(2):
+        page.find_element(By.ID, "zoom-in").click()
+    wait_for(page, lambda: text_of(page, "zoom-level") == "200%", 10, "zoom 200%")
+    wait_for(page, lambda: page.find_element(By.CSS_SELECTOR, "#graph-svg img").rect["width"]
+             > 1.9 * width, 10, "the drawing twice as wide")
+    assert page.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth;",
+                               frame)
+    ActionChains(page).move_to_element(frame).click_and_hold().move_by_offset(-150, -80) \
+        .release().perform()
+    assert page.execute_script("return arguments[0].scrollLeft;", frame) > 100
+    screenshot(page, "graph-view-zoomed")
+    frame.send_keys(Keys.ARROW_RIGHT)  # the frame takes focus and scrolls on arrow keys
+    assert page.switch_to.active_element == frame
+    page.find_element(By.ID, "zoom-fit").click()
+    wait_for(page, lambda: text_of(page, "zoom-level") == "100%", 10, "back to fit")
+
+
+def test_train_moons_watch_the_regions_change_and_pause(page):
+    choose(page, "dataset", "moons")
+    choose(page, "hidden-layers", "1")
+    choose(page, "units", "3")
+    type_into(page, "learning-rate", "0.1")
+    # the network view shows 2 inputs, 3 hidden units and the output once the run is rebuilt
+    wait_for(page, lambda: len(page.find_elements(By.CSS_SELECTOR, "#network .hm")) == 6,
+             20, "the network of one hidden layer of 3 units")
+    wait_for(page, lambda: regions_picture(page), 10, "the decision regions")
+    before = regions_picture(page)
+    assert steps(page) == 0
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: float(text_of(page, "test-accuracy")) >= 0.9, 40,
+             "test accuracy 0.9 on moons")
+    page.find_element(By.ID, "train-button").click()  # pause
+    wait_for(page, lambda: text_of(page, "train-button") == "▶ Train", 10, "the pause")
+    assert steps(page) > 0 and regions_picture(page) != before
+    assert "Loss chart over" in page.find_element(By.ID, "loss-curves-text").get_attribute(
+        "textContent")
+    charts_drawn(page)
+    screenshot(page, "trained-moons")
+
+
+def test_a_paused_run_outlives_many_other_pages(page, url):
+    for _ in range(3):
+        step_once(page)
+    layout = json.load(urllib.request.urlopen(url + "_dash-layout", timeout=10))
+    wiring = json.load(urllib.request.urlopen(url + "_dash-dependencies", timeout=10))
+    refresh = next(c for c in wiring if {"id": "step-button", "property": "n_clicks"}
+                   in c["inputs"])
+    props = measure_payload.component_props(layout, {})
+    for _ in range(40):  # other pages, each with its own run
+        props["session-id"]["data"] = uuid.uuid4().hex
+        body = measure_payload.callback_body(refresh, props, ["step-button.n_clicks"])
+        request = urllib.request.Request(url + "_dash-update-component",
+                                         data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        assert urllib.request.urlopen(request, timeout=20).status == 200
+    step_once(page)
+    assert steps(page) == 4  # the same run, one step on
+    assert text_of(page, "run-status") == ""
+
+
+def test_settings_and_the_run_are_kept_across_a_reload(page):
+    choose(page, "dataset", "xor")
+    type_into(page, "seed", "7")
+    wait_for(page, lambda: "on xor" in page.find_element(
+        By.ID, "decision-regions-text").get_attribute("textContent"), 10, "the xor run")
+    for _ in range(2):
+        step_once(page)
+    page.refresh()
+    wait_for(page, lambda: shown(page), 20, "the page after the reload")
+    assert page.find_element(By.CSS_SELECTOR, "#dataset input[value=xor]").is_selected()
+    assert page.find_element(By.ID, "seed").get_attribute("value") == "7"
+    wait_for(page, lambda: steps(page) == 2, 10, "the run at step 2 again")
+
+
+def test_changing_a_setting_while_training_says_the_run_restarted(page):
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: steps(page) >= 40, 20, "40 steps")
+    page.find_element(By.CSS_SELECTOR, "#noise [role=slider]").send_keys(Keys.ARROW_RIGHT)
+    wait_for(page, lambda: "restarted from step 0" in text_of(page, "run-status"), 10,
+             "the restart to be announced")
+    assert text_of(page, "run-status") == "Changed noise: the run restarted from step 0."
+    assert page.find_element(By.ID, "run-status").get_attribute("role") == "status"
+    wait_for(page, lambda: steps(page) >= 20, 20, "the new run to train on")
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: text_of(page, "train-button") == "▶ Train", 10, "the pause")
+
+
+def test_an_invalid_value_is_marked_where_it_was_typed(page):
+    sidebar_width = page.find_element(By.CSS_SELECTOR, ".sidebar").rect["width"]
+    box = page.find_element(By.ID, "learning-rate")
+    type_into(page, "learning-rate", "x" * 400)
+    wait_for(page, lambda: box.get_attribute("aria-invalid") == "true", 10, "aria-invalid")
+    message = text_of(page, "learning-rate-error")
+    assert message.startswith("Learning rate: expected a number") and len(message) < 80
+    assert "learning-rate-error" in box.get_attribute("aria-describedby")
+    assert page.find_element(By.ID, "n-points").get_attribute("aria-invalid") == "false"
+    assert "last valid run" in text_of(page, "stale-note")
+    assert page.find_element(By.CSS_SELECTOR, ".sidebar").rect["width"] == sidebar_width
+    assert "Traceback" not in page.page_source
+    page.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    screenshot(page, "invalid-learning-rate")
+    type_into(page, "learning-rate", "0.01")
+    wait_for(page, lambda: box.get_attribute("aria-invalid") == "false", 10, "the mark to go")
+    assert text_of(page, "stale-note") == "" and text_of(page, "learning-rate-error") == ""
+    step_once(page)
+    assert steps(page) == 1  # the run it kept, one step on
+
+
+def test_a_loss_that_is_no_longer_finite_pauses_the_run_and_says_why(page):
+    choose(page, "activation", "identity")
+    choose(page, "hidden-layers", "4")
+    choose(page, "optimizer", "SGD")
+    type_into(page, "learning-rate", "10")
+    wait_for(page, lambda: len(page.find_elements(By.CSS_SELECTOR, "#network .hm")) == 35,
+             20, "the network of 4 hidden layers")
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: "Paused at step" in text_of(page, "run-status"), 20, "the NaN pause")
+    assert "the loss is no longer a finite number" in text_of(page, "run-status")
+    assert text_of(page, "train-button") == "▶ Train"
+
+
+@pytest.mark.parametrize("width", [LAPTOP[0], NARROW[0]])
+def test_the_page_fits_its_width(page, width):
+    page.set_window_size(width, LAPTOP[1])
+    wait_for(page, lambda: page.execute_script("return window.innerWidth;") <= width, 10,
+             "the new width")
+    charts_drawn(page)
+    overflow = page.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+    screenshot(page, f"page-{width}px")
+    assert overflow <= 0

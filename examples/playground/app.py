@@ -1,10 +1,11 @@
 """The playground web app: `python examples/playground/app.py [--port N]`.
 
 Serves on 127.0.0.1 only. The training runs live here, in the server process,
-one per browser page (keyed by a session id the page keeps in a dcc.Store);
-the callbacks below only read the controls, move a run forward and redraw.
-The callbacks' logic is in plain functions (`refresh`, `graph_view`,
-`toggle_training`) so it can be tested without a browser.
+one per browser tab (keyed by a session id the tab keeps in its session storage,
+so a reload finds its run), in a store bounded by memory and idle time; the
+callbacks below only read the controls, move a run forward and redraw. The
+callbacks' logic is in plain functions (`refresh`, `graph_view`, `select_tab`,
+`zoom`) so it can be tested without a browser.
 """
 
 from __future__ import annotations
@@ -15,56 +16,97 @@ import logging
 import socket
 import sys
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the `playground` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 
-from playground import figures
-from playground.layout import CONTROLS, make_layout
+from playground import descriptions, figures
+from playground.guard import refuse_malformed_callbacks
+from playground.layout import CONTROLS, TABS, TEXT_FIELDS, make_layout
 from playground.model import Playground
+from playground.sessions import SessionStore
 from playground.settings import Settings, SettingsError, parse_settings
 
 STEPS_PER_TICK = 20
-MAX_SESSIONS = 16
+ZOOMS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # the graph drawing's widths, in container widths
 DEFAULTS = Settings()
-VIEW_IDS = (  # id → property of every output `refresh` fills
+LABELS = {  # Settings field → the words the page labels it with
+    "dataset": "data set", "noise": "noise", "n_points": "number of points",
+    "train_percent": "training share", "hidden_layers": "hidden layers",
+    "units": "units per hidden layer", "activation": "activation",
+    "learning_rate": "learning rate", "optimizer": "optimizer", "batch_size": "batch size",
+    "seed": "seed",
+}
+STALE_NOTE = ("The charts and numbers show the last valid run: the settings marked in red "
+              "are not applied.")
+GONE = ("This page's run is no longer on the server (it was idle too long, or the server "
+        "restarted or needed the memory). Press Reset to start a new run with these settings.")
+DIVERGED = ("Paused at step {steps}: the loss is no longer a finite number, the learning rate "
+            "is too large for this network. Lower it and press Reset.")
+OUTPUTS = (  # id → property of every output `refresh` fills
     ("network", "figure"), ("decision-regions", "figure"), ("loss-curves", "figure"),
-    ("update-rule", "children"), ("step-count", "children"), ("train-loss", "children"),
-    ("test-loss", "children"), ("train-accuracy", "children"), ("test-accuracy", "children"),
-    ("input-error", "children"), ("run-version", "data"),
+    ("network-text", "children"), ("decision-regions-text", "children"),
+    ("loss-curves-text", "children"), ("update-rule", "children"),
+    ("step-count", "children"), ("train-loss", "children"), ("test-loss", "children"),
+    ("train-accuracy", "children"), ("test-accuracy", "children"), ("run-shown", "data"),
+    ("run-id", "data"),
+    ("ticker", "disabled"), ("train-button", "children"), ("run-status", "children"),
+    ("input-error", "children"), ("stale-note", "children"),
+    *((CONTROLS[field], "className") for field in TEXT_FIELDS),
+    *((f"{CONTROLS[field]}-error", "children") for field in TEXT_FIELDS),
 )
+RUN_TRIGGERS = (None, "ticker", "step-button")  # they never start a new run
 
-_sessions: OrderedDict[str, Playground] = OrderedDict()
+runs = SessionStore()
 _lock = threading.Lock()  # one callback at a time moves a run
 
 
-def session(session_id: str, settings: Settings, reset: bool) -> Playground:
-    """The run of this page: a new one when asked, or when the settings changed
-    (then the old weights mean nothing for the new data or network)."""
-    playground = _sessions.get(session_id)
-    if reset or playground is None or playground.settings != settings:
-        playground = _sessions[session_id] = Playground(settings)
-    _sessions.move_to_end(session_id)
-    while len(_sessions) > MAX_SESSIONS:
-        _sessions.popitem(last=False)
-    return playground
+def field_marks(problems: dict[str, str]) -> dict[str, Any]:
+    """Each text box marked invalid or not, with its own message beside it."""
+    marks = {}
+    for field in TEXT_FIELDS:
+        element_id = CONTROLS[field]
+        marks[element_id] = "text-input invalid" if field in problems else "text-input"
+        marks[f"{element_id}-error"] = problems.get(field, "")
+    return marks
 
 
-def views(playground: Playground) -> dict[str, Any]:
-    """Every view of a run, keyed by element id."""
-    settings = playground.settings
-    train_loss, test_loss = playground.history["train_loss"][-1], playground.history["test_loss"][-1]
-    diverged = not (np.isfinite(train_loss) and np.isfinite(test_loss))
+def training_controls(paused: bool) -> dict[str, Any]:
+    """The timer and the Train button's label, paused or training. The button has a
+    callback of its own: a tick on its way would otherwise supersede a pause."""
+    return {"ticker": paused, "train-button": "▶ Train" if paused else "❚❚ Pause"}
+
+
+def shown_run(shown: Any) -> tuple[str, int, int] | None:
+    """(run id, last step of its loss curve, thinnings) of the run the page shows."""
+    try:
+        run_id, last_step, thinnings = str(shown).split(":")
+        return run_id, int(last_step), int(thinnings)
+    except ValueError:
+        return None
+
+
+def views(run, shown: tuple[str, int, int] | None) -> dict[str, Any]:
+    """Every view of a run, keyed by element id. When the page shows this run already,
+    the charts are patches that carry only what changed since."""
+    playground = run.playground
+    settings, history = playground.settings, playground.history
+    patch = shown is not None and shown[0] == run.run_id and shown[2] == playground.thinnings
+    train_loss = playground.loss(playground.X_train, playground.y_train)
+    test_loss = playground.loss(playground.X_test, playground.y_test)
     return {
-        "network": figures.network_figure(playground),
-        "decision-regions": figures.decision_figure(playground),
-        "loss-curves": figures.loss_figure(playground),
+        "network": (figures.network_patch if patch else figures.network_figure)(playground),
+        "decision-regions": (figures.decision_patch if patch else
+                             figures.decision_figure)(playground),
+        "loss-curves": (figures.loss_patch(playground, shown[1]) if patch else
+                        figures.loss_figure(playground)),
+        "network-text": descriptions.network_text(playground),
+        "decision-regions-text": descriptions.regions_text(playground),
+        "loss-curves-text": descriptions.losses_text(playground),
         "update-rule": [html.Div(line) for line in figures.update_rule_lines(
             playground.last_update, settings.optimizer, settings.learning_rate)],
         "step-count": str(playground.steps),
@@ -72,74 +114,152 @@ def views(playground: Playground) -> dict[str, Any]:
         "test-loss": f"{test_loss:.3f}",
         "train-accuracy": f"{playground.accuracy(playground.X_train, playground.y_train):.3f}",
         "test-accuracy": f"{playground.accuracy(playground.X_test, playground.y_test):.3f}",
-        "input-error": ("The loss is no longer a finite number: the learning rate is too large "
-                        "for this network. Lower it and press Reset." if diverged else ""),
-        "run-version": f"{id(playground)}:{playground.steps}",
+        "run-shown": f"{run.run_id}:{history['step'][-1]}:{playground.thinnings}",
+        "run-id": run.run_id,
     }
 
 
-def refresh(session_id: str, trigger: str | None, raw: dict[str, Any]) -> dict[str, Any]:
+def restarted(old: Settings, new: Settings) -> str:
+    changed = [LABELS[name] for name in LABELS if getattr(old, name) != getattr(new, name)]
+    return f"Changed {', '.join(changed)}: the run restarted from step 0."
+
+
+def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: Any = None,
+            paused: bool = True, had_run: Any = None) -> dict[str, Any]:
     """What the page shows after `trigger` (the id of the element that fired).
 
-    Invalid controls leave every view as it was and say what is wrong in the
-    error box; a tick of the timer moves the run STEPS_PER_TICK steps, the Step
-    button one step, Reset starts the run again from the seed.
+    `shown` says which run and how much of it this page has drawn (gone on a reload);
+    `had_run` is the id of the run this browser tab had (kept over a reload).
+
+    Invalid controls are marked and leave every view as it was, said to be the last
+    valid run. A tick of the timer moves the run STEPS_PER_TICK steps, the Step button
+    one step, Reset starts the run again from the seed. A changed setting starts a new run and says so; a run the server no
+    longer has is reported, not silently replaced; a run whose loss is no longer
+    finite is paused with the reason.
     """
+    result = dict.fromkeys((key for key, _ in OUTPUTS), no_update)
     try:
         settings = parse_settings(raw)
     except SettingsError as error:
-        return {key: no_update for key, _ in VIEW_IDS} | {"input-error": str(error)}
+        return result | field_marks(error.problems) | {
+            "input-error": "Some settings are not valid; see the fields marked in red.",
+            "stale-note": STALE_NOTE}
+    result |= field_marks({}) | {"input-error": "", "stale-note": ""}
+    shown = shown_run(shown)
     with _lock:
-        playground = session(session_id, settings, reset=trigger == "reset-button")
-        if trigger == "ticker":
-            playground.step(STEPS_PER_TICK)
+        run = runs.get(session_id)
+        if run is None and had_run is not None and trigger in RUN_TRIGGERS:
+            return result | training_controls(True) | {"run-status": GONE}
+        if run is None or trigger == "reset-button":
+            run = runs.start(session_id, Playground(settings))
+        elif run.playground.settings != settings:
+            old = run.playground
+            run = runs.start(session_id, Playground(settings),
+                             restarted(old.settings, settings) if old.steps else "")
+        if trigger == "ticker" and not paused:
+            run.playground.step(STEPS_PER_TICK)
         elif trigger == "step-button":
-            playground.step(1)
-        return views(playground)
+            run.playground.step(1)
+        if run.playground.diverged:
+            result |= training_controls(True)
+            run.status = DIVERGED.format(steps=run.playground.steps)
+        return result | views(run, shown) | {"run-status": run.status}
 
 
 def graph_view(session_id: str, tab: str) -> Any:
     """The graph of one example as an SVG image, drawn only while its tab is open."""
-    if tab != "graph" or session_id not in _sessions:
+    if tab != "graph":
         return no_update
     with _lock:
-        svg = _sessions[session_id].example_graph_svg()
+        run = runs.get(session_id)
+        if run is None:
+            return no_update
+        svg = run.playground.example_graph_svg()
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return html.Img(src=source, alt="computation graph of one example")
+    return html.Img(src=source, alt="The computation graph of one example's loss L, with "
+                                    "the value and the gradient of every tensor in it.")
 
 
-def toggle_training(clicks: int) -> tuple[bool, str]:
-    """(ticker disabled?, button label): odd clicks train, even clicks pause."""
-    training = clicks % 2 == 1
-    return not training, "❚❚ Pause" if training else "▶ Train"
+def select_tab(name: str) -> dict[str, Any]:
+    """The tab list's state with tab `name` open: the other tabs leave the Tab order
+    (arrow keys reach them) and their panels are hidden."""
+    state: dict[str, Any] = {"active-tab.data": name}
+    for tab in TABS:
+        state[f"tab-{tab}.aria-selected"] = str(tab == name).lower()
+        state[f"tab-{tab}.tabIndex"] = "0" if tab == name else "-1"
+        state[f"panel-{tab}.hidden"] = tab != name
+    return state
+
+
+def zoom(trigger: str | None, level: float) -> float:
+    """The next zoom of the graph drawing: one step in or out of ZOOMS, or back to fit."""
+    index = ZOOMS.index(level) if level in ZOOMS else 0
+    if trigger == "zoom-in":
+        index = min(index + 1, len(ZOOMS) - 1)
+    elif trigger == "zoom-out":
+        index = max(index - 1, 0)
+    elif trigger == "zoom-fit":
+        index = 0
+    return ZOOMS[index]
 
 
 def create_app(defaults: Settings = DEFAULTS) -> Dash:
     app = Dash(__name__, title="Neural-network playground",
                assets_folder=str(Path(__file__).resolve().parent / "assets"))
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: make_layout(defaults)
+    refuse_malformed_callbacks(app.server)
     control_inputs = [Input(CONTROLS[field], "value") for field in CONTROLS]
 
-    @app.callback([Output(i, p) for i, p in VIEW_IDS],
+    timer = ("ticker", "disabled"), ("train-button", "children")
+
+    @app.callback([Output(i, p, allow_duplicate=(i, p) in timer) for i, p in OUTPUTS],
                   [Input("ticker", "n_intervals"), Input("step-button", "n_clicks"),
                    Input("reset-button", "n_clicks"), *control_inputs],
-                  State("session-id", "data"))
-    def _refresh(_ticks, _steps, _resets, *values_and_session):
-        *values, session_id = values_and_session
-        result = refresh(session_id, ctx.triggered_id, dict(zip(CONTROLS, values)))
-        return [result[key] for key, _ in VIEW_IDS]
+                  State("session-id", "data"), State("run-shown", "data"),
+                  State("ticker", "disabled"), State("run-id", "data"),
+                  prevent_initial_call="initial_duplicate")
+    def _refresh(_ticks, _steps, _resets, *values_and_state):
+        *values, session_id, shown, paused, had_run = values_and_state
+        result = refresh(session_id, ctx.triggered_id, dict(zip(CONTROLS, values)), shown,
+                         paused is not False, had_run)
+        return [result[key] for key, _ in OUTPUTS]
+
+    @app.callback([Output(i, p, allow_duplicate=True) for i, p in timer],
+                  Input("train-button", "n_clicks"), State("ticker", "disabled"),
+                  prevent_initial_call=True)
+    def _toggle(_clicks, paused):
+        controls = training_controls(paused is False)
+        return [controls[i] for i, _ in timer]
 
     @app.callback(Output("graph-svg", "children"),
-                  Input("tabs", "value"), Input("run-version", "data"),
+                  Input("active-tab", "data"), Input("run-shown", "data"),
                   State("session-id", "data"))
-    def _graph(tab, _version, session_id):
+    def _graph(tab, _shown, session_id):
         return graph_view(session_id, tab)
 
-    @app.callback(Output("ticker", "disabled"), Output("train-button", "children"),
-                  Input("train-button", "n_clicks"))
-    def _toggle(clicks):
-        return toggle_training(clicks or 0)
+    tab_outputs = ["active-tab.data"] + [f"{kind}-{tab}.{prop}" for tab in TABS
+                                         for kind, prop in (("tab", "aria-selected"),
+                                                            ("tab", "tabIndex"),
+                                                            ("panel", "hidden"))]
 
+    @app.callback([Output(*key.rsplit(".", 1)) for key in tab_outputs],
+                  [Input(f"tab-{tab}", "n_clicks") for tab in TABS], prevent_initial_call=True)
+    def _tabs(*_clicks):
+        state = select_tab(ctx.triggered_id.removeprefix("tab-"))
+        return [state[key] for key in tab_outputs]
+
+    @app.callback(Output("graph-zoom", "data"), Output("graph-svg", "style"),
+                  Output("zoom-level", "children"),
+                  Input("zoom-in", "n_clicks"), Input("zoom-out", "n_clicks"),
+                  Input("zoom-fit", "n_clicks"), State("graph-zoom", "data"))
+    def _zoom(_in, _out, _fit, level):
+        level = zoom(ctx.triggered_id, level)
+        return level, {"width": f"{level:.0%}"}, f"{level:.0%}"
+
+    app.clientside_callback(  # aria-invalid follows the red border (assets/playground.js)
+        ClientsideFunction("playground", "markInvalid"), Output("invalid-marks", "data"),
+        [Input(CONTROLS[field], "className") for field in TEXT_FIELDS])
     return app
 
 
@@ -165,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: port {port} on 127.0.0.1 is already in use; stop what uses it or "
               f"choose another with --port", file=sys.stderr)
         return 1
+    refused = logging.StreamHandler()  # the guard's one line per refused request
+    refused.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logging.getLogger("playground").addHandler(refused)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     print(f"Neural-network playground: open http://127.0.0.1:{port}/ (Ctrl+C to stop)")
     create_app().run(host="127.0.0.1", port=port, debug=False)

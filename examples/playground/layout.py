@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from playground.settings import (
     ACTIVATIONS,
+    BATCH_RANGE,
     DATASETS,
     LEARNING_RATE_RANGE,
     MAX_HIDDEN_LAYERS,
@@ -29,60 +30,81 @@ CONTROLS = {  # Settings field → id of its control
     "activation": "activation", "learning_rate": "learning-rate", "optimizer": "optimizer",
     "batch_size": "batch-size", "seed": "seed",
 }
+TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")  # where a value can be wrong
+TABS = {"training": "Training", "graph": "Computation graph"}  # tab name → its label
+CHARTS = ("network", "decision-regions", "loss-curves")  # each has "<id>-text", its words
 
 
-def _field(label: str, control, hint: str = "") -> html.Div:
-    return html.Div([html.Label(label, className="field-label"), control,
-                     html.Div(hint, className="hint") if hint else None], className="field")
+def _label(field: str, text: str) -> html.Label:
+    return html.Label(text, htmlFor=CONTROLS[field], className="field-label")
 
 
-def _radio(field: str, options, value) -> dcc.RadioItems:
-    return dcc.RadioItems(id=CONTROLS[field], options=[{"label": str(o), "value": o}
-                                                       for o in options],
-                          value=value, inline=True, className="pills")
+def _text_field(field: str, label: str, value, hint: str) -> html.Div:
+    """A text box with its label, a hint, and a place for its own error message."""
+    element_id = CONTROLS[field]
+    return html.Div(className="field", children=[
+        _label(field, label),
+        dcc.Input(id=element_id, type="text", value=str(value), debounce=True,
+                  inputMode="decimal", className="text-input", persistence=True,
+                  persistence_type="local"),
+        html.Div(hint, id=f"{element_id}-hint", className="hint"),
+        html.Div(id=f"{element_id}-error", className="field-error"),
+    ])
 
 
-def _text(field: str, value) -> dcc.Input:
-    return dcc.Input(id=CONTROLS[field], type="text", value=str(value), debounce=True,
-                     inputMode="decimal", className="text-input")
+def _radio_field(field: str, legend: str, options, value) -> html.Fieldset:
+    """Radio buttons grouped under their legend, so "2" is read as "Hidden layers, 2"."""
+    return html.Fieldset(className="field", children=[
+        html.Legend(legend, id=f"{CONTROLS[field]}-legend", className="field-label"),
+        dcc.RadioItems(id=CONTROLS[field], value=value, inline=True, className="pills",
+                       options=[{"label": str(o), "value": o} for o in options],
+                       persistence=True, persistence_type="local"),
+    ])
 
 
-def _slider(field: str, limits: tuple[float, float], step: float, value) -> dcc.Slider:
+def _slider_field(field: str, label: str, limits: tuple[float, float], step: float,
+                  value) -> html.Div:
     """A slider over the same range the settings check, marked at both ends and the middle."""
     low, high = limits
     marks = {x: f"{x:g}" for x in (low, (low + high) / 2, high)}
-    return dcc.Slider(id=CONTROLS[field], min=low, max=high, step=step, value=value, marks=marks,
-                      tooltip={"placement": "bottom"})
+    label_id = f"{CONTROLS[field]}-label"  # names the slider (assets/playground.js)
+    return html.Div(className="field", role="group", **{"aria-labelledby": label_id}, children=[
+        html.Div(label, id=label_id, className="field-label"),
+        dcc.Slider(id=CONTROLS[field], min=low, max=high, step=step, value=value, marks=marks,
+                   tooltip={"placement": "bottom"}, persistence=True, persistence_type="local"),
+    ])
 
 
-def sidebar(defaults: Settings) -> html.Div:
-    return html.Div(className="sidebar", children=[
+def sidebar(defaults: Settings) -> html.Aside:
+    return html.Aside(className="sidebar", **{"aria-label": "Settings"}, children=[
         html.Div(className="buttons", children=[
             html.Button("▶ Train", id="train-button", n_clicks=0, className="primary"),
             html.Button("Step", id="step-button", n_clicks=0),
             html.Button("Reset", id="reset-button", n_clicks=0),
         ]),
+        html.Div(id="run-status", className="status", role="status"),
         html.Div(id="input-error", className="error", role="alert"),
-        html.H3("Data"),
-        _field("Data set", _radio("dataset", DATASETS, defaults.dataset)),
-        _field("Noise", _slider("noise", NOISE_RANGE, 0.05, defaults.noise)),
-        _field("Number of points", _text("n_points", defaults.n_points),
-               "{} to {}".format(*POINTS_RANGE)),
-        _field("Training share (%)", _slider("train_percent", TRAIN_PERCENT_RANGE, 10,
-                                             defaults.train_percent)),
-        html.H3("Network"),
-        _field("Hidden layers", _radio("hidden_layers", range(MAX_HIDDEN_LAYERS + 1),
-                                       defaults.hidden_layers)),
-        _field("Units per hidden layer", _radio("units", range(1, MAX_UNITS + 1), defaults.units)),
-        _field("Activation", _radio("activation", ACTIVATIONS, defaults.activation)),
-        html.H3("Training"),
-        _field("Learning rate", _text("learning_rate", defaults.learning_rate),
-               "{:g} to {:g}, e.g. 0.1".format(*LEARNING_RATE_RANGE)),
-        _field("Optimizer", _radio("optimizer", OPTIMIZERS, defaults.optimizer)),
-        _field("Batch size", _text("batch_size", defaults.batch_size),
-               "points per step, at most the training points"),
-        _field("Seed", _text("seed", defaults.seed),
-               "same seed, same data, same first weights, same run"),
+        html.H2("Data"),
+        _radio_field("dataset", "Data set", DATASETS, defaults.dataset),
+        _slider_field("noise", "Noise", NOISE_RANGE, 0.05, defaults.noise),
+        _text_field("n_points", "Number of points", defaults.n_points,
+                    "{} to {}".format(*POINTS_RANGE)),
+        _slider_field("train_percent", "Training share (%)", TRAIN_PERCENT_RANGE, 10,
+                      defaults.train_percent),
+        html.H2("Network"),
+        _radio_field("hidden_layers", "Hidden layers", range(MAX_HIDDEN_LAYERS + 1),
+                     defaults.hidden_layers),
+        _radio_field("units", "Units per hidden layer", range(1, MAX_UNITS + 1), defaults.units),
+        _radio_field("activation", "Activation", ACTIVATIONS, defaults.activation),
+        html.H2("Training"),
+        _text_field("learning_rate", "Learning rate", defaults.learning_rate,
+                    "{:g} to {:g}; Adam learns well at 0.01".format(*LEARNING_RATE_RANGE)),
+        _radio_field("optimizer", "Optimizer", OPTIMIZERS, defaults.optimizer),
+        _text_field("batch_size", "Batch size", defaults.batch_size,
+                    "{} to {} points per step (all the training points if fewer)".format(
+                        *BATCH_RANGE)),
+        _text_field("seed", "Seed", defaults.seed,
+                    "same seed, same data, same first weights, same run"),
     ])
 
 
@@ -91,49 +113,83 @@ def _stat(label: str, element_id: str) -> html.Div:
                      html.Div(label, className="stat-label")], className="stat")
 
 
-def _panel(title: str, explanation: str, body) -> html.Div:
-    return html.Div(className="panel", children=[
-        html.H4(title), html.P(explanation, className="explain"), body])
+def _panel(title: str, explanation: str, body) -> html.Section:
+    return html.Section(className="panel", children=[
+        html.H3(title), html.P(explanation, className="explain"), body])
 
 
-def _graph(element_id: str, height: int) -> dcc.Graph:
-    return dcc.Graph(id=element_id, config={"displayModeBar": False},
-                     style={"height": f"{height}px"})
+def _chart(element_id: str, height: int) -> html.Figure:
+    """A chart with its description in words as the figure's caption (read, not shown)."""
+    return html.Figure(className="chart", children=[
+        dcc.Graph(id=element_id, config={"displayModeBar": False},
+                  style={"height": f"{height}px"}),
+        html.Figcaption(id=f"{element_id}-text", className="sr-only"),
+    ])
 
 
-def training_tab() -> dcc.Tab:
-    return dcc.Tab(label="Training", value="training", children=html.Div(className="grid", children=[
+def training_panel() -> html.Div:
+    return html.Div(className="grid", children=[
         _panel("Network", "Each square is one unit's output over the plane (blue > 0 > orange); "
                "each line is a weight: blue positive, orange negative, thicker is larger.",
-               _graph("network", 420)),
+               _chart("network", 420)),
         _panel("Decision regions", "The output p = σ(z), the network's probability of class 1, "
                "over the plane; the black line is p = 0.5. Dots: training points, rings: test.",
-               _graph("decision-regions", 420)),
+               _chart("decision-regions", 420)),
         _panel("Loss", "The cross-entropy L = −mean(y·log p + (1−y)·log(1−p)) on the training "
-               "and the test points after each step.", _graph("loss-curves", 260)),
+               "and the test points after each step.", _chart("loss-curves", 260)),
         _panel("The update rule, applied", "What the optimizer just did to one weight, "
                "with the gradient backward() computed for the last mini-batch.",
                html.Div(id="update-rule", className="update-rule")),
-    ]))
+    ])
 
 
-def graph_tab() -> dcc.Tab:
-    return dcc.Tab(label="Computation graph", value="graph", children=html.Div([
+def graph_panel() -> html.Div:
+    return html.Div([
         html.P(className="explain", children=(
             "The engine's own record of one example (the first training point) going through "
             "the network to its loss L: boxes are tensors with their values and, in red, the "
             "gradient ∂L/∂(tensor) that backward() found at the current weights; ovals are "
             "the operations. Green boxes are the weights w and biases b the optimizer updates."
         )),
-        html.Div(id="graph-svg", className="graph-svg"),
-    ]))
+        html.Div(className="zoom-bar", children=[
+            html.Button("−", id="zoom-out", n_clicks=0, **{"aria-label": "Zoom out"}),
+            html.Button("+", id="zoom-in", n_clicks=0, **{"aria-label": "Zoom in"}),
+            html.Button("Fit", id="zoom-fit", n_clicks=0, **{"aria-label": "Fit to width"}),
+            html.Span("100%", id="zoom-level", className="zoom-level"),
+            html.Span("Drag the drawing, scroll it or use the arrow keys on it to pan.",
+                      className="hint"),
+        ]),
+        html.Div(id="graph-frame", className="graph-frame", tabIndex="0", role="region",
+                 **{"aria-label": "Computation graph drawing"},
+                 children=html.Div(id="graph-svg", className="graph-svg")),
+    ])
+
+
+def tabs() -> list:
+    """A tab list (role tab, arrow keys move between tabs: assets/playground.js) and
+    its panels; the training panel shows first."""
+    tab_list = html.Div(role="tablist", className="tabs", **{"aria-label": "Views"}, children=[
+        html.Button(label, id=f"tab-{name}", role="tab", n_clicks=0, className="tab",
+                    tabIndex="0" if name == "training" else "-1",
+                    **{"aria-selected": str(name == "training").lower(),
+                       "aria-controls": f"panel-{name}"})
+        for name, label in TABS.items()])
+    panels = [html.Div(body, id=f"panel-{name}", role="tabpanel", hidden=name != "training",
+                       **{"aria-labelledby": f"tab-{name}"})
+              for name, body in (("training", training_panel()), ("graph", graph_panel()))]
+    return [tab_list, *panels]
 
 
 def make_layout(defaults: Settings) -> html.Div:
-    """The whole page; a fresh session id each time it is served."""
+    """The whole page. The session id is kept in the tab's session storage, so a reload
+    finds its run again; the controls keep their values in local storage."""
     return html.Div(children=[
-        dcc.Store(id="session-id", data=uuid.uuid4().hex),
-        dcc.Store(id="run-version", data=0),
+        dcc.Store(id="session-id", data=uuid.uuid4().hex, storage_type="session"),
+        dcc.Store(id="run-shown"),  # what this page has drawn: patches build on it
+        dcc.Store(id="run-id", storage_type="session"),  # the tab's run, kept over a reload
+        dcc.Store(id="active-tab", data="training"),
+        dcc.Store(id="graph-zoom", data=1.0),
+        dcc.Store(id="invalid-marks"),
         dcc.Interval(id="ticker", interval=300, disabled=True),
         html.Header([
             html.H1("Neural-network playground"),
@@ -149,7 +205,8 @@ def make_layout(defaults: Settings) -> html.Div:
                     _stat("test loss", "test-loss"), _stat("training accuracy", "train-accuracy"),
                     _stat("test accuracy", "test-accuracy"),
                 ]),
-                dcc.Tabs(id="tabs", value="training", children=[training_tab(), graph_tab()]),
+                html.Div(id="stale-note", className="stale-note"),
+                *tabs(),
             ]),
         ]),
     ])

@@ -63,10 +63,21 @@ def build_network(settings: Settings, rng: np.random.Generator) -> nn.Sequential
 
 
 SHAPES = {"circles": {"factor": 0.5}}  # rings well apart, as TensorFlow Playground draws them
+PLAYGROUND_RADIUS = 5.0  # TensorFlow Playground's spiral reaches radius 5; ours, like the rest, 1
+MAX_HISTORY = 2000  # loss points kept per run: then every other one goes and the stride doubles
+
+
+def playground_spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """TensorFlow Playground's spiral (1.75 turns) on the plane the other sets share:
+    radius 1, and the noise slider's 0 to 1 is the Playground's 0 to 0.5."""
+    X, y = datasets.tf_playground("spiral", n=n, noise=noise / 2, seed=rng)
+    return X / PLAYGROUND_RADIUS, y
 
 
 def make_data(settings: Settings, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The chosen toy set, already shuffled by `datasets`; labels 0 and 1."""
+    if settings.dataset == "spiral":
+        return playground_spiral(settings.n_points, settings.noise, rng)
     make = getattr(datasets, settings.dataset)
     return make(n=settings.n_points, noise=settings.noise, seed=rng,
                 **SHAPES.get(settings.dataset, {}))
@@ -93,9 +104,12 @@ class Playground:
         )
         self.watched = self.model.parameters()[0]  # w1: from x₁, x₂ to the first layer
         self.steps = 0
+        self.diverged = False  # the loss stopped being a finite number: no more steps
         self.last_update: WeightUpdate | None = None
         self.history: dict[str, list[float]] = {"step": [], "train_loss": [], "test_loss": []}
-        self._record_losses()
+        self.history_stride = 1  # a loss point every this many steps
+        self.thinnings = 0  # how often the history was thinned: the page redraws it whole then
+        self._record(self._losses())
 
     # ---- the engine at work ----------------------------------------------------------
     def scaled(self, X: np.ndarray) -> np.ndarray:
@@ -121,25 +135,57 @@ class Playground:
         return float(np.mean((self.logits(X) > 0) == (y == 1)))
 
     def step(self, count: int = 1) -> None:
-        """`count` optimizer steps, each on a fresh mini-batch of training points."""
-        for _ in range(count):
-            batch = self.batch_rng.choice(len(self.y_train), self.settings.batch_size,
-                                          replace=False)
-            self.optimizer.zero_grad()
-            self.loss_tensor(self.X_train[batch], self.y_train[batch]).backward()
-            before, grad = self.watched.data[0, 0], self.watched.grad[0, 0]
-            self.optimizer.step()
-            self.last_update = WeightUpdate(
-                f"{self.watched.name}[0,0]", float(before), float(grad),
-                float(self.watched.data[0, 0])
-            )
-            self.steps += 1
-            self._record_losses()
+        """`count` optimizer steps, each on a fresh mini-batch of training points.
 
-    def _record_losses(self) -> None:
-        self.history["step"].append(self.steps)
-        self.history["train_loss"].append(self.loss(self.X_train, self.y_train))
-        self.history["test_loss"].append(self.loss(self.X_test, self.y_test))
+        A step whose loss or new weights are not finite numbers is undone and the run
+        is marked diverged: it takes no more steps, and the page says why. Overflow
+        inside that step is expected then, so numpy is not asked to warn about it."""
+        for _ in range(count):
+            if self.diverged:
+                return
+            batch = self.batch_rng.choice(len(self.y_train), self.settings.batch, replace=False)
+            parameters = self.model.parameters()
+            before = [p.data.copy() for p in parameters]
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.optimizer.zero_grad()
+                loss = self.loss_tensor(self.X_train[batch], self.y_train[batch])
+                loss.backward()
+                grad = self.watched.grad[0, 0]
+                self.optimizer.step()
+                losses = self._losses()
+            if not (np.isfinite([loss.item(), *losses.values()]).all()
+                    and all(np.isfinite(p.data).all() for p in parameters)):
+                for p, data in zip(parameters, before):
+                    p.data = data
+                self.diverged = True
+                return
+            self.last_update = WeightUpdate(f"{self.watched.name}[0,0]", float(before[0][0, 0]),
+                                            float(grad), float(self.watched.data[0, 0]))
+            self.steps += 1
+            if self.steps % self.history_stride == 0:
+                self._record(losses)
+
+    def _losses(self) -> dict[str, float]:
+        return {"train_loss": self.loss(self.X_train, self.y_train),
+                "test_loss": self.loss(self.X_test, self.y_test)}
+
+    def _record(self, losses: dict[str, float]) -> None:
+        """A point of the loss curves; past MAX_HISTORY points, every other one goes, so a
+        run of any length keeps its whole curve in bounded memory."""
+        for key, value in ({"step": self.steps} | losses).items():
+            self.history[key].append(value)
+        if len(self.history["step"]) > MAX_HISTORY:
+            self.history = {key: values[::2] for key, values in self.history.items()}
+            self.history_stride *= 2
+            self.thinnings += 1
+
+    def nbytes(self) -> int:
+        """About how much memory the run holds: its data, its optimizer's arrays (at most
+        three per parameter) and its loss history (a Python float is 24 bytes, 8 more
+        for its place in the list)."""
+        data = sum(a.nbytes for a in (self.X_train, self.X_test, self.y_train, self.y_test))
+        weights = sum(p.data.nbytes for p in self.model.parameters())
+        return data + 4 * weights + 32 * sum(map(len, self.history.values()))
 
     # ---- what the pictures show ------------------------------------------------------
     def grid(self, resolution: int) -> Grid:

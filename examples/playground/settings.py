@@ -20,11 +20,20 @@ POINTS_RANGE = (10, 1000)
 NOISE_RANGE = (0.0, 1.0)
 TRAIN_PERCENT_RANGE = (10, 90)
 LEARNING_RATE_RANGE = (1e-5, 10.0)
+BATCH_RANGE = (1, POINTS_RANGE[1])
 SEED_RANGE = (0, 2**32 - 1)
 
 
+SHOWN_VALUE_LENGTH = 16  # characters of a refused value quoted back: enough to recognise it
+
+
 class SettingsError(ValueError):
-    """One line per control whose value is not accepted."""
+    """One line per control whose value is not accepted; `problems` maps each such
+    `Settings` field to its line, so the page can mark the control itself."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("\n".join(problems.values()))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -33,14 +42,14 @@ class Settings:
 
     dataset: str = "circles"
     noise: float = 0.1
-    n_points: int = 200
+    n_points: int = 500
     train_percent: int = 50
-    hidden_layers: int = 2
-    units: int = 4
+    hidden_layers: int = 3
+    units: int = 8
     activation: str = "tanh"
-    learning_rate: float = 1.0
-    optimizer: str = "SGD"
-    batch_size: int = 10
+    learning_rate: float = 0.01
+    optimizer: str = "Adam"
+    batch_size: int = 30
     seed: int = 0
 
     @property
@@ -48,32 +57,47 @@ class Settings:
         """Training points: train_percent of the points, at least one, leaving one to test."""
         return min(max(1, round(self.n_points * self.train_percent / 100)), self.n_points - 1)
 
+    @property
+    def batch(self) -> int:
+        """Points per step: the batch size, or every training point when there are fewer
+        (so the smallest data set trains with any batch size)."""
+        return min(self.batch_size, self.n_train)
+
+
+def shown(value: Any) -> str:
+    """`value` as quoted back in a message: its repr, cut to a short prefix, so a
+    pasted page of text gives a one-line message."""
+    text = repr(value)
+    if len(text) <= SHOWN_VALUE_LENGTH:
+        return text
+    return text[:SHOWN_VALUE_LENGTH - 1] + "…" + (text[0] if text[0] in "'\"" else "")
+
 
 def _choice(label: str, value: Any, options: tuple[str, ...]) -> str:
-    if value not in options:
-        raise ValueError(f"{label}: choose one of {', '.join(options)} (got {value!r}).")
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{label}: choose one of {', '.join(options)} (got {shown(value)}).")
     return value
 
 
 def _number(label: str, value: Any, low: float, high: float, integer: bool) -> Any:
     """`value` (a number or the text of one) as an int or float in [low, high]."""
     kind = "a whole number" if integer else "a number"
+    span = f"from {low:d} to {high:d}" if integer else f"from {low:g} to {high:g}"
     try:
-        number = float(str(value).strip()) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{label}: expected {kind} from {low:g} to {high:g} (got {value!r}).")
+        number = float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
     if not math.isfinite(number) or (integer and number != int(number)):
-        raise ValueError(f"{label}: expected {kind} from {low:g} to {high:g} (got {value!r}).")
+        raise ValueError(f"{label}: expected {kind} {span} (got {shown(value)}).")
     if not low <= number <= high:
-        raise ValueError(f"{label}: must be from {low:g} to {high:g} (got {value!r}).")
+        raise ValueError(f"{label}: must be {span} (got {shown(value)}).")
     return int(number) if integer else number
 
 
 def parse_settings(raw: dict[str, Any]) -> Settings:
     """Settings from the controls' raw values (keys are `Settings` field names).
 
-    Every control is checked, so the message lists all wrong values at once; the
-    batch size is checked against the number of training points they give.
+    Every control is checked, so the message lists all wrong values at once.
     """
     checks = {
         "dataset": lambda v: _choice("Data set", v, DATASETS),
@@ -85,21 +109,15 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
         "activation": lambda v: _choice("Activation", v, ACTIVATIONS),
         "learning_rate": lambda v: _number("Learning rate", v, *LEARNING_RATE_RANGE, False),
         "optimizer": lambda v: _choice("Optimizer", v, OPTIMIZERS),
-        "batch_size": lambda v: _number("Batch size", v, 1, POINTS_RANGE[1], True),
+        "batch_size": lambda v: _number("Batch size", v, *BATCH_RANGE, integer=True),
         "seed": lambda v: _number("Seed", v, *SEED_RANGE, integer=True),
     }
-    values, problems = {}, []
+    values, problems = {}, {}
     for name, check in checks.items():
         try:
             values[name] = check(raw.get(name))
         except ValueError as error:
-            problems.append(str(error))
+            problems[name] = str(error)
     if problems:
-        raise SettingsError("\n".join(problems))
-    settings = Settings(**values)
-    if settings.batch_size > settings.n_train:
-        raise SettingsError(
-            f"Batch size: must be at most the number of training points, {settings.n_train} "
-            f"(got {settings.batch_size})."
-        )
-    return settings
+        raise SettingsError(problems)
+    return Settings(**values)

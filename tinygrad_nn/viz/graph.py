@@ -72,12 +72,15 @@ class Graph:
         self.layers = _layers(self, model) if model is not None else Layers()
 
     def number(self, t: Tensor) -> int:
+        """The tensor's place in the drawing's order: the one key of its node."""
         return self._numbers[id(t)]
 
     def title(self, t: Tensor) -> Title:
+        """How the tensor is written in the drawing (its name, or its op and operands)."""
         return self.titles[self.number(t)]
 
     def kind(self, t: Tensor) -> str:
+        """output, intermediate, parameter or input: what picks the node's colours."""
         if t is self.root:
             return "output"
         if t._op is not None:

@@ -1,0 +1,45 @@
+"""The charts in words: what each one plots and its current numbers, for whoever
+cannot see the picture (a screen reader reads them as the charts' captions)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.model import Playground
+
+
+def network_text(playground: Playground) -> str:
+    settings = playground.settings
+    layers = playground.layer_weights()
+    count = sum(W.size + b.size for W, b in layers)
+    hidden = (f"{settings.hidden_layers} hidden layer{'s' * (settings.hidden_layers != 1)} "
+              f"of {settings.units} {settings.activation} unit{'s' * (settings.units != 1)}"
+              if settings.hidden_layers else "no hidden layer")
+    number, W = max(enumerate((W for W, _ in layers), start=1),
+                    key=lambda item: np.abs(item[1]).max())
+    i, j = np.unravel_index(np.abs(W).argmax(), W.shape)
+    return (f"Network chart: inputs x₁ and x₂, {hidden}, output p; {count} weights and "
+            f"biases, the largest weight w{number}[{i},{j}] = {W[i, j]:.3f}.")
+
+
+def regions_text(playground: Playground) -> str:
+    settings = playground.settings
+    train = playground.accuracy(playground.X_train, playground.y_train)
+    test = playground.accuracy(playground.X_test, playground.y_test)
+    return (f"Decision regions chart on {settings.dataset}: the probability p of class 1 over "
+            f"the plane, with {len(playground.y_train)} training and {len(playground.y_test)} "
+            f"test points; {train:.0%} of the training points and {test:.0%} of the test "
+            f"points lie on their class's side of p = 0.5.")
+
+
+def losses_text(playground: Playground) -> str:
+    history = playground.history
+    if len(history["step"]) < 2:
+        return "Loss chart: no step yet."
+    test = np.asarray(history["test_loss"])
+    best = int(np.nanargmin(test)) if np.isfinite(test).any() else -1
+    lowest = (f"; lowest test loss {test[best]:.3f} at step {history['step'][best]}"
+              if best >= 0 else "")
+    return (f"Loss chart over {history['step'][-1]} steps: training loss from "
+            f"{history['train_loss'][0]:.3f} to {history['train_loss'][-1]:.3f}, test loss "
+            f"from {test[0]:.3f} to {test[-1]:.3f}{lowest}.")

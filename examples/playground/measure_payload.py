@@ -1,0 +1,106 @@
+"""Bytes the server sends per tick of training: `python examples/playground/measure_payload.py`.
+
+Drives the app's own callback endpoint in-process, as the page does: it reads the
+layout and the callbacks' wiring from the server, loads the page once, then fires
+the training timer `--ticks` times, feeding back each answer as the page would, and
+prints the mean size of a tick's answer (the JSON body, uncompressed) for the
+default settings and for 1,000 points through 4 hidden layers of 8 units.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the `playground` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playground.app import create_app
+
+TIMER = ("ticker", "n_intervals")
+BIG = {"n-points": "1000", "hidden-layers": 4, "units": 8}  # id → value, the largest page
+
+
+def component_props(node: Any, found: dict[str, dict]) -> dict[str, dict]:
+    """Every component's props in the layout tree, by id."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if isinstance(props.get("id"), str):
+            found[props["id"]] = props
+        for value in props.values():
+            component_props(value, found)
+    elif isinstance(node, list):
+        for child in node:
+            component_props(child, found)
+    return found
+
+
+def _spec(dependency_items: list[dict], props: dict[str, dict]) -> list[dict]:
+    return [{"id": item["id"], "property": item["property"],
+             "value": props.get(item["id"], {}).get(item["property"])}
+            for item in dependency_items]
+
+
+def _outputs(output: str) -> dict | list[dict]:
+    """The outputs of a callback from its wiring's "..a.figure...b.children.." string."""
+    def one(text: str) -> dict:
+        element, prop = text.rsplit(".", 1)
+        return {"id": element, "property": prop}
+    if output.startswith(".."):
+        return [one(part) for part in output[2:-2].split("...")]
+    return one(output)
+
+
+def callback_body(callback: dict, props: dict[str, dict], changed: list[str]) -> dict:
+    """The request the page sends to run `callback` (an entry of /_dash-dependencies)
+    with the components' current `props`, after the properties `changed` changed."""
+    return {"output": callback["output"], "outputs": _outputs(callback["output"]),
+            "inputs": _spec(callback["inputs"], props), "state": _spec(callback["state"], props),
+            "changedPropIds": changed}
+
+
+def _fire(client, callback: dict, props: dict[str, dict], changed: list[str]) -> int:
+    """POST one callback as the page would; store what it answers; return the body's bytes."""
+    answer = client.post("/_dash-update-component", json=callback_body(callback, props, changed))
+    if answer.status_code == 204:  # nothing to update
+        return 0
+    assert answer.status_code == 200, answer.data[:500]
+    for element, values in answer.get_json()["response"].items():
+        for prop, value in values.items():
+            if not (isinstance(value, dict) and "__dash_patch_update" in value):
+                props.setdefault(element, {})[prop] = value
+    return len(answer.data)
+
+
+def bytes_per_tick(overrides: dict[str, Any], ticks: int) -> float:
+    """Mean bytes of the timer's callback answers over `ticks` ticks."""
+    client = create_app().server.test_client()
+    props = component_props(client.get("/_dash-layout").get_json(), {})
+    for element, value in overrides.items():
+        props[element]["value"] = value
+    callbacks = client.get("/_dash-dependencies").get_json()
+    ticked = [c for c in callbacks
+              if {"id": TIMER[0], "property": TIMER[1]} in c["inputs"]]
+    for callback in callbacks:  # the page's first load: every callback that runs on load
+        if not (callback.get("prevent_initial_call") or callback.get("clientside_function")):
+            _fire(client, callback, props, [])
+    props[TIMER[0]][TIMER[1]] = 0
+    total = 0
+    for tick in range(1, ticks + 1):
+        props[TIMER[0]][TIMER[1]] = tick
+        total += sum(_fire(client, c, props, [".".join(TIMER)]) for c in ticked)
+    return total / ticks
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ticks", type=int, default=20, help="ticks to average over (20)")
+    ticks = parser.parse_args(argv).ticks
+    for name, overrides in (("default settings", {}), ("1,000 points, 4 × 8 units", BIG)):
+        print(f"{name}: {bytes_per_tick(overrides, ticks) / 1024:,.1f} KiB per tick")
+
+
+if __name__ == "__main__":
+    main()
