@@ -181,19 +181,24 @@ class Curvature:
 
 def draw_curvature(curvature: Curvature, history: History, path: Path) -> None:
     """The top Hessian eigenvalue along training against 2/α, above the training cost:
-    the cost swings from step to step while the curvature is above the line."""
+    the cost swings from step to step while the curvature is above the line. Even and
+    odd steps are drawn as two lines each, since one line through both would fill the
+    swinging stretch with solid colour."""
     figure = plot.new_figure(9, 6)
     top_ax, cost_ax = figure.subplots(2, 1, sharex=True)
     steps, top = np.array(curvature.steps), np.array(curvature.top)
+    cost = np.asarray(history.train_cost)
     for parity, (name, color) in enumerate([("even", TRAIN_COLOR), ("odd", TEST_COLOR)]):
         at = steps % 2 == parity
         top_ax.plot(steps[at], top[at], color=color, label=f"top eigenvalue of H, {name} steps")
+        cost_ax.plot(np.arange(parity, len(cost), 2), cost[parity::2], color=color,
+                     label=f"train cost, {name} steps")
     top_ax.axhline(2 / LEARNING_RATE, color="gray", linestyle="--",
                    label=f"2/α = {2 / LEARNING_RATE:.0f}: above it, steps overshoot")
     top_ax.set(ylabel="curvature", title="Curvature along training (power iteration on H·v)")
     top_ax.legend()
-    cost_ax.plot(history.train_cost, color=TRAIN_COLOR, linewidth=0.8)
     cost_ax.set(xlabel="step", ylabel="train cost", title="The training cost")
+    cost_ax.legend()
     plot.save(figure, path, dpi=100)
 
 
