@@ -151,6 +151,15 @@ def test_playground_rows_report_the_median_of_the_runs(quick_run):
         assert values[f"{experiment.key}_train"] == np.median(run.train[-1])
 
 
+def test_the_playgrounds_other_sets_fall_to_three_neurons_where_the_spiral_does_not(quick_run):
+    values = quick_run[1].values
+    spiral_three = values["pg_3"]
+    for kind in article.PLAYGROUND_OTHER_DATA:
+        losses = values[f"pg_{kind}"]
+        assert losses[3] < 0.25 < spiral_three, (kind, losses, spiral_three)
+        assert losses[8] <= losses[1] + 0.02, (kind, losses)
+
+
 def test_playground_networks_side_by_side_train_as_one_by_one():
     """Stacking seeds into one batched network changes nothing for any of them."""
     both = article.train_playground(article.PlaygroundNetworks((3,), "tanh", [0, 1]),
