@@ -100,6 +100,13 @@ def wait_for(browser, condition, seconds: float, what: str):
         lambda _: condition(), message=f"waited {seconds} s for {what}")
 
 
+def wait_for_network(browser, units: int, what: str) -> None:
+    """Wait until the network view shows `units` maps (inputs, hidden units, output): the
+    run has been rebuilt for the settings just chosen."""
+    wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#network .hm")) == units,
+             20, f"the network of {what}")
+
+
 def steps(browser) -> int:
     text = text_of(browser, "step-count")
     return int(text) if text.isdigit() else -1
@@ -217,8 +224,7 @@ def test_train_moons_watch_the_regions_change_and_pause(page):
     choose(page, "units", "3")
     type_into(page, "learning-rate", "0.1")
     # the network view shows 2 inputs, 3 hidden units and the output once the run is rebuilt
-    wait_for(page, lambda: len(page.find_elements(By.CSS_SELECTOR, "#network .hm")) == 6,
-             20, "the network of one hidden layer of 3 units")
+    wait_for_network(page, units=6, what="one hidden layer of 3 units")
     wait_for(page, lambda: regions_picture(page), 10, "the decision regions")
     before = regions_picture(page)
     assert steps(page) == 0
@@ -307,8 +313,7 @@ def test_a_loss_that_is_no_longer_finite_pauses_the_run_and_says_why(page):
     choose(page, "hidden-layers", "4")
     choose(page, "optimizer", "SGD")
     type_into(page, "learning-rate", "10")
-    wait_for(page, lambda: len(page.find_elements(By.CSS_SELECTOR, "#network .hm")) == 35,
-             20, "the network of 4 hidden layers")
+    wait_for_network(page, units=35, what="4 hidden layers")
     page.find_element(By.ID, "train-button").click()
     wait_for(page, lambda: "Paused at step" in text_of(page, "run-status"), 20, "the NaN pause")
     assert "the loss is no longer a finite number" in text_of(page, "run-status")
