@@ -178,6 +178,23 @@ def test_gradgradcheck_catches_a_wrong_second_derivative_that_gradcheck_passes()
         gradgradcheck(f, x)
 
 
+def test_gradgradcheck_refuses_float32_and_tensors_without_gradients():
+    coarse = Tensor(np.array([0.5, 2.0], dtype=np.float32), requires_grad=True, name="w")
+    with pytest.raises(TypeError, match="gradgradcheck needs float64 tensors; w is float32"):
+        gradgradcheck(lambda: (coarse * coarse).sum(), coarse)
+    constant = Tensor(np.array([0.5, 2.0]), name="c")
+    with pytest.raises(ValueError, match="c has requires_grad=False"):
+        gradgradcheck(lambda: (constant * constant).sum(), constant)
+
+
+def test_gradgradcheck_checks_the_mixed_blocks_of_two_tensors():
+    """d²(Σ a·b²)/da db = 2b on the diagonal: the blocks between different tensors are
+    compared too, each element of each in its place."""
+    a = Tensor(np.array([0.5, -1.5]), requires_grad=True, name="a")
+    b = Tensor(np.array([[2.0], [0.25]]), requires_grad=True, name="b")
+    assert gradgradcheck(lambda: (a.reshape(2, 1) * b * b).sum(), a, b)
+
+
 def test_backward_with_create_graph_leaves_grads_that_can_be_differentiated():
     x = Tensor(np.array([0.3, -0.8]), requires_grad=True)
     y = (x**3).sum()

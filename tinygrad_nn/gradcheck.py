@@ -27,6 +27,28 @@ def _scalar(value: Any) -> float:
     return float(array.reshape(()))
 
 
+def refuse_coarse(tensor: Tensor, caller: str) -> None:
+    """Finite differences need float64: in float32 a nudge of 1e-6 is lost in rounding."""
+    if tensor.dtype != np.float64:
+        raise TypeError(
+            f"{caller} needs float64 tensors; {tensor.name or 'a tensor'} is "
+            f"{tensor.dtype}, too coarse for finite differences"
+        )
+
+
+def central_difference(value: Callable[[], Any], tensor: Tensor, index: tuple[int, ...],
+                       eps: float) -> Any:
+    """(value() with tensor[index] + eps − value() with tensor[index] − eps) / 2eps: the
+    derivative of value() in that element. The element is nudged in place and restored."""
+    original = tensor.data[index]
+    tensor.data[index] = original + eps
+    plus = value()
+    tensor.data[index] = original - eps
+    minus = value()
+    tensor.data[index] = original
+    return (plus - minus) / (2 * eps)
+
+
 def numerical_grad(f: Callable[[], Any], *tensors: Tensor, eps: float = 1e-6) -> list[np.ndarray]:
     """d f() / d t for each tensor t, one central difference per element.
 
@@ -35,21 +57,11 @@ def numerical_grad(f: Callable[[], Any], *tensors: Tensor, eps: float = 1e-6) ->
     """
     grads = []
     for tensor in tensors:
-        if tensor.dtype != np.float64:
-            raise TypeError(
-                f"numerical_grad needs float64 tensors; {tensor.name or 'a tensor'} is "
-                f"{tensor.dtype}, too coarse for finite differences"
-            )
+        refuse_coarse(tensor, "numerical_grad")
         grad = np.zeros(tensor.shape)
         with no_grad():
             for index in np.ndindex(tensor.shape):
-                original = tensor.data[index]
-                tensor.data[index] = original + eps
-                f_plus = _scalar(f())
-                tensor.data[index] = original - eps
-                f_minus = _scalar(f())
-                tensor.data[index] = original
-                grad[index] = (f_plus - f_minus) / (2 * eps)
+                grad[index] = central_difference(lambda: _scalar(f()), tensor, index, eps)
         grads.append(grad)
     return grads
 
