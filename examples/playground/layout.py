@@ -32,7 +32,6 @@ CONTROLS = {  # Settings field → id of its control
 }
 TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")  # where a value can be wrong
 TABS = {"training": "Training", "graph": "Computation graph"}  # tab name → its label
-CHARTS = ("network", "decision-regions", "loss-curves")  # each has "<id>-text", its words
 
 
 def _label(field: str, text: str) -> html.Label:
