@@ -179,7 +179,7 @@ class Curvature:
         self.top.append(value)
 
 
-def draw_curvature(curvature: Curvature, history: History, path: Path) -> None:
+def draw_curvature(curvature: Curvature, history: History, path: Path) -> Figure:
     """The top Hessian eigenvalue along training against 2/α, above the training cost:
     the cost swings from step to step while the curvature is above the line. Even and
     odd steps are drawn as two lines each, since one line through both would fill the
@@ -200,6 +200,7 @@ def draw_curvature(curvature: Curvature, history: History, path: Path) -> None:
     cost_ax.set(xlabel="step", ylabel="train cost", title="The training cost")
     cost_ax.legend()
     plot.save(figure, path, dpi=100)
+    return figure
 
 
 def draw_curves(history: History, title: str, path: Path) -> Figure:

@@ -150,6 +150,17 @@ def test_curves_draw_no_line_that_zigzags_step_by_step(tmp_path):
         assert np.count_nonzero(turns) == 0, f"{line.get_label()!r} zigzags"
 
 
+def test_the_curvature_figure_draws_the_cost_as_even_and_odd_steps_too(tmp_path):
+    curvature = article.Curvature(params=[], every=40, steps=[0, 1, 40, 41], top=[540.0, 230.0,
+                                                                              480.0, 180.0])
+    figure = article.draw_curvature(curvature, _zigzag_history(400), tmp_path / "curvature.png")
+    cost_lines = figure.axes[1].get_lines()
+    assert len(cost_lines) == 2  # the even steps and the odd ones
+    for line in cost_lines:
+        turns = np.diff(np.sign(np.diff(line.get_ydata())))
+        assert np.count_nonzero(turns) == 0, f"{line.get_label()!r} zigzags"
+
+
 def test_power_iteration_finds_the_top_eigenvalue_of_a_known_matrix():
     rng = np.random.default_rng(0)
     basis = np.linalg.qr(rng.normal(size=(6, 6)))[0]
