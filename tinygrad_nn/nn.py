@@ -147,7 +147,7 @@ class Linear(Module):
         self.bias = Tensor(np.zeros(out_features), requires_grad=True, name="bias") if bias else None
 
     def forward(self, x: Tensor) -> Tensor:
-        if x.data.shape[-1:] != self.weight.data.shape[:1]:
+        if x._data.shape[-1:] != self.weight._data.shape[:1]:
             n_in, n_out = self.weight.shape
             raise ValueError(f"Linear({n_in}, {n_out}) takes inputs of shape (n, {n_in}), one "
                              f"sample of {n_in} features per row; got shape {x.shape}")
@@ -222,10 +222,22 @@ def _refuse_empty(loss: str, pred: Tensor) -> None:
                          "a loss is a mean over samples and needs at least one")
 
 
+# 1.0 of each float dtype, read as an unsigned integer of the same width
+_BITS_OF_ONE = {np.dtype(np.float64): np.float64(1.0).view(np.uint64),
+                np.dtype(np.float32): np.float32(1.0).view(np.uint32)}
+
+
 def _refuse_outside_0_1(loss: str, what: str, values: np.ndarray, hint: str = "") -> None:
     """A ValueError naming the first value outside [0, 1] (NaN included), where a
-    cross-entropy would otherwise return a number that means nothing."""
-    if not (values.min() >= 0 and values.max() <= 1):  # False for NaN too
+    cross-entropy would otherwise return a number that means nothing.
+
+    It runs every step, so it is one reduction, not a min and a max: read as
+    unsigned integers, the bits of floats ≥ 0 order as the floats do, a negative
+    float has the sign bit set (above them all) and NaN lies above inf. So the
+    values are in [0, 1] when no bit pattern exceeds 1.0's. (−0.0 fails this quick
+    test and passes the exact one, which finds the element to name.)"""
+    one = _BITS_OF_ONE[values.dtype]
+    if np.maximum.reduce(values.view(one.dtype), axis=None) > one:
         ops.refuse_where(~((values >= 0) & (values <= 1)), values,
                          f"{loss} needs {what} in [0, 1]{hint}")
 
@@ -338,10 +350,11 @@ class SoftmaxCrossEntropy(ops.Op):
         shifted = ops.shifted_by_max(z, axis=1)  # e^shifted ≤ 1: no overflow
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
-        picked = np.arange(len(labels)), labels
-        self.probs, self.onehot = exp / total, np.zeros_like(z)
-        self.onehot[picked] = 1.0
-        return (np.log(total[:, 0]) - shifted[picked]).sum() / len(labels)
+        n, classes = z.shape
+        picked = np.arange(0, n * classes, classes) + labels  # flat (i, labelᵢ): one index is faster
+        self.probs, self.onehot = exp / total, np.zeros(z.shape, z.dtype)
+        self.onehot.ravel()[picked] = 1.0
+        return (np.log(total[:, 0]) - shifted.ravel()[picked]).sum() / n
 
     def backward(self, g):
         z, _ = self.saved
@@ -367,4 +380,4 @@ def cross_entropy(logits: Tensor, labels: Any) -> Tensor:
     if labels.min() < 0 or labels.max() >= classes:
         raise ValueError(f"cross_entropy: labels must be in 0..{classes - 1} for {classes} "
                          f"classes; got values from {labels.min()} to {labels.max()}")
-    return apply(SoftmaxCrossEntropy, logits, labels=labels)
+    return apply(SoftmaxCrossEntropy, logits, labels=labels.astype(np.intp, copy=False))

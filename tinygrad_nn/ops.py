@@ -289,7 +289,8 @@ class Sigmoid(Op):
 
     def backward(self, g):
         x, out = self.saved
-        return (g * out * call(Sigmoid, -x, known=self.flipped),)
+        flipped = self.flipped if isinstance(x, np.ndarray) else call(Sigmoid, -x)
+        return (g * out * flipped,)
 
 
 class Tanh(Op):

@@ -1,7 +1,8 @@
 """Optimizers: after backward(), move every parameter against its gradient.
 
 Updates change `p.data` in place, so a module and its optimizer keep sharing
-the same tensors. A parameter whose `grad` is None (it took no part in the last
+the same tensors, and stamp the parameters as written (`record_writes`), so a
+graph recorded before the step refuses backward(). A parameter whose `grad` is None (it took no part in the last
 backward) is skipped. The update rules are PyTorch's, so results can be compared.
 """
 
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from tinygrad_nn.tensor import Tensor, described
+from tinygrad_nn.tensor import Tensor, described, record_writes
 
 
 def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
@@ -63,6 +64,7 @@ class SGD(Optimizer):
         self.velocities = [np.zeros_like(p.data) for p in self.params] if momentum else None
 
     def step(self) -> None:
+        updated = []
         for i, p in enumerate(self.params):
             if p.grad is None:
                 continue
@@ -71,7 +73,10 @@ class SGD(Optimizer):
                 direction = self.velocities[i]
                 direction *= self.momentum
                 direction += p.grad
-            p.data -= self.lr * direction
+            values = p.data
+            values -= self.lr * direction
+            updated.append(p)
+        record_writes(updated)
 
 
 class Adam(Optimizer):
@@ -96,6 +101,7 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         beta1, beta2 = self.betas
+        updated = []
         for i, p in enumerate(self.params):
             if p.grad is None:
                 continue
@@ -105,4 +111,7 @@ class Adam(Optimizer):
             v[...] = beta2 * v + (1 - beta2) * p.grad**2
             m_hat = m / (1 - beta1**t)
             v_hat = v / (1 - beta2**t)
-            p.data -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            values = p.data
+            values -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            updated.append(p)
+        record_writes(updated)

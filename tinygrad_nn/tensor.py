@@ -15,7 +15,7 @@ import contextlib
 import contextvars
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -98,16 +98,17 @@ def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
         shapes = " and ".join(str(t.shape) for t in inputs)
         noun = "shape" if len(inputs) == 1 else "shapes"
         raise ValueError(f"{op_class.__name__}: cannot apply to {noun} {shapes}: {error}") from None
-    out = Tensor.__new__(Tensor)  # skips __init__'s checks: an op's output is already floats
-    out._data = data if type(data) is np.ndarray else np.asarray(data)
-    out.grad, out.name, out.requires_grad, out._op, out._last_write, out._is_mask = (
-        None, None, False, None, 0, False)
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
     needs_grad = tuple([t.requires_grad for t in inputs]) if _recording.get() else ()
-    if True in needs_grad:
+    recorded = True in needs_grad
+    if recorded:
         op.inputs, op.needs_grad, op.recorded_at = inputs, needs_grad, _latest_write
-        arrays.append(out._data)  # inputs then output: what backward reads (ops.Op.saved)
+        arrays.append(data)  # inputs then output: what backward reads (ops.Op.saved)
         op.saved = arrays
-        out.requires_grad, out._op = True, op
+    out = Tensor.__new__(Tensor)  # skips __init__'s checks: an op's output is already floats
+    out._data, out.requires_grad, out._op, out.grad, out.name, out._last_write, out._is_mask = (
+        data, recorded, op if recorded else None, None, None, 0, False)
     return out
 
 
@@ -115,27 +116,37 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
     """Every tensor `root` was computed from, each after all of its inputs.
 
     An explicit stack instead of recursion, so a chain of 100,000 ops is fine.
-    With `grad_only`, tensors that require no gradient are left out.
+    With `grad_only`, tensors that require no gradient are left out. Tensors
+    hash by identity, so they are their own keys in `visited`.
     """
     order: list[Tensor] = []
-    visited: set[int] = set()
+    visited: set[Tensor] = set()
     stack: list[tuple[Tensor, bool]] = [(root, False)]
     while stack:
         tensor, inputs_done = stack.pop()
         if inputs_done:
             order.append(tensor)
             continue
-        if id(tensor) in visited:
+        if tensor in visited:
             continue
-        visited.add(id(tensor))
+        visited.add(tensor)
         if tensor._op is None:  # a leaf has no inputs to wait for
             order.append(tensor)
             continue
         stack.append((tensor, True))
         for parent in tensor._op.inputs:
-            if id(parent) not in visited and (parent.requires_grad or not grad_only):
+            if parent not in visited and (parent.requires_grad or not grad_only):
                 stack.append((parent, False))
     return order
+
+
+def record_writes(tensors: Iterable[Tensor]) -> None:
+    """Stamp `tensors` as written now, all with one tick: what assigning `x.data`
+    does, for an optimizer that has just changed many arrays in place."""
+    global _latest_write
+    _latest_write = next(_clock)
+    for tensor in tensors:
+        tensor._last_write = _latest_write
 
 
 def described(tensor: Tensor) -> str:
@@ -173,9 +184,9 @@ def backward_pass(root: Tensor, grad: np.ndarray | Tensor,
     runs on its input and output Tensors (see ops.py), and is recorded like any
     other computation, so the gradients can be differentiated in turn.
     """
-    pending = {id(root): grad}
+    pending = {root: grad}
     for tensor in reversed(topological_order(root, grad_only=True)):
-        g = pending.pop(id(tensor), None)
+        g = pending.pop(tensor, None)
         if g is None:  # requires_grad was switched on after the graph used it as a constant
             continue
         op = tensor._op
@@ -188,13 +199,12 @@ def backward_pass(root: Tensor, grad: np.ndarray | Tensor,
         for parent, contribution in zip(op.inputs, contributions):
             if contribution is None:
                 continue
-            key = id(parent)
-            if key in pending:
-                pending[key] = pending[key] + contribution
+            if parent in pending:
+                pending[parent] = pending[parent] + contribution
             elif not create_graph and (contribution is g or contribution.base is not None):
-                pending[key] = contribution.copy()  # g passed on, or a view: copied to own
+                pending[parent] = contribution.copy()  # g passed on, or a view: copied to own
             else:
-                pending[key] = contribution
+                pending[parent] = contribution
         yield tensor, g, contributions
 
 
@@ -250,10 +260,9 @@ class Tensor:
     @data.setter
     def data(self, values: Any) -> None:
         """Replace the values and stamp the write (`x.data -= v` comes here too)."""
-        global _latest_write
         # `x.data -= v` hands back the very array, already floats: nothing to convert
         self._data = values if values is self._data else _as_array(values)
-        self._last_write = _latest_write = next(_clock)
+        record_writes((self,))
 
     # ---- what it is ----------------------------------------------------------
 
@@ -266,17 +275,17 @@ class Tensor:
     def item(self) -> float:
         """The one element as a Python float: keep this, not the tensor, to log a
         loss (a kept tensor keeps its whole graph alive)."""
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
         """The data itself, not a copy."""
-        return self.data
+        return self._data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self._data)
 
     def __bool__(self) -> bool:
         """The truth of the one element; more (or none) is ambiguous, as in numpy."""
@@ -285,10 +294,10 @@ class Tensor:
                 f"the truth value of a Tensor of shape {self.shape} is ambiguous: it has "
                 f"{self.size} elements, not one. Use (x.data != 0).any() or .all()"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __repr__(self) -> str:
-        values = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
+        values = np.array2string(self._data, precision=4, separator=", ", prefix="Tensor(")
         made_by = f", op={type(self._op).__name__}" if self._op is not None else ""
         named = f", name={self.name!r}" if self.name else ""
         needs = ", requires_grad=True" if self.requires_grad else ""
@@ -296,7 +305,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same values, cut from the graph: nothing flows back through it."""
-        return Tensor(self.data)
+        return Tensor(self._data)
 
     # ---- reverse-mode autodiff -----------------------------------------------
 
@@ -316,13 +325,14 @@ class Tensor:
                 "requires_grad=True, so there is nothing to differentiate"
             )
         if grad is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise ValueError(
                     f"backward() without a gradient needs a tensor with one element (a loss); "
                     f"this one has shape {self.shape}. Reduce it first (.sum(), .mean()) or "
                     f"pass a gradient of shape {self.shape}"
                 )
-            grad = np.ones(self.shape, dtype=self.dtype)
+            grad = np.empty(self.shape, self.dtype)
+            grad.fill(1.0)  # np.ones, without the cost of its Python wrapper
         else:
             grad = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if grad.shape != self.shape:
