@@ -364,11 +364,29 @@ def test_binary_cross_entropy_points_raw_scores_to_the_logits_version():
         nn.binary_cross_entropy(Tensor([3.0, -2.0]), [1.0, 0.0])
 
 
-@pytest.mark.parametrize("target", [[0.0, -1.0], [0.0, 2.0], [np.nan, 1.0]])
-def test_binary_cross_entropy_with_logits_refuses_targets_outside_0_1(target):
+@pytest.mark.parametrize("bad", [-1.0, 2.0, np.nan, np.inf, "just above 1", "just below 0"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_cross_entropy_with_logits_refuses_targets_outside_0_1(bad, dtype):
+    edges = {"just above 1": np.nextafter(dtype(1), dtype(2)),
+             "just below 0": -np.finfo(dtype).smallest_subnormal}
+    target = np.array([0.0, edges.get(bad, bad)], dtype=dtype)
     with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits needs targets in "
                                          r"\[0, 1\]; got"):
         nn.binary_cross_entropy_with_logits(Tensor([3.0, -2.0]), target)
+
+
+@pytest.mark.parametrize("loss", [nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cross_entropies_take_every_target_in_0_1_including_the_edges(loss, dtype):
+    """The quick range test reads the bits of the floats: −0.0, the smallest
+    positive float and 1.0 itself are in [0, 1] and must pass it or the exact test."""
+    target = np.array([0.0, -0.0, 5e-324, 0.5, np.nextafter(1.0, 0.0), 1.0], dtype=dtype)
+    prob = Tensor(np.full(6, 0.25, dtype=dtype))
+    expected = -np.mean(target * np.log(0.25) + (1 - target) * np.log(0.75))
+    value = loss(prob, target).item() if loss is nn.binary_cross_entropy else None
+    if value is None:  # the logit whose sigmoid is 0.25
+        value = loss(Tensor(np.full(6, np.log(1 / 3), dtype=dtype)), target).item()
+    np.testing.assert_allclose(value, expected, rtol=1e-6 if dtype == np.float32 else 1e-14)
 
 
 @pytest.mark.parametrize("loss, pred, target", [
@@ -398,3 +416,17 @@ def test_every_loss_of_no_elements_is_one_clear_error(loss, pred, target):
 def test_cross_entropy_checks_its_labels(logits, labels, error, message):
     with pytest.raises(error, match=message):
         nn.cross_entropy(Tensor(logits), labels)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.uint64, np.int64])
+def test_cross_entropy_takes_labels_of_every_integer_dtype(dtype):
+    """Labels become flat indices into the logits; unsigned 64-bit ones must not
+    turn them into floats (numpy promotes int64 + uint64 to float64)."""
+    logits = Tensor(np.random.default_rng(0).normal(size=(4, 3)), requires_grad=True)
+    labels = np.array([2, 0, 1, 2])
+    loss = nn.cross_entropy(logits, labels.astype(dtype))
+    loss.backward()
+    log_probs = logits.data - np.log(np.exp(logits.data).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(loss.item(), -log_probs[np.arange(4), labels].mean(), rtol=1e-14)
+    onehot = np.eye(3)[labels]
+    np.testing.assert_allclose(logits.grad, (np.exp(log_probs) - onehot) / 4, rtol=1e-12)

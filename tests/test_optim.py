@@ -181,6 +181,22 @@ def test_parameters_without_gradient_are_left_alone(make):
     assert np.all(used.data < [1.0, 2.0])
 
 
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1),
+                                  lambda ps: optim.Adam(ps, lr=0.1)], ids=["sgd", "adam"])
+def test_a_step_counts_as_a_write_only_for_the_parameters_it_moved(make):
+    """A graph through a parameter the step skipped (no gradient) still
+    backpropagates; one through a parameter it moved is refused."""
+    moved, skipped = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0], requires_grad=True)
+    opt = make([moved, skipped])
+    through_moved, through_skipped = (moved * moved).sum(), (skipped * skipped).sum()
+    through_moved.backward()
+    opt.step()
+    through_skipped.backward()
+    np.testing.assert_array_equal(skipped.grad, [6.0])
+    with pytest.raises(RuntimeError, match=r"was changed after Mul used it"):
+        through_moved.backward()
+
+
 def test_zero_grad_sets_every_gradient_to_none():
     a, b = Tensor([1.0], requires_grad=True), Tensor([2.0], requires_grad=True)
     opt = optim.SGD([a, b], lr=0.1)

@@ -351,7 +351,7 @@ class SoftmaxCrossEntropy(ops.Op):
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         n, classes = z.shape
-        picked = np.arange(0, n * classes, classes) + labels  # flat (i, labelᵢ): one index is faster
+        picked = np.arange(0, n * classes, classes) + labels  # (i, labelᵢ) as flat indices: faster
         self.probs, self.onehot = exp / total, np.zeros(z.shape, z.dtype)
         self.onehot.ravel()[picked] = 1.0
         return (np.log(total[:, 0]) - shifted.ravel()[picked]).sum() / n

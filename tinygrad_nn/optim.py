@@ -1,9 +1,10 @@
 """Optimizers: after backward(), move every parameter against its gradient.
 
 Updates change `p.data` in place, so a module and its optimizer keep sharing
-the same tensors, and stamp the parameters as written (`record_writes`), so a
-graph recorded before the step refuses backward(). A parameter whose `grad` is None (it took no part in the last
-backward) is skipped. The update rules are PyTorch's, so results can be compared.
+the same tensors, and stamp the parameters they moved as written
+(`record_writes`), so a graph recorded before the step refuses backward(). A
+parameter whose `grad` is None (it took no part in the last backward) is
+skipped. The update rules are PyTorch's, so results can be compared.
 """
 
 from __future__ import annotations
