@@ -19,6 +19,7 @@ numpy. One BLAS thread is used, so the ratios measure the engine, not threading.
 
     python examples/benchmark.py           # full run (a few minutes)
     python examples/benchmark.py --quick   # under a minute
+    python examples/benchmark.py --readme  # full run, its table written into README.md
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from report import README, replace_readme_block
 
 from tinygrad_nn import Tensor, datasets, nn, optim
 
@@ -271,31 +273,68 @@ def tiny_op_ratio(rounds: int) -> tuple[float, float]:
     return 1e6 * float(np.median(ours)), float(np.median(np.array(ours) / np.array(theirs)))
 
 
+def machine() -> str:
+    """The machine and versions, said where the timings are shown."""
+    try:
+        import torch
+        with_torch = f", PyTorch {torch.__version__}"
+    except ImportError:
+        with_torch = ""
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, numpy {np.__version__}{with_torch}, one BLAS thread")
+
+
+def readme_block(per_op: float, op_ratio: float, rows: list[tuple[Workload, dict]]) -> str:
+    """The README's lines of a full run: the machine, the table, the cost of one op."""
+    lines = [f"A full run on {machine()}:", "",
+             "| workload | numpy µs | tinygrad_nn µs | ratio | torch µs | ratio |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for work, result in rows:
+        torch_cells = (f"{result['torch'][0]:.1f} | {result['torch'][1]:.2f}×"
+                       if "torch" in result else "– | –")
+        lines.append(f"| {work.name} {work.description} | {result['numpy'][0]:.1f} | "
+                     f"{result['tinygrad_nn'][0]:.1f} | {result['tinygrad_nn'][1]:.2f}× | "
+                     f"{torch_cells} |")
+    lines += ["", (f"One op on (2, 2) arrays, forward and backward, costs {per_op:.1f} µs, "
+                   f"{op_ratio:.1f}× the three numpy calls it makes.")]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds: under a minute")
     parser.add_argument("--only", nargs="+", metavar="W", help="run only these workloads, e.g. W1 W4")
+    parser.add_argument("--readme", action="store_true",
+                        help="write the table of this (full) run into README.md")
     args = parser.parse_args()
+    if args.readme and (args.quick or args.only):
+        parser.error("--readme writes the table of a full run: leave out --quick and --only")
     rounds, budget = (5, 4.0) if args.quick else (15, 30.0)
     rng = np.random.default_rng(0)
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, numpy {np.__version__}, one BLAS thread\n")
-    per_op, ratio = tiny_op_ratio(rounds)
-    print(f"one op on (2, 2) arrays, forward + backward: {per_op:.2f} µs, {ratio:.2f}x numpy\n")
+    print(machine() + "\n")
+    per_op, op_ratio = tiny_op_ratio(rounds)
+    print(f"one op on (2, 2) arrays, forward + backward: {per_op:.2f} µs, {op_ratio:.2f}x numpy\n")
     header = f"{'workload':<40} {'numpy µs':>10} {'tinygrad_nn µs':>15} {'ratio':>7} {'torch µs':>10} {'ratio':>7}"
     print(header)
     print("-" * len(header))
+    rows = []
     for work in make_workloads(rng):
         params = initial_parameters(work, rng)
         if args.only and work.name not in args.only:
             continue
         check_gradients_agree(work, params)
         result = benchmark(work, params, rounds, budget)
+        rows.append((work, result))
         torch_cells = (f"{result['torch'][0]:>10.1f} {result['torch'][1]:>6.2f}x"
                        if "torch" in result else f"{'-':>10} {'-':>7}")
         print(f"{work.name + ' ' + work.description:<40} {result['numpy'][0]:>10.1f} "
               f"{result['tinygrad_nn'][0]:>15.1f} {result['tinygrad_nn'][1]:>6.2f}x {torch_cells}",
               flush=True)
+    if args.readme:
+        text = README.read_text(encoding="utf-8")
+        README.write_text(replace_readme_block(text, "benchmark", readme_block(per_op, op_ratio, rows)),
+                          encoding="utf-8")
+        print(f"\nwrote the table into {README}")
 
 
 if __name__ == "__main__":

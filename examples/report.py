@@ -12,6 +12,8 @@ from pathlib import Path
 
 from tinygrad_nn import datasets
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+
 CAT_DATA_ADVICE = (f"pass --data DIR holding {' and '.join(datasets.CATVNONCAT_SHA256)}, "
                    f"or set {datasets.DATA_ENV_VAR}")
 """What to do when the cat/non-cat files cannot be had, said to someone at the command line."""
@@ -100,3 +102,13 @@ def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default
     if cat_data and (problem := prepare_cat_data(args.data, download=not args.no_download)):
         sys.exit(f"skipped: {problem}; {CAT_DATA_ADVICE}")
     run(args.out, args.quick)
+
+
+def replace_readme_block(text: str, name: str, content: str) -> str:
+    """`text` (the README) with the lines between <!-- readme:NAME --> and <!-- /readme -->
+    replaced by `content`, so that the README's numbers are those of the run that
+    printed them. A README without the marker is an error, not a silent no-op."""
+    block = re.compile(rf"(<!-- readme:{re.escape(name)} -->\n).*?(?=<!-- /readme -->)", re.DOTALL)
+    if not block.search(text):
+        raise ValueError(f"the README has no block marked <!-- readme:{name} --> ... <!-- /readme -->")
+    return block.sub(lambda match: match.group(1) + content, text)

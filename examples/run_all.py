@@ -35,18 +35,19 @@ from pathlib import Path
 
 from report import (
     CAT_DATA_ADVICE,
+    README,
     Report,
     add_cat_data_options,
     argument_parser,
     prepare_cat_data,
     replace_marked_table,
+    replace_readme_block,
 )
 
 from tinygrad_nn import datasets
 
 EXAMPLES = Path(__file__).resolve().parent
 DOCS = EXAMPLES.parent / "docs"
-README = EXAMPLES.parent / "README.md"
 README_ROWS = {  # the lines of each article's table that the README shows
     "000": ("moons, 1 hidden: accuracy", "moons, 3 hidden: accuracy"),
     "001": ("scikit-learn's parameters in our network: points right",
@@ -59,7 +60,6 @@ README_ROWS = {  # the lines of each article's table that the README shows
     "004": ("cost before training (w = 0.01·randn)", "train cost at step 900",
             "train / test accuracy at step 900 (test: 901)"),
 }
-README_BLOCK = re.compile(r"(<!-- readme:articles -->\n).*?(?=<!-- /readme -->)", re.DOTALL)
 GRAPHS = "draw_graph"
 SHOWN_IMAGE = re.compile(r"\]\(img/(\d{3})/([^)\s]+)\)")  # ![...](img/NNN/file) in a page
 
@@ -213,9 +213,7 @@ def readme_lines(docs: Path = DOCS) -> str:
 def write_readme(readme: Path = README, docs: Path = DOCS) -> None:
     """Rewrite the README's marked lines of the articles' tables from the docs pages."""
     text = readme.read_text(encoding="utf-8")
-    table = readme_lines(docs)
-    readme.write_text(README_BLOCK.sub(lambda match: match.group(1) + table, text),
-                      encoding="utf-8")
+    readme.write_text(replace_readme_block(text, "articles", readme_lines(docs)), encoding="utf-8")
 
 
 def parse_args() -> argparse.Namespace:
