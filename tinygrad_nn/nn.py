@@ -222,22 +222,23 @@ def _refuse_empty(loss: str, pred: Tensor) -> None:
                          "a loss is a mean over samples and needs at least one")
 
 
-# 1.0 of each float dtype, read as an unsigned integer of the same width
-_BITS_OF_ONE = {np.dtype(np.float64): np.float64(1.0).view(np.uint64),
-                np.dtype(np.float32): np.float32(1.0).view(np.uint32)}
+# 1.0 of each float dtype, its bits read as an unsigned integer of the same width
+_BITS_OF_ONE = {np.dtype(np.float64): np.array(1.0).view(np.uint64),
+                np.dtype(np.float32): np.array(1.0, np.float32).view(np.uint32)}
 
 
 def _refuse_outside_0_1(loss: str, what: str, values: np.ndarray, hint: str = "") -> None:
     """A ValueError naming the first value outside [0, 1] (NaN included), where a
     cross-entropy would otherwise return a number that means nothing.
 
-    It runs every step, so it is one reduction, not a min and a max: read as
-    unsigned integers, the bits of floats ≥ 0 order as the floats do, a negative
-    float has the sign bit set (above them all) and NaN lies above inf. So the
-    values are in [0, 1] when no bit pattern exceeds 1.0's. (−0.0 fails this quick
-    test and passes the exact one, which finds the element to name.)"""
+    It runs every step, so it is one comparison and a count, not a min and a max
+    (numpy's reductions cost more than the rest of a small loss): read as unsigned
+    integers, the bits of floats ≥ 0 order as the floats do, a negative float has
+    the sign bit set (above them all) and NaN lies above inf. So the values are in
+    [0, 1] when no bit pattern exceeds 1.0's. (−0.0 fails this quick test and
+    passes the exact one, which finds the element to name.)"""
     one = _BITS_OF_ONE[values.dtype]
-    if np.maximum.reduce(values.view(one.dtype), axis=None) > one:
+    if np.count_nonzero(values.view(one.dtype) > one):
         ops.refuse_where(~((values >= 0) & (values <= 1)), values,
                          f"{loss} needs {what} in [0, 1]{hint}")
 
