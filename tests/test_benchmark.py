@@ -10,8 +10,8 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 sys.path.insert(0, str(EXAMPLES))
 
-import benchmark  # noqa: E402
-from report import README, replace_readme_block  # noqa: E402
+import benchmark
+from report import README, replace_readme_block
 
 WORKLOADS = benchmark.make_workloads(np.random.default_rng(0))
 

@@ -147,7 +147,7 @@ class Linear(Module):
         self.bias = Tensor(np.zeros(out_features), requires_grad=True, name="bias") if bias else None
 
     def forward(self, x: Tensor) -> Tensor:
-        if x._data.shape[-1:] != self.weight._data.shape[:1]:
+        if x.shape[-1:] != self.weight.shape[:1]:
             n_in, n_out = self.weight.shape
             raise ValueError(f"Linear({n_in}, {n_out}) takes inputs of shape (n, {n_in}), one "
                              f"sample of {n_in} features per row; got shape {x.shape}")

@@ -75,7 +75,7 @@ class SGD(Optimizer):
                 direction *= self.momentum
                 direction += p.grad
             values = p.data
-            values -= self.lr * direction
+            values -= self.lr * direction  # in place; stamped below, all with one tick
             updated.append(p)
         record_writes(updated)
 
@@ -113,6 +113,6 @@ class Adam(Optimizer):
             m_hat = m / (1 - beta1**t)
             v_hat = v / (1 - beta2**t)
             values = p.data
-            values -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            values -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)  # in place; stamped below
             updated.append(p)
         record_writes(updated)

@@ -116,8 +116,7 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
     """Every tensor `root` was computed from, each after all of its inputs.
 
     An explicit stack instead of recursion, so a chain of 100,000 ops is fine.
-    With `grad_only`, tensors that require no gradient are left out. Tensors
-    hash by identity, so they are their own keys in `visited`.
+    With `grad_only`, tensors that require no gradient are left out.
     """
     order: list[Tensor] = []
     visited: set[Tensor] = set()
@@ -239,6 +238,7 @@ class Tensor:
     __slots__ = ("__weakref__", "_data", "_is_mask", "_last_write", "_op", "grad",
                  "name", "requires_grad")
     __array_ufunc__ = None  # numpy defers to us: `array + tensor` is a Tensor
+    __hash__ = object.__hash__  # by identity: the backward pass keys its dicts by tensors
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None):
         if isinstance(data, Tensor):
