@@ -375,17 +375,21 @@ def test_binary_cross_entropy_with_logits_refuses_targets_outside_0_1(bad, dtype
         nn.binary_cross_entropy_with_logits(Tensor([3.0, -2.0]), target)
 
 
-@pytest.mark.parametrize("loss", [nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits])
+# each loss with an input that means a probability of 0.25: p itself, or its logit
+QUARTER = [(nn.binary_cross_entropy, 0.25), (nn.binary_cross_entropy_with_logits, np.log(1 / 3))]
+
+
+@pytest.mark.parametrize("loss, quarter", QUARTER, ids=lambda v: getattr(v, "__name__", ""))
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_cross_entropies_take_every_target_in_0_1_including_the_edges(loss, dtype):
+def test_cross_entropies_take_every_target_in_0_1_including_the_edges(loss, quarter, dtype):
     """The quick range test reads the bits of the floats: −0.0, the smallest
-    positive float and 1.0 itself are in [0, 1] and must pass it or the exact test."""
-    target = np.array([0.0, -0.0, 5e-324, 0.5, np.nextafter(1.0, 0.0), 1.0], dtype=dtype)
-    prob = Tensor(np.full(6, 0.25, dtype=dtype))
+    positive float, the largest below 1 and 1.0 itself are in [0, 1] and must pass
+    it or the exact test."""
+    edges = [0.0, -0.0, np.finfo(dtype).smallest_subnormal, 0.5,
+             np.nextafter(dtype(1), dtype(0)), 1.0]
+    target = np.array(edges, dtype=dtype)
     expected = -np.mean(target * np.log(0.25) + (1 - target) * np.log(0.75))
-    value = loss(prob, target).item() if loss is nn.binary_cross_entropy else None
-    if value is None:  # the logit whose sigmoid is 0.25
-        value = loss(Tensor(np.full(6, np.log(1 / 3), dtype=dtype)), target).item()
+    value = loss(Tensor(np.full(len(edges), quarter, dtype=dtype)), target).item()
     np.testing.assert_allclose(value, expected, rtol=1e-6 if dtype == np.float32 else 1e-14)
 
 
