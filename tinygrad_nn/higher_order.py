@@ -59,17 +59,16 @@ def grad(output: Tensor, inputs: Tensor | Sequence[Tensor], grad_output: Any = N
     if not isinstance(output, Tensor):
         raise TypeError(f"grad(): the output must be a Tensor; got {type(output).__name__}")
     seed = _seed(output, grad_output, create_graph)
-    wanted = {id(tensor) for tensor in inputs}
+    wanted = set(inputs)
     found = {}
     if output.requires_grad:
-        found = {id(t): g for t, g, _ in backward_pass(output, seed, create_graph)
-                 if id(t) in wanted}
-    return [_as_gradient(found.get(id(t)), t, create_graph) for t in inputs]
+        found = {t: g for t, g, _ in backward_pass(output, seed, create_graph) if t in wanted}
+    return [_as_gradient(found.get(t), t, create_graph) for t in inputs]
 
 
 def _as_gradient(g: Any, tensor: Tensor, create_graph: bool) -> Tensor:
     """The gradient as a Tensor: as the graph made it when recorded, else a private
-    copy (a plain pass may hand out views of the graph's arrays)."""
+    copy (when an input is the output itself, the pass hands back `grad_output`)."""
     if g is None:
         return Tensor(np.zeros(tensor.shape, dtype=tensor.dtype))
     return g if create_graph else Tensor(np.array(g, dtype=tensor.dtype))

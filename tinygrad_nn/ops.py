@@ -289,8 +289,7 @@ class Sigmoid(Op):
 
     def backward(self, g):
         x, out = self.saved
-        flipped = self.flipped if isinstance(x, np.ndarray) else call(Sigmoid, -x)
-        return (g * out * flipped,)
+        return (g * out * call(Sigmoid, -x, known=self.flipped),)
 
 
 class Tanh(Op):

@@ -49,16 +49,16 @@ def backward_steps(root: Tensor) -> list[BackwardStep]:
             "backward_steps() needs a one-element Tensor (a loss) that requires grad, "
             f"got {root!r}"
         )
-    so_far: dict[int, np.ndarray] = {}  # each input's gradient summed so far, by id
+    so_far: dict[Tensor, np.ndarray] = {}  # each input's gradient summed so far
     steps = []
     for t, upstream, contributions in backward_pass(root, np.ones_like(root.data)):
         if t._op is None:
             continue
         for parent, contribution in zip(t._op.inputs, contributions):
             if contribution is not None:
-                before = so_far.get(id(parent))
-                so_far[id(parent)] = contribution if before is None else before + contribution
-        accumulated = tuple(so_far.get(id(p)) if c is not None else None
+                before = so_far.get(parent)
+                so_far[parent] = contribution if before is None else before + contribution
+        accumulated = tuple(so_far.get(p) if c is not None else None
                             for p, c in zip(t._op.inputs, contributions))
         steps.append(BackwardStep(len(steps) + 1, t._op, t, upstream, t._op.rule,
                                   tuple(contributions), accumulated))
