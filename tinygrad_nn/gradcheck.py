@@ -27,7 +27,7 @@ def _scalar(value: Any) -> float:
     return float(array.reshape(()))
 
 
-def refuse_coarse(tensor: Tensor, caller: str) -> None:
+def require_float64(tensor: Tensor, caller: str) -> None:
     """Finite differences need float64: in float32 a nudge of 1e-6 is lost in rounding."""
     if tensor.dtype != np.float64:
         raise TypeError(
@@ -57,7 +57,7 @@ def numerical_grad(f: Callable[[], Any], *tensors: Tensor, eps: float = 1e-6) ->
     """
     grads = []
     for tensor in tensors:
-        refuse_coarse(tensor, "numerical_grad")
+        require_float64(tensor, "numerical_grad")
         grad = np.zeros(tensor.shape)
         with no_grad():
             for index in np.ndindex(tensor.shape):

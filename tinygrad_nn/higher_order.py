@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_nn.gradcheck import GradcheckError, central_difference, refuse_coarse
+from tinygrad_nn.gradcheck import GradcheckError, central_difference, require_float64
 from tinygrad_nn.ops import first_index
 from tinygrad_nn.tensor import Tensor, backward_pass
 
@@ -132,7 +132,7 @@ def gradgradcheck(f: Callable[[], Tensor], *tensors: Tensor, eps: float = 1e-6,
     for position, tensor in enumerate(tensors):
         if not tensor.requires_grad:
             raise ValueError(f"gradgradcheck: {_label(tensor, position)} has requires_grad=False")
-        refuse_coarse(tensor, "gradgradcheck")
+        require_float64(tensor, "gradgradcheck")
     actual, expected = _hessian_blocks(f, tensors), _gradient_differences(f, tensors, eps)
     for i, j in np.ndindex(len(tensors), len(tensors)):
         bad = ~np.isclose(actual[i][j], expected[i][j], atol=atol, rtol=rtol)
