@@ -155,7 +155,7 @@ def test_hessian_of_the_mean_squared_error_is_two_xtx_over_n():
 
 
 class SquareWithAConstantSlope(ops.Op):
-    """x², whose backward uses the saved *array* of x instead of `saved`: right in
+    """x², whose backward uses the forward's *array* of x instead of the x it is handed: right in
     value (gradcheck passes) but a constant to the recorded graph, so its second
     derivative comes out 0 instead of 2."""
 
@@ -163,7 +163,7 @@ class SquareWithAConstantSlope(ops.Op):
         self.x_array = x
         return x * x
 
-    def backward(self, g):
+    def backward(self, g, x, out):
         return (g * 2 * self.x_array,)
 
 

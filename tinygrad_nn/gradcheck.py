@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_nn.ops import first_index
+from tinygrad_nn.guards import first_index
 from tinygrad_nn.tensor import Tensor, no_grad
 
 

@@ -10,36 +10,19 @@ product H·v is one backward pass through ∇f with upstream gradient v.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from tinygrad_nn.gradcheck import GradcheckError, central_difference, require_float64
-from tinygrad_nn.ops import first_index
-from tinygrad_nn.tensor import Tensor, backward_pass
+from tinygrad_nn.guards import enable_grad, first_index
+from tinygrad_nn.tensor import Tensor, backward_pass, initial_gradient
 
 
 def _label(tensor: Tensor, position: int) -> str:
     return tensor.name or f"tensor {position}"
-
-
-def _seed(output: Tensor, grad_output: Any, create_graph: bool) -> np.ndarray | Tensor:
-    """The upstream gradient: ones for a one-element output, else `grad_output`,
-    which must have the output's shape; a Tensor when the pass is recorded."""
-    if grad_output is None:
-        if output.size != 1:
-            raise ValueError(
-                f"grad(): an output of shape {output.shape} needs grad_output of that shape; "
-                f"without one the output must hold one element (a loss)"
-            )
-        grad_output = np.ones(output.shape, dtype=output.dtype)
-    if np.shape(grad_output) != output.shape:
-        raise ValueError(f"grad(): grad_output has shape {np.shape(grad_output)} but the output "
-                         f"has shape {output.shape}; they must be equal")
-    if create_graph:
-        return grad_output if isinstance(grad_output, Tensor) else Tensor(grad_output)
-    return np.asarray(grad_output, dtype=output.dtype)
 
 
 def grad(output: Tensor, inputs: Tensor | Sequence[Tensor], grad_output: Any = None,
@@ -48,8 +31,8 @@ def grad(output: Tensor, inputs: Tensor | Sequence[Tensor], grad_output: Any = N
     `torch.autograd.grad`; no `.grad` is touched. An input the output does not
     depend on gets zeros (its derivative), not an error.
 
-    With `create_graph` the returned Tensors carry the graph of the backward pass,
-    so grad() of them gives second derivatives, and so on.
+    With `create_graph` the backward pass is recorded (even under no_grad), so the
+    returned Tensors carry its graph: grad() of them gives second derivatives.
     """
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     for position, tensor in enumerate(inputs):
@@ -58,10 +41,16 @@ def grad(output: Tensor, inputs: Tensor | Sequence[Tensor], grad_output: Any = N
                              f"got {tensor!r}")
     if not isinstance(output, Tensor):
         raise TypeError(f"grad(): the output must be a Tensor; got {type(output).__name__}")
-    seed = _seed(output, grad_output, create_graph)
+    if not output.requires_grad:
+        raise RuntimeError(
+            "grad(): the output does not require grad, so it has no graph to differentiate. "
+            "If it is itself a gradient, the grad() or backward() that made it needs "
+            "create_graph=True; otherwise check that it was computed (outside no_grad) from "
+            "a tensor with requires_grad=True"
+        )
+    seed = initial_gradient(output, grad_output, create_graph, "grad()", "grad_output")
     wanted = set(inputs)
-    found = {}
-    if output.requires_grad:
+    with enable_grad() if create_graph else contextlib.nullcontext():
         found = {t: g for t, g, _ in backward_pass(output, seed, create_graph) if t in wanted}
     return [_as_gradient(found.get(t), t, create_graph) for t in inputs]
 
@@ -75,7 +64,9 @@ def _as_gradient(g: Any, tensor: Tensor, create_graph: bool) -> Tensor:
 
 
 def _scalar_output(f: Callable[[], Tensor], caller: str) -> Tensor:
-    out = f()
+    """f(), run with recording on even under no_grad: its graph is what is differentiated."""
+    with enable_grad():
+        out = f()
     if not isinstance(out, Tensor) or out.size != 1:
         raise ValueError(f"{caller}: f() must return a Tensor holding one number (a loss); "
                          f"got {out.shape if isinstance(out, Tensor) else type(out).__name__}")
@@ -84,10 +75,13 @@ def _scalar_output(f: Callable[[], Tensor], caller: str) -> Tensor:
 
 def _hessian_blocks(f: Callable[[], Tensor], tensors: Sequence[Tensor]) -> list[list[np.ndarray]]:
     """Blocks H[i][j] = d²f / d tensors[i] d tensors[j], of shape tᵢ.shape + tⱼ.shape:
-    the gradient is taken once with a graph, then differentiated once per element."""
+    the gradient is taken once with a graph, then differentiated once per element. A
+    gradient that does not depend on the tensors (f linear in them) leaves its blocks 0."""
     gradients = grad(_scalar_output(f, "hessian"), tensors, create_graph=True)
     blocks = [[np.zeros(ti.shape + tj.shape) for tj in tensors] for ti in tensors]
     for i, gradient in enumerate(gradients):
+        if not gradient.requires_grad:
+            continue
         for index in np.ndindex(gradient.shape):
             one_hot = np.zeros(gradient.shape)
             one_hot[index] = 1.0

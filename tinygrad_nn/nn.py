@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_nn import ops
+from tinygrad_nn.guards import refuse_where
 from tinygrad_nn.tensor import Tensor, apply
 
 LOG_FLOOR = -100.0  # where binary_cross_entropy clamps log p, as PyTorch does
@@ -222,25 +223,10 @@ def _refuse_empty(loss: str, pred: Tensor) -> None:
                          "a loss is a mean over samples and needs at least one")
 
 
-# 1.0 of each float dtype, its bits read as an unsigned integer of the same width
-_BITS_OF_ONE = {np.dtype(np.float64): np.array(1.0).view(np.uint64),
-                np.dtype(np.float32): np.array(1.0, np.float32).view(np.uint32)}
-
-
 def _refuse_outside_0_1(loss: str, what: str, values: np.ndarray, hint: str = "") -> None:
     """A ValueError naming the first value outside [0, 1] (NaN included), where a
-    cross-entropy would otherwise return a number that means nothing.
-
-    It runs every step, so it is one comparison and a count, not a min and a max
-    (numpy's reductions cost more than the rest of a small loss): read as unsigned
-    integers, the bits of floats ≥ 0 order as the floats do, a negative float has
-    the sign bit set (above them all) and NaN lies above inf. So the values are in
-    [0, 1] when no bit pattern exceeds 1.0's. (−0.0 fails this quick test and
-    passes the exact one, which finds the element to name.)"""
-    one = _BITS_OF_ONE[values.dtype]
-    if np.count_nonzero(values.view(one.dtype) > one):
-        ops.refuse_where(~((values >= 0) & (values <= 1)), values,
-                         f"{loss} needs {what} in [0, 1]{hint}")
+    cross-entropy would otherwise return a number that means nothing."""
+    refuse_where(~((values >= 0) & (values <= 1)), values, f"{loss} needs {what} in [0, 1]{hint}")
 
 
 def _pair(loss: str, pred: Any, target: Any) -> tuple[Tensor, Tensor]:
@@ -280,8 +266,8 @@ class BinaryCrossEntropy(ops.Op):
             log_1mp = np.maximum(np.log(1 - p), LOG_FLOOR)
         return -(y * log_p + (1 - y) * log_1mp).sum() / p.size
 
-    def backward(self, g):
-        (p, y, _), (need_p, need_y) = self.saved, self.needs_grad
+    def backward(self, g, p, y, out):
+        need_p, need_y = self.needs_grad
         n = p.size
         dp = g * (p - y) / (p * (1 - p)).clip(1e-12, None) / n if need_p else None
         return dp, (g * (clamped_log(1 - p) - clamped_log(p)) / n if need_y else None)
@@ -290,7 +276,7 @@ class BinaryCrossEntropy(ops.Op):
 def clamped_log(p):
     """log p, at least LOG_FLOOR: log of p clipped to e^LOG_FLOOR, so that it is an op
     a recorded backward can differentiate."""
-    return ops.call(ops.Log, p.clip(np.exp(LOG_FLOOR), None))
+    return ops.log(p.clip(np.exp(LOG_FLOOR), None))
 
 
 def binary_cross_entropy(prob: Tensor, target: Any) -> Tensor:
@@ -317,14 +303,12 @@ class SigmoidCrossEntropy(ops.Op):
     notation = "BCE(σ({0}), {1})"
 
     def forward(self, z, y):
-        softplus = np.logaddexp(0.0, z)  # log(1 + eᶻ)
-        self.sigma = np.exp(z - softplus)  # σ(z) = eᶻ/(1 + eᶻ)
-        return (softplus - z * y).sum() / z.size
+        return (np.logaddexp(0.0, z) - z * y).sum() / z.size  # logaddexp(0, z) = log(1 + eᶻ)
 
-    def backward(self, g):
-        (z, y, _), (need_z, need_y) = self.saved, self.needs_grad
+    def backward(self, g, z, y, out):
+        need_z, need_y = self.needs_grad
         n = z.size
-        return (g * (ops.call(ops.Sigmoid, z, known=self.sigma) - y) / n if need_z else None,
+        return (g * (ops.sigmoid(z) - y) / n if need_z else None,
                 g * -z / n if need_y else None)
 
 
@@ -353,14 +337,12 @@ class SoftmaxCrossEntropy(ops.Op):
         total = exp.sum(axis=1, keepdims=True)
         n, classes = z.shape
         picked = np.arange(0, n * classes, classes) + labels  # (i, labelᵢ) as flat indices: faster
-        self.probs, self.onehot = exp / total, np.zeros(z.shape, z.dtype)
+        self.onehot = np.zeros(z.shape, z.dtype)
         self.onehot.ravel()[picked] = 1.0
         return (np.log(total[:, 0]) - shifted.ravel()[picked]).sum() / n
 
-    def backward(self, g):
-        z, _ = self.saved
-        probs = ops.call(ops.Softmax, z, known=self.probs, axis=1)
-        return ((probs - self.onehot) * (g / len(z)),)
+    def backward(self, g, z, out):
+        return ((ops.softmax(z, axis=1) - self.onehot) * (g / len(z)),)
 
 
 def cross_entropy(logits: Tensor, labels: Any) -> Tensor:

@@ -1,18 +1,17 @@
 """The differentiable operations: one small class each, forward beside backward.
 
-`forward` takes numpy arrays and returns the output array. `backward` takes the
-gradient of the loss with respect to that output, g = dL/dout, and returns one
-gradient per input: the chain rule dL/dinput = g · dout/dinput, summed back to the
-input's shape when the input was broadcast. It returns None for an input that
-does not require a gradient (`self.needs_grad` says which), so constants such as
-a data matrix cost nothing on the way back. The graph bookkeeping lives in one
-place, `tensor.apply`.
+`forward` takes numpy arrays and returns the output array. `backward(g, *inputs,
+out)` takes the gradient of the loss with respect to that output, g = dL/dout, with
+the op's inputs and output, and returns one gradient per input: the chain rule
+dL/dinput = g · dout/dinput, summed back to the input's shape when the input was
+broadcast. It returns None for an input that does not require a gradient
+(`self.needs_grad` says which), so constants such as a data matrix cost nothing on
+the way back. The graph bookkeeping lives in one place, `tensor.apply`.
 
-A backward reads the op's inputs and output from `self.saved` and computes only
-with operations that numpy arrays and Tensors share (`*`, `@`, `.sum`,
-`.reshape`, `.T`, and `call` for the rest); masks are constants. In a plain
-backward pass `saved` and g are arrays. When the backward pass is itself to be
-recorded (`create_graph`), `saved` holds the input and output Tensors and g is a
+A backward computes only with what numpy arrays and Tensors share (`+ − * / @ **`,
+`.sum`, `.reshape`, `.transpose`, `.T`, indexing) and with the few functions below
+them. In a plain backward pass it is handed arrays. When the backward pass is itself
+recorded (`create_graph`) it is handed the input and output Tensors and g is a
 Tensor, so the very same lines build a graph of the gradient, which can be
 differentiated again: second derivatives, Hessians.
 
@@ -23,12 +22,43 @@ symbol(inputs), its `notation`, e.g. "|{0}|" (how drawings title its output).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
+from tinygrad_nn.guards import refuse_where
 
-def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+# ---- what a backward computes with, besides what arrays and Tensors share ----------
+# Each function calls numpy on an array (a plain backward pass) and the Tensor's own
+# method on a Tensor (a recorded one), so that what it computes joins the graph.
+
+ARRAYS = (np.ndarray, np.generic)
+
+
+def exp(x):
+    """eˣ of an array or a Tensor."""
+    return np.exp(x) if isinstance(x, ARRAYS) else x.exp()
+
+
+def log(x):
+    """ln x of an array or a Tensor."""
+    return np.log(x) if isinstance(x, ARRAYS) else x.log()
+
+
+def sigmoid(x):
+    """σ(x) of an array or a Tensor, stable for any x (see Sigmoid)."""
+    return Sigmoid().forward(x) if isinstance(x, ARRAYS) else x.sigmoid()
+
+
+def softmax(x, axis: int):
+    """softmax along `axis` of an array or a Tensor, stable for any x (see Softmax)."""
+    return Softmax().forward(x, axis) if isinstance(x, ARRAYS) else x.softmax(axis)
+
+
+def scatter_add(g, idx, shape: tuple[int, ...]):
+    """Zeros of `shape` with g added at `idx`, for an array or a Tensor (see ScatterAdd)."""
+    return ScatterAdd().forward(g, idx, shape) if isinstance(g, ARRAYS) else g.scatter_add(idx, shape)
+
+
+def unbroadcast(grad, shape: tuple[int, ...]):
     """Sum `grad` back to `shape`: an input broadcast into many positions receives
     the sum of their gradients. Leading axes numpy added are summed away first,
     then the axes where the input had size 1."""
@@ -41,37 +71,6 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad
-
-
-def first_index(mask: np.ndarray) -> tuple[int, ...]:
-    """Where `mask` is first True, as plain ints: error messages say where."""
-    return tuple(int(i) for i in np.argwhere(mask)[0])
-
-
-def refuse_where(bad: np.ndarray, values: np.ndarray, requirement: str) -> None:
-    """Raise a ValueError naming the first element where `bad` holds, so that a
-    value outside an op's domain is an error that says where, not a numpy warning
-    followed by inf or nan."""
-    if bad.any():
-        index = first_index(bad)
-        raise ValueError(f"{requirement}; got {values[index]} at index {index}")
-
-
-def call(op_class: type[Op], x, known: np.ndarray | None = None, **attrs):
-    """`op_class` applied to x inside a backward: for an array, straight through its
-    forward, or `known` if the forward already computed that value; for a Tensor (a
-    backward pass that builds a graph), recorded through `tensor.apply`, so that
-    what a backward computes with it stays differentiable."""
-    if isinstance(x, (np.ndarray, np.generic)):
-        return op_class().forward(x, **attrs) if known is None else known
-    from tinygrad_nn.tensor import apply  # tensor.py imports this module first
-
-    return apply(op_class, x, **attrs)
-
-
-def _swap_last_axes(x):
-    """x with its last two axes swapped (a batch of transposes), for arrays and Tensors."""
-    return x.transpose(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
 
 
 def _kept_shape(shape: tuple[int, ...], axis) -> tuple[int, ...]:
@@ -88,19 +87,18 @@ class Op:
     symbol = "?"
     rule = ""
     notation = ""  # e.g. "{0} + {1}"; empty: written symbol(inputs)
-    inputs: tuple = ()
+    inputs: tuple = ()  # the input Tensors, set by tensor.apply when the op is recorded
     needs_grad: tuple[bool, ...] = ()
-    saved: Sequence = ()  # inputs, then output: arrays, or Tensors while a backward is recorded
 
     def forward(self, *arrays: np.ndarray, **attrs) -> np.ndarray:
         """The output array from the input arrays; keeps on `self` only constants
-        backward needs (masks, axes): the inputs and output come from `saved`."""
+        backward needs (masks, axes): the inputs and output are handed to backward."""
         raise NotImplementedError
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        """From g = dL/dout, one gradient per input, g · dout/dinput summed back to
-        the input's shape; None for an input that needs none. Written only with
-        what arrays and Tensors share, so that it can be recorded (see above)."""
+    def backward(self, g, *inputs_and_output) -> tuple:
+        """From g = dL/dout and the op's inputs and output, one gradient per input,
+        g · dout/dinput summed back to the input's shape; None for an input that needs
+        none. Written only with what arrays and Tensors share (see above)."""
         raise NotImplementedError
 
 
@@ -115,8 +113,8 @@ class Add(Op):
     def forward(self, a, b):
         return a + b
 
-    def backward(self, g):
-        (a, b, _), (need_a, need_b) = self.saved, self.needs_grad
+    def backward(self, g, a, b, out):
+        need_a, need_b = self.needs_grad
         return (unbroadcast(g, a.shape) if need_a else None,
                 unbroadcast(g, b.shape) if need_b else None)
 
@@ -129,8 +127,8 @@ class Sub(Op):
     def forward(self, a, b):
         return a - b
 
-    def backward(self, g):
-        (a, b, _), (need_a, need_b) = self.saved, self.needs_grad
+    def backward(self, g, a, b, out):
+        need_a, need_b = self.needs_grad
         return (unbroadcast(g, a.shape) if need_a else None,
                 unbroadcast(-g, b.shape) if need_b else None)
 
@@ -143,8 +141,8 @@ class Mul(Op):
     def forward(self, a, b):
         return a * b
 
-    def backward(self, g):
-        (a, b, _), (need_a, need_b) = self.saved, self.needs_grad
+    def backward(self, g, a, b, out):
+        need_a, need_b = self.needs_grad
         return (unbroadcast(g * b, a.shape) if need_a else None,
                 unbroadcast(g * a, b.shape) if need_b else None)
 
@@ -158,11 +156,16 @@ class Div(Op):
         refuse_where(b == 0, b, "the divisor must not be 0")
         return a / b
 
-    def backward(self, g):
-        (a, b, out), (need_a, need_b) = self.saved, self.needs_grad
+    def backward(self, g, a, b, out):
+        need_a, need_b = self.needs_grad
         g_over_b = g / b
         return (unbroadcast(g_over_b, a.shape) if need_a else None,
                 unbroadcast(-g_over_b * out, b.shape) if need_b else None)
+
+
+def _swap_last_axes(x):
+    """x with its last two axes swapped (a batch of transposes), for arrays and Tensors."""
+    return x.transpose(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
 
 
 class MatMul(Op):
@@ -176,8 +179,8 @@ class MatMul(Op):
     def forward(self, a, b):
         return a @ b
 
-    def backward(self, g):
-        (a, b, _), (need_a, need_b) = self.saved, self.needs_grad
+    def backward(self, g, a, b, out):
+        need_a, need_b = self.needs_grad
         if a.ndim == b.ndim == 2:  # the common (n, k) @ (k, m): nothing to reshape
             return (g @ b.T if need_a else None), (a.T @ g if need_b else None)
         a2 = a if a.ndim > 1 else a.reshape(1, -1)
@@ -200,7 +203,7 @@ class Neg(Op):
     def forward(self, x):
         return -x
 
-    def backward(self, g):
+    def backward(self, g, x, out):
         return (-g,)
 
 
@@ -218,8 +221,8 @@ class Pow(Op):
         self.exponent = exponent
         return x**exponent
 
-    def backward(self, g):
-        (x, _), n = self.saved, self.exponent
+    def backward(self, g, x, out):
+        n = self.exponent
         if n == 0:  # x⁰ = 1 whatever x is
             return (g * 0.0,)
         if 0 < n < 1:
@@ -230,7 +233,7 @@ class Pow(Op):
 
 
 class Exp(Op):
-    """eˣ, refusing x that would overflow to inf; d(eˣ)/dx = eˣ, the saved output."""
+    """eˣ, refusing x that would overflow to inf; d(eˣ)/dx = eˣ, the output."""
 
     symbol, rule = "exp", "d(eˣ)/dx = eˣ"
 
@@ -240,8 +243,7 @@ class Exp(Op):
                      "sigmoid, softmax and the losses compute without it and never overflow")
         return np.exp(x)
 
-    def backward(self, g):
-        _, out = self.saved
+    def backward(self, g, x, out):
         return (g * out,)
 
 
@@ -254,8 +256,7 @@ class Log(Op):
         refuse_where(x <= 0, x, "log x needs x > 0")
         return np.log(x)
 
-    def backward(self, g):
-        x, _ = self.saved
+    def backward(self, g, x, out):
         return (g / x,)
 
 
@@ -268,43 +269,35 @@ class Abs(Op):
         self.sign = np.sign(x)  # a constant: |x|'s slope does not change away from 0
         return np.abs(x)
 
-    def backward(self, g):
+    def backward(self, g, x, out):
         return (g * self.sign,)
 
 
 class Sigmoid(Op):
     """σ(x) = 1/(1 + e⁻ˣ), computed as exp(log σ) with log σ = −log(1 + e⁻ˣ) =
     −logaddexp(0, −x): numpy's logaddexp never overflows, so x = ±1000 and ±∞ give
-    0 and 1 without a warning, and σ(−40) ≈ 4.2e−18 keeps its precision. The
-    slope is dσ/dx = σ(1 − σ), its 1 − σ computed as −expm1(log σ): the plain
-    1 − σ rounds to 0 from x ≈ 37 on and would lose σ(40)(1 − σ(40)) ≈ 4.2e−18.
-    That 1 − σ(x) is σ(−x), so a recorded backward differentiates it as a σ again."""
+    0 and 1 without a warning, and σ(−40) ≈ 4.2e−18 keeps its precision. The slope
+    is dσ/dx = σ(x)(1 − σ(x)) = σ(x)σ(−x): the plain 1 − σ rounds to 0 from x ≈ 37
+    on and would lose σ(40)(1 − σ(40)) ≈ 4.2e−18."""
 
     symbol, rule = "σ", "dσ/dx = σ(1 − σ)"
 
     def forward(self, x):
-        log_out = -np.logaddexp(0.0, -x)  # log σ(x) = −log(1 + e⁻ˣ)
-        self.flipped = -np.expm1(log_out)  # 1 − σ = −(e^(log σ) − 1) = σ(−x)
-        return np.exp(log_out)
+        return np.exp(-np.logaddexp(0.0, -x))
 
-    def backward(self, g):
-        x, out = self.saved
-        # not call(Sigmoid, -x, known=self.flipped): that negates x only to discard it, which
-        # measured 3% of article 001's training step; a recorded backward needs σ(−x) as an op
-        flipped = self.flipped if isinstance(x, np.ndarray) else call(Sigmoid, -x)
-        return (g * out * flipped,)
+    def backward(self, g, x, out):
+        return (g * out * sigmoid(-x),)
 
 
 class Tanh(Op):
-    """tanh x; d(tanh x)/dx = 1 − tanh²x, from the saved output."""
+    """tanh x; d(tanh x)/dx = 1 − tanh²x, from the output."""
 
     symbol, rule = "tanh", "d(tanh x)/dx = 1 − tanh²x"
 
     def forward(self, x):
         return np.tanh(x)
 
-    def backward(self, g):
-        _, out = self.saved
+    def backward(self, g, x, out):
         return (g * (1.0 - out * out),)
 
 
@@ -314,10 +307,10 @@ class ReLU(Op):
     symbol, rule = "relu", "d relu(x)/dx = 1 if x > 0 else 0"
 
     def forward(self, x):
-        self.positive = x > 0
+        self.positive = x > 0  # a constant mask: the slope, 1 where x > 0, else 0
         return np.maximum(x, 0.0)  # not x·(x > 0), which is NaN at −∞
 
-    def backward(self, g):
+    def backward(self, g, x, out):
         return (g * self.positive,)
 
 
@@ -330,7 +323,7 @@ class Clip(Op):
         self.inside = (x >= low) & (x <= high)
         return np.clip(x, low, high)
 
-    def backward(self, g):
+    def backward(self, g, x, out):
         return (g * self.inside,)
 
 
@@ -338,9 +331,8 @@ class Clip(Op):
 
 
 class Sum(Op):
-    """Σx over `axis`; dΣx/dxᵢ = 1, so the gradient is copied to every summed element:
-    g is given its reduced axes back (as size 1) and broadcast to the input's shape
-    by `BroadcastTo`, whose own backward is a sum again."""
+    """Σx over `axis`; dΣx/dxᵢ = 1, so every summed element gets g: g is given its
+    summed axes back (as size 1) and multiplied by ones of the input's shape."""
 
     symbol, rule = "Σ", "d(Σx)/dxᵢ = 1: the gradient is copied to every summed element"
 
@@ -348,41 +340,27 @@ class Sum(Op):
         self.axis, self.keepdims = axis, keepdims
         return x.sum(axis=axis, keepdims=keepdims)
 
-    def backward(self, g):
-        x, _ = self.saved
+    def backward(self, g, x, out):
         kept = g.shape if self.keepdims else _kept_shape(x.shape, self.axis)
-        return (call(BroadcastTo, g.reshape(kept), shape=x.shape),)
-
-
-class BroadcastTo(Op):
-    """x repeated along its size-1 axes up to `shape` (numpy's broadcast_to): Sum's
-    backward, made an op of its own so that a recorded backward can be differentiated.
-    Each element is copied to several places, so its derivative sums g back over them."""
-
-    symbol, rule = "broadcast", "the gradient is summed back over the repeated axes"
-
-    def forward(self, x, shape):
-        return np.broadcast_to(x, shape)
-
-    def backward(self, g):
-        x, _ = self.saved
-        return (unbroadcast(g, x.shape),)
+        return (g.reshape(kept) * np.ones(x.shape, dtype=g.dtype),)
 
 
 class Max(Op):
     """Largest element; its gradient goes to the maximal elements, split evenly
-    between ties (the subgradient numpy users expect from `amax`). Which elements
-    are maximal does not change under a small nudge, so the share is a constant."""
+    between ties (the subgradient numpy users expect from `amax`), or to the NaN
+    elements where the maximum is NaN (as PyTorch). Which elements are maximal does
+    not change under a small nudge, so the share is a constant."""
 
     symbol, rule = "max", "d max(x)/dxᵢ = 1 where xᵢ is the maximum (shared among ties), else 0"
 
     def forward(self, x, axis, keepdims):
         out = np.max(x, axis=axis, keepdims=True)
-        is_max = x == out
-        self.share, self.kept = is_max / is_max.sum(axis=axis, keepdims=True), out.shape
+        is_max = (x == out) | (np.isnan(x) & np.isnan(out))
+        self.share = is_max / is_max.sum(axis=axis, keepdims=True, dtype=x.dtype)
+        self.kept = out.shape
         return out if keepdims else np.squeeze(out, axis=axis)
 
-    def backward(self, g):
+    def backward(self, g, x, out):
         return (g.reshape(self.kept) * self.share,)
 
 
@@ -397,8 +375,7 @@ class Reshape(Op):
     def forward(self, x, shape):
         return x.reshape(shape)
 
-    def backward(self, g):
-        x, _ = self.saved
+    def backward(self, g, x, out):
         return (g.reshape(x.shape),)
 
 
@@ -411,14 +388,14 @@ class Transpose(Op):
         self.axes = axes
         return np.transpose(x, axes)
 
-    def backward(self, g):
+    def backward(self, g, x, out):
         order = range(g.ndim)[::-1] if self.axes is None else np.mod(self.axes, g.ndim)
         return (g.transpose(tuple(int(i) for i in np.argsort(order))),)
 
 
 class Index(Op):
-    """x[idx], basic or integer-array indexing. The gradient is scattered back by
-    `ScatterAdd`, so that an element picked twice receives both contributions."""
+    """x[idx], basic or integer-array indexing. The gradient is scattered back, so
+    that an element picked twice receives both contributions."""
 
     symbol, notation = "[ ]", "{0}[…]"
     rule = "the gradient is scattered back to the picked elements"
@@ -427,16 +404,14 @@ class Index(Op):
         self.idx = idx
         return x[idx]
 
-    def backward(self, g):
-        x, _ = self.saved
-        return (call(ScatterAdd, g, idx=self.idx, shape=x.shape),)
+    def backward(self, g, x, out):
+        return (scatter_add(g, self.idx, x.shape),)
 
 
 class ScatterAdd(Op):
     """Zeros of `shape` with g added at `idx` (`np.add.at`, so repeated indices add
-    up): Index's backward, made an op so that a recorded backward can be
-    differentiated. Its derivative picks the same elements again: the gradient at
-    each scattered position goes back to the element that was added there."""
+    up): Index's backward, an op so that a recorded backward can be differentiated.
+    Its derivative picks the same elements again."""
 
     symbol, notation = "scatter-add", "scatter({0})"
     rule = "the gradient is picked at the scattered positions"
@@ -447,8 +422,8 @@ class ScatterAdd(Op):
         np.add.at(out, idx, g)
         return out
 
-    def backward(self, g):
-        return (call(Index, g, idx=self.idx),)
+    def backward(self, g, values, out):
+        return (g[self.idx],)
 
 
 # ---- softmax family (stable: shifted by the maximum) -------------------------
@@ -457,9 +432,10 @@ class ScatterAdd(Op):
 def shifted_by_max(x: np.ndarray, axis) -> np.ndarray:
     """x − max x along `axis`: at most 0, so its exponential never overflows. A
     spread wider than the float range (−1e308 beside 1e308) gives −∞, whose
-    exponential is the 0 it should be: that overflow is expected, not warned about."""
+    exponential is the 0 it should be: that overflow is expected, not warned about.
+    Over an empty axis there is nothing to shift (the maximum starts at −∞)."""
     with np.errstate(over="ignore"):
-        return x - x.max(axis=axis, keepdims=True)
+        return x - x.max(axis=axis, keepdims=True, initial=-np.inf)
 
 
 class Softmax(Op):
@@ -472,8 +448,7 @@ class Softmax(Op):
         self.axis = axis
         return e / e.sum(axis=axis, keepdims=True)
 
-    def backward(self, g):
-        _, s = self.saved
+    def backward(self, g, x, s):
         return (s * (g - (g * s).sum(axis=self.axis, keepdims=True)),)
 
 
@@ -485,8 +460,8 @@ class LogSoftmax(Op):
     def forward(self, x, axis):
         shifted = shifted_by_max(x, axis)
         self.axis = axis
-        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        with np.errstate(divide="ignore"):  # log 0 only over an empty axis: an empty result
+            return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
-    def backward(self, g):
-        _, log_s = self.saved
-        return (g - call(Exp, log_s) * g.sum(axis=self.axis, keepdims=True),)
+    def backward(self, g, x, log_s):
+        return (g - exp(log_s) * g.sum(axis=self.axis, keepdims=True),)

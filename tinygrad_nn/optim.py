@@ -2,9 +2,12 @@
 
 Updates change `p.data` in place, so a module and its optimizer keep sharing
 the same tensors, and stamp the parameters they moved as written
-(`record_writes`), so a graph recorded before the step refuses backward(). A
-parameter whose `grad` is None (it took no part in the last backward) is
-skipped. The update rules are PyTorch's, so results can be compared.
+(`guards.record_write`), so a graph recorded before the step refuses backward().
+A parameter whose `grad` is None (it took no part in the last backward) is
+skipped; a gradient may be an array or, after `backward(create_graph=True)`, a
+Tensor. Every gradient is checked before anything changes, so a step that fails
+leaves the parameters and the optimizer's state as they were. The update rules are
+PyTorch's, so results can be compared.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from tinygrad_nn.tensor import Tensor, described, record_writes
+from tinygrad_nn.guards import described, record_write
+from tinygrad_nn.tensor import Tensor
 
 
 def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
@@ -42,6 +46,20 @@ class Optimizer:
                     "again: listed twice, it would be updated twice per step. List it once"
                 )
 
+    def gradients(self) -> list[tuple[int, Tensor, np.ndarray]]:
+        """(position, parameter, gradient array) for every parameter that has a
+        gradient, each checked to match its parameter's shape before any is used."""
+        found = []
+        for i, p in enumerate(self.params):
+            if p.grad is None:
+                continue
+            g = np.asarray(p.grad.data if isinstance(p.grad, Tensor) else p.grad)
+            if g.shape != p.shape:
+                raise ValueError(f"optimizer step: the gradient of {described(p)} has shape "
+                                 f"{g.shape}; it must have the parameter's shape {p.shape}")
+            found.append((i, p, g))
+        return found
+
     def step(self) -> None:
         """Move every parameter that has a gradient against it, in place."""
         raise NotImplementedError
@@ -65,19 +83,16 @@ class SGD(Optimizer):
         self.velocities = [np.zeros_like(p.data) for p in self.params] if momentum else None
 
     def step(self) -> None:
-        updated = []
-        for i, p in enumerate(self.params):
-            if p.grad is None:
-                continue
-            direction = p.grad
+        moved = self.gradients()
+        for i, p, g in moved:
+            direction = g
             if self.momentum:
                 direction = self.velocities[i]
                 direction *= self.momentum
-                direction += p.grad
+                direction += g
             values = p.data
             values -= self.lr * direction  # in place; stamped below, all with one tick
-            updated.append(p)
-        record_writes(updated)
+        record_write(*[p for _, p, _ in moved])
 
 
 class Adam(Optimizer):
@@ -102,17 +117,14 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         beta1, beta2 = self.betas
-        updated = []
-        for i, p in enumerate(self.params):
-            if p.grad is None:
-                continue
+        moved = self.gradients()
+        for i, p, g in moved:
             self.steps[i] += 1
             t, m, v = self.steps[i], self.m[i], self.v[i]
-            m[...] = beta1 * m + (1 - beta1) * p.grad
-            v[...] = beta2 * v + (1 - beta2) * p.grad**2
+            m[...] = beta1 * m + (1 - beta1) * g
+            v[...] = beta2 * v + (1 - beta2) * g**2
             m_hat = m / (1 - beta1**t)
             v_hat = v / (1 - beta2**t)
             values = p.data
             values -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)  # in place; stamped below
-            updated.append(p)
-        record_writes(updated)
+        record_write(*[p for _, p, _ in moved])

@@ -1,114 +1,46 @@
 """Tensor: a numpy array that remembers how it was computed.
 
-Every operation on tensors runs an op from `ops.py` and, when some input requires
-a gradient, records the op in the output (`_op`, whose `inputs` are the tensors it
-was applied to). That record is the computation graph. `backward()` orders the
-graph so that every tensor comes after the tensors computed from it, then walks
-that order once (`backward_pass`), handing each op the gradient of its output and
-adding what it returns into its inputs' gradients: reverse-mode automatic
-differentiation.
+Every operation on tensors runs an op from `ops.py` through `apply`, which, when
+some input requires a gradient, records the op in the output (`_op`, whose `inputs`
+are the tensors it was applied to). That record is the computation graph.
+`backward()` orders the graph so that every tensor comes after the tensors computed
+from it, then walks that order once (`backward_pass`), handing each op the gradient
+of its output and adding what it returns into its inputs' gradients: reverse-mode
+automatic differentiation.
+
+What keeps this from going silently wrong (grad mode, write versions, in-place
+rules, value checks) lives in `guards.py`, called at the few seams that need it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
-import itertools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from tinygrad_nn import ops
+from tinygrad_nn import guards, ops
+from tinygrad_nn.guards import no_grad
 
-# Whether ops record the graph. A context variable, so that it is per thread and per
-# asyncio task: one thread evaluating under no_grad leaves another one training.
-_recording = contextvars.ContextVar("recording", default=True)
-
-# One clock for all writes: a write through a tensor stamps it with the next tick
-# (`_last_write`; `next` is atomic, so no two writes share one) and makes it the
-# latest write (`_latest_write`). A recorded op keeps the latest write it saw
-# (`recorded_at`), so an input stamped later was changed after the op used it,
-# and only an op older than the latest write needs its inputs looked at.
-_clock = itertools.count(1)
-_latest_write = 0
-
-
-class no_grad(contextlib.ContextDecorator):
-    """`with no_grad():` (or `@no_grad()`) computes without recording a graph:
-    for evaluation and for parameter updates, which must not become part of it.
-    It holds for the current thread (or asyncio task) only."""
-
-    def __enter__(self) -> None:
-        """Switch recording off, remembering whether it was on."""
-        self.was_recording = _recording.get()
-        _recording.set(False)
-
-    def __exit__(self, *exc: object) -> None:
-        """Put recording back as it was, also when an exception leaves the block."""
-        _recording.set(self.was_recording)
-
-    def _recreate_cm(self) -> no_grad:
-        """A fresh context per call of a decorated function, so that it may recurse."""
-        return type(self)()
-
-
-_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))  # dtypes, not types: compared faster
-
-
-def _as_array(data: Any) -> np.ndarray:
-    """Float data as an ndarray: float64 unless float32 is given. Integers and
-    booleans become float64; anything that is not numbers is refused."""
-    if isinstance(data, np.ndarray) and data.dtype in _FLOAT_DTYPES:
-        return data
-    try:
-        array = np.asarray(data)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(f"Tensor data must be a rectangular array of numbers: {error}") from None
-    if array.dtype == np.float32:
-        return array
-    if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"Tensor data must be real numbers (int, float or bool); got dtype {array.dtype}"
-            f" from {type(data).__name__}"
-        )
-    return array.astype(np.float64)
-
-
-def _as_index(idx: Any) -> Any:
-    """A Tensor in an index as numpy wants it: a boolean mask, or integers, refusing
-    fractions (which a cast to int would silently round down)."""
-    if not isinstance(idx, Tensor):
-        return idx
-    if idx._is_mask:
-        return idx.data != 0
-    ops.refuse_where(idx.data != np.round(idx.data), idx.data,
-                     "an index tensor must hold whole numbers (or be made from booleans)")
-    return idx.data.astype(np.intp)
+__all__ = ["Tensor", "apply", "backward_pass", "no_grad", "topological_order"]
 
 
 def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
-    """Run an op forward and, if some input requires a gradient, record it in the output."""
+    """Run an op forward on its inputs' arrays and, if the graph is recording and some
+    input requires a gradient, remember the op and its inputs in the output."""
     op = op_class()
-    arrays = [t._data for t in inputs]
     try:
-        data = op.forward(*arrays, **attrs)
-    except ValueError as error:  # shapes that do not broadcast, or values outside the domain
-        shapes = " and ".join(str(t.shape) for t in inputs)
-        noun = "shape" if len(inputs) == 1 else "shapes"
-        raise ValueError(f"{op_class.__name__}: cannot apply to {noun} {shapes}: {error}") from None
-    if type(data) is not np.ndarray:
-        data = np.asarray(data)
-    needs_grad = tuple([t.requires_grad for t in inputs]) if _recording.get() else ()
-    recorded = True in needs_grad
-    if recorded:
-        op.inputs, op.needs_grad, op.recorded_at = inputs, needs_grad, _latest_write
-        arrays.append(data)  # inputs then output: what backward reads (ops.Op.saved)
-        op.saved = arrays
-    out = Tensor.__new__(Tensor)  # skips __init__'s checks: an op's output is already floats
-    out._data, out.requires_grad, out._op, out.grad, out.name, out._last_write, out._is_mask = (
-        data, recorded, op if recorded else None, None, None, 0, False)
+        data = np.asarray(op.forward(*[t._data for t in inputs], **attrs))
+    except ValueError as error:  # shapes that do not broadcast, values outside the domain
+        raise guards.op_error(op, inputs, error) from None
+    out = Tensor(data)
+    out._version = guards.version_for(data, inputs)  # a view shares its input's version
+    needs_grad = tuple([t.requires_grad for t in inputs])
+    if guards.is_grad_enabled() and True in needs_grad:
+        op.inputs, op.needs_grad, op.recorded_at = inputs, needs_grad, guards.latest_write
+        out._op, out.requires_grad = op, True
     return out
 
 
@@ -139,85 +71,60 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
     return order
 
 
-def record_writes(tensors: Iterable[Tensor]) -> None:
-    """Stamp `tensors` as written now, all with one tick: what assigning `x.data`
-    does, for an optimizer that has just changed many arrays in place."""
-    global _latest_write
-    _latest_write = next(_clock)
-    for tensor in tensors:
-        tensor._last_write = _latest_write
-
-
-def described(tensor: Tensor) -> str:
-    """A tensor as error messages name it: its name, else its shape."""
-    return tensor.name or f"a tensor of shape {tensor.shape}"
-
-
-def refuse_changed_inputs(op: ops.Op) -> None:
-    """Raise if an input of `op` was written after the op ran: its backward would
-    compute with the new values, a gradient of nothing that was computed."""
-    for parent in op.inputs:
-        if parent._last_write > op.recorded_at:
-            raise RuntimeError(
-                f"backward(): {described(parent)} was changed after {type(op).__name__} used "
-                "it in the forward pass, so the gradient would come from the new values. "
-                "After an update, run the forward pass again and call backward() on the new "
-                "result"
-            )
-
-
-def backward_pass(root: Tensor, grad: np.ndarray | Tensor,
+def backward_pass(root: Tensor, grad: Any,
                   create_graph: bool = False) -> Iterator[tuple[Tensor, Any, tuple]]:
     """Reverse-mode autodiff, one tensor at a time, touching no `.grad`.
 
-    Yields every tensor `root` depends on (that requires a gradient) with its
-    gradient g = d(root)/d(tensor) times `grad`, complete because every tensor
-    computed from it came before; and, for a tensor an op made, what the op hands
-    each input: g · d(out)/d(input), None for an input that needs none. Those are
-    added up per input as they arrive. Each g is an array of its own (not a view,
-    not shared with another tensor), so `Tensor.backward` stores it as `.grad`
-    as it is; `viz.backward_steps` records each step to show it. Before an op's
-    backward runs, its inputs are checked to be unchanged since its forward.
+    Yields every tensor `root` depends on (that requires a gradient) with its gradient
+    g = d(root)/d(tensor) times `grad`, complete because every tensor computed from it
+    came before; and, for a tensor an op made, what the op hands each input:
+    g · d(out)/d(input), None for an input that needs none. Those add up per input.
+    `Tensor.backward` stores each g as `.grad`; `viz.backward_steps` shows each step.
 
-    With `create_graph`, `grad` is a Tensor and so is every g: each op's backward
-    runs on its input and output Tensors (see ops.py), and is recorded like any
-    other computation, so the gradients can be differentiated in turn.
+    With `create_graph`, `grad` is a Tensor and each op's backward is handed the input
+    and output Tensors instead of their arrays, so the gradients it computes are
+    Tensors with a graph of their own, to be differentiated again.
     """
     pending = {root: grad}
     for tensor in reversed(topological_order(root, grad_only=True)):
         g = pending.pop(tensor, None)
-        if g is None:  # requires_grad was switched on after the graph used it as a constant
+        if g is None:  # nothing flowed here: requires_grad was set after the graph was made
             continue
         op = tensor._op
         if op is None:
             yield tensor, g, ()
             continue
-        if op.recorded_at < _latest_write:
-            refuse_changed_inputs(op)
-        contributions = _recorded_backward(tensor, g) if create_graph else op.backward(g)
+        guards.check_unchanged(tensor)
+        if create_graph:
+            contributions = op.backward(g, *op.inputs, tensor)
+        else:
+            contributions = op.backward(g, *[t._data for t in op.inputs], tensor._data)
         for parent, contribution in zip(op.inputs, contributions):
-            if contribution is None:
-                continue
-            if parent in pending:
-                pending[parent] = pending[parent] + contribution
-            elif not create_graph and (contribution is g or contribution.base is not None):
-                pending[parent] = contribution.copy()  # g passed on, or a view: copied to own
-            else:
-                pending[parent] = contribution
+            if contribution is not None:
+                contribution = guards.own_gradient(contribution, parent, g)
+                pending[parent] = (pending[parent] + contribution if parent in pending
+                                   else contribution)
         yield tensor, g, contributions
 
 
-def _recorded_backward(out: Tensor, g: Tensor) -> tuple:
-    """The op's backward run on Tensors: `saved` holds its input and output tensors
-    instead of their arrays for the call, and recording is on even under no_grad."""
-    op = out._op
-    arrays, op.saved = op.saved, (*op.inputs, out)
-    recording = _recording.set(True)
-    try:
-        return op.backward(g)
-    finally:
-        op.saved = arrays
-        _recording.reset(recording)
+def initial_gradient(root: Tensor, grad: Any, create_graph: bool, caller: str,
+                     argument: str = "grad") -> Any:
+    """Where a backward pass starts: d(root)/d(root) = 1 for a one-element root, else
+    `grad`, of root's shape and dtype; a Tensor when the pass is recorded (a Tensor
+    `grad` kept as it is, so that its own graph carries on)."""
+    if grad is None:
+        if root.size != 1:
+            raise ValueError(
+                f"{caller}: a tensor of shape {root.shape} needs {argument} of that shape; "
+                "without one it must hold one element (a loss): reduce it first (.sum(), .mean())"
+            )
+        grad = np.ones(root.shape, root.dtype)
+    if np.shape(grad) != root.shape:
+        raise ValueError(f"{caller}: {argument} has shape {np.shape(grad)} but the output has "
+                         f"shape {root.shape}; they must be equal")
+    if create_graph:
+        return grad if isinstance(grad, Tensor) else Tensor(np.asarray(grad, root.dtype))
+    return np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
 
 
 class Tensor:
@@ -228,29 +135,28 @@ class Tensor:
     changes it in place. A tensor made from booleans holds 0.0 and 1.0 and, used
     as an index, is a mask.
 
-    Every write through the tensor (`x.data = v`, `x.data -= v`, an optimizer's
-    step, `load_state_dict`) gives it a new version; backward() through a graph
-    that used an older version is an error, not a gradient of the wrong values.
-    Writes into the numpy array itself (`x.data[...] = v`, or into the caller's
-    array a tensor wraps without copying) are untracked, as with PyTorch's `.data`.
+    Writes through a tensor (`x.data = v`, `x -= v`, an optimizer's step) are
+    versioned, so backward() through a graph that used the old values is an error
+    (see guards.py). Writes into the numpy array itself (`x.data[0] = v`) are
+    untracked, as with PyTorch's `.data`.
     """
 
-    __slots__ = ("__weakref__", "_data", "_is_mask", "_last_write", "_op", "grad",
-                 "name", "requires_grad")
+    __slots__ = ("__weakref__", "_data", "_is_mask", "_op", "_version", "grad", "name",
+                 "requires_grad")
     __array_ufunc__ = None  # numpy defers to us: `array + tensor` is a Tensor
     __hash__ = object.__hash__  # by identity: the backward pass keys its dicts by tensors
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None):
         if isinstance(data, Tensor):
             data = data.data
-        array = _as_array(data)
+        array = guards.as_array(data)
         self._data: np.ndarray = array.copy() if requires_grad and array is data else array
-        self._last_write = 0
         self._is_mask = array is not data and np.asarray(data).dtype == np.bool_
-        self.grad: np.ndarray | None = None
+        self._version = guards.Version()
+        self._op: ops.Op | None = None
+        self.grad: Any = None
         self.requires_grad = requires_grad
         self.name = name
-        self._op: ops.Op | None = None
 
     @property
     def data(self) -> np.ndarray:
@@ -259,10 +165,9 @@ class Tensor:
 
     @data.setter
     def data(self, values: Any) -> None:
-        """Replace the values and stamp the write (`x.data -= v` comes here too)."""
-        # `x.data -= v` hands back the very array, already floats: nothing to convert
-        self._data = values if values is self._data else _as_array(values)
-        record_writes((self,))
+        """Replace the values, a write (`x.data -= v` comes here too)."""
+        self._data = values if values is self._data else guards.as_array(values)
+        guards.record_write(self)
 
     # ---- what it is ----------------------------------------------------------
 
@@ -304,8 +209,11 @@ class Tensor:
         return f"Tensor({values}{named}{made_by}{needs})"
 
     def detach(self) -> Tensor:
-        """The same values, cut from the graph: nothing flows back through it."""
-        return Tensor(self._data)
+        """The same values (the same memory, so the same version), cut from the graph:
+        nothing flows back through it."""
+        out = Tensor(self._data)
+        out._version = self._version
+        return out
 
     # ---- reverse-mode autodiff -----------------------------------------------
 
@@ -314,46 +222,31 @@ class Tensor:
         `self` was computed from and that requires a gradient (intermediates too).
 
         Gradients accumulate over calls, as in PyTorch; zero them between steps.
-        Within one call each tensor's gradient is complete before it is passed
-        on, because tensors are visited after everything computed from them.
-        With `create_graph`, each `.grad` is a Tensor that carries the graph of
-        its computation, as in PyTorch, so it can be differentiated again.
+        With `create_graph`, the backward pass is recorded (even under no_grad) and
+        each `.grad` is a Tensor with the graph of its computation, so it can be
+        differentiated again.
         """
         if not self.requires_grad:
             raise RuntimeError(
                 "backward() on a tensor that does not require grad: no input of it has "
                 "requires_grad=True, so there is nothing to differentiate"
             )
-        if grad is None:
-            if self._data.size != 1:
-                raise ValueError(
-                    f"backward() without a gradient needs a tensor with one element (a loss); "
-                    f"this one has shape {self.shape}. Reduce it first (.sum(), .mean()) or "
-                    f"pass a gradient of shape {self.shape}"
-                )
-            grad = np.empty(self.shape, self.dtype)
-            grad.fill(1.0)  # np.ones, without the cost of its Python wrapper
-        else:
-            grad = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
-            if grad.shape != self.shape:
-                raise ValueError(
-                    f"backward(): the gradient has shape {grad.shape} but the tensor has shape "
-                    f"{self.shape}; they must be equal"
-                )
-        if create_graph:
-            grad = Tensor(grad)
-        for tensor, g, _ in backward_pass(self, grad, create_graph):
-            tensor.grad = g if tensor.grad is None else tensor.grad + g
+        grad = initial_gradient(self, grad, create_graph, "backward()")
+        with guards.enable_grad() if create_graph else contextlib.nullcontext():
+            for tensor, g, _ in backward_pass(self, grad, create_graph):
+                tensor.grad = g if tensor.grad is None else tensor.grad + g
 
     # ---- arithmetic: Python numbers and arrays are lifted to constants -------
 
     def _lift(self, other: Any) -> Tensor:
-        """`other` as a constant tensor; a number takes this tensor's dtype."""
+        """`other` as a constant tensor. Numbers, booleans and integers take this
+        tensor's dtype, so a float32 tensor stays float32."""
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float)):
             return Tensor(np.asarray(other, dtype=self.dtype))
-        return Tensor(other)
+        array = np.asarray(other)
+        return Tensor(array.astype(self.dtype) if array.dtype.kind in "biu" else array)
 
     def __add__(self, other): return apply(ops.Add, self, self._lift(other))
     def __radd__(self, other): return apply(ops.Add, self._lift(other), self)
@@ -374,6 +267,24 @@ class Tensor:
         if not math.isfinite(exponent):
             raise ValueError(f"Tensor **: the exponent must be a finite number; got {exponent}")
         return apply(ops.Pow, self, exponent=exponent)
+
+    # ---- in place, as in PyTorch: the same tensor, its memory rewritten ------
+
+    def __iadd__(self, other): return self._update(ops.Add, other, "+")
+    def __isub__(self, other): return self._update(ops.Sub, other, "-")
+    def __imul__(self, other): return self._update(ops.Mul, other, "*")
+    def __itruediv__(self, other): return self._update(ops.Div, other, "/")
+
+    def _update(self, op_class: type[ops.Op], other: Any, symbol: str) -> Tensor:
+        """`x -= v` and the like: x's own values rewritten, so that every holder of x (a
+        model, an optimizer, a view) sees the change; a write, stamped. Without this,
+        Python would bind the name to a new tensor and the model would never change.
+        Refused while the graph records x or v (see guards.check_in_place)."""
+        other = self._lift(other)
+        guards.check_in_place(self, other, symbol)
+        self._data[...] = op_class().forward(self._data, other._data)
+        guards.record_write(self)
+        return self
 
     # ---- elementwise functions -----------------------------------------------
 
@@ -421,11 +332,12 @@ class Tensor:
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """The sum divided by the number of elements summed; each gets 1/count of
         the gradient."""
+        total = self.sum(axis, keepdims)  # refuses an axis the tensor does not have
         summed_axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
-        count = int(np.prod([self.shape[a] for a in summed_axes]))
+        count = math.prod(self.shape[a] for a in summed_axes)
         if count == 0:
             raise ValueError(f"mean() over no elements: shape {self.shape}, axis {axis}")
-        return self.sum(axis, keepdims) * (1.0 / count)
+        return total * (1.0 / count)
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """The largest element over `axis`; the gradient goes to the maximal
@@ -455,6 +367,12 @@ class Tensor:
     def __getitem__(self, idx: Any) -> Tensor:
         """x[idx] as numpy indexes: basic, integer arrays, boolean masks. A tensor
         in the index is a mask if it was made from booleans, else whole numbers."""
-        if isinstance(idx, tuple):
-            idx = tuple(_as_index(i) for i in idx)
-        return apply(ops.Index, self, idx=_as_index(idx))
+        def as_index(i: Any) -> Any:
+            return guards.as_index(i._data, i._is_mask) if isinstance(i, Tensor) else i
+        idx = tuple(map(as_index, idx)) if isinstance(idx, tuple) else as_index(idx)
+        return apply(ops.Index, self, idx=idx)
+
+    def scatter_add(self, idx: Any, shape: tuple[int, ...]) -> Tensor:
+        """Zeros of `shape` with this tensor added at `idx` (repeated indices add up):
+        the gradient of indexing, as an op so that it can be differentiated."""
+        return apply(ops.ScatterAdd, self, idx=idx, shape=tuple(shape))
