@@ -5,6 +5,9 @@ themselves; a third derivative against its closed form."""
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import numpy as np
 import pytest
 from test_ops import OP_TABLE, OpCase, draw_inputs
@@ -218,9 +221,9 @@ def test_grad_leaves_grad_alone_and_answers_for_each_input():
 
 def test_grad_refuses_what_it_cannot_differentiate():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    with pytest.raises(ValueError, match=r"grad_output of that shape"):
+    with pytest.raises(ValueError, match=r"without a grad_output needs a tensor with one element"):
         grad(x * x, x)
-    with pytest.raises(ValueError, match=r"grad_output has shape \(3,\) but the output has shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"grad_output has shape \(3,\) but the tensor has shape \(2,\)"):
         grad(x * x, x, grad_output=np.ones(3))
     with pytest.raises(ValueError, match=r"input 0 must be a Tensor with requires_grad=True"):
         grad((x * x).sum(), Tensor([1.0]))
@@ -245,3 +248,82 @@ def test_the_backward_graph_is_drawn_with_the_forward_graph_it_reads():
     source = viz.draw_graph(g).source
     assert source.count('label="σ"') == 2
     assert "w" in source and source.count('label="×"') >= 3
+
+
+def test_grad_of_an_output_that_requires_no_gradient_names_the_forgotten_create_graph():
+    x = Tensor(np.array([0.5, 2.0]), requires_grad=True)
+    (first,) = grad((x**3).sum(), x)  # create_graph forgotten: a plain array inside
+    with pytest.raises(RuntimeError, match=r"needs create_graph=True"):
+        grad(first.sum(), x)
+
+
+def test_hessian_and_gradgradcheck_record_what_they_need_under_no_grad():
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    with no_grad():
+        H = hessian(lambda: (w[0] * w[1]) ** 2, w)
+        assert gradgradcheck(lambda: (w.tanh() * w).sum(), w)
+    np.testing.assert_array_equal(H, [[8.0, 8.0], [8.0, 2.0]])
+
+
+def test_create_graph_under_no_grad_records_where_contributions_add_up():
+    x = Tensor(np.array([3.0]), requires_grad=True)
+    square = (x * x).sum()
+    with no_grad():
+        (first,) = grad(square, x, create_graph=True)  # x's two contributions added
+    (second,) = grad(first.sum(), x)
+    np.testing.assert_array_equal(first.data, [6.0])
+    np.testing.assert_array_equal(second.data, [2.0])
+
+
+def test_backward_with_create_graph_keeps_the_graph_of_its_upstream_gradient():
+    x = Tensor(np.array([0.5, -2.0]), requires_grad=True)
+    v = Tensor(np.array([1.0, 1.0]), requires_grad=True)
+    (x**3).backward(v, create_graph=True)  # x.grad = 3x²·v
+    (dv,) = grad(x.grad.sum(), v)
+    np.testing.assert_allclose(dv.data, 3 * x.data**2, rtol=1e-15)
+
+
+@pytest.mark.parametrize("create_graph", [False, True], ids=["plain", "create_graph"])
+def test_racing_backward_passes_change_nothing_they_share(create_graph):
+    """Eight threads differentiate one graph at once, switching every microsecond: each
+    gets the single-threaded gradient, and the graph works afterwards."""
+    x = Tensor(np.linspace(-1.0, 1.0, 6).reshape(2, 3), requires_grad=True)
+    w = Tensor(np.linspace(0.5, 1.5, 6).reshape(3, 2), requires_grad=True)
+    loss = ((x @ w).sigmoid() * (x @ w).tanh()).sum() + x.max() + x[0, [0, 2]].sum()
+    expected = [g.data for g in grad(loss, [x, w], create_graph=create_graph)]
+    results, failures = [], []
+
+    def differentiate() -> None:
+        try:
+            for _ in range(20):
+                results.append([g.data for g in grad(loss, [x, w], create_graph=create_graph)])
+        except Exception as error:  # noqa: BLE001 -- collected, reported below
+            failures.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=differentiate) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failures and len(results) == 160
+    for got in results:
+        for g, want in zip(got, expected):
+            np.testing.assert_array_equal(g, want)
+    loss.backward()
+    np.testing.assert_array_equal(x.grad, expected[0])
+
+
+def test_relu_clip_and_max_keep_float32_under_create_graph_and_a_list_grad_output():
+    x = Tensor(np.array([0.5, -1.0, 2.0], dtype=np.float32), requires_grad=True)
+    for f in (lambda: (x.relu() * x).sum(), lambda: (x.clip(-0.5, 1.0) * x).sum(),
+              lambda: x.max() * x.sum()):
+        (first,) = grad(f(), x, create_graph=True)
+        (second,) = grad(first.sum(), x)
+        assert first.dtype == second.dtype == np.float32
+    (g,) = grad(x * 2.0, x, grad_output=[1.0, 1.0, 1.0], create_graph=True)
+    assert g.dtype == np.float32

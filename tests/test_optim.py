@@ -340,3 +340,47 @@ def test_a_training_program_raises_the_version_error_or_gives_fresh_gradients(pr
     training = TrainingProgram()
     for action, k in program:
         training.run(action, k)
+
+
+MAKERS = pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+                                          lambda ps: optim.Adam(ps, lr=0.1)],
+                                 ids=["sgd-momentum", "adam"])
+
+
+@MAKERS
+def test_a_step_on_tensor_gradients_is_the_step_on_their_arrays(make):
+    """After backward(create_graph=True) the gradients are Tensors: the step is the same."""
+    recorded = Tensor([1.0, -2.0], requires_grad=True)
+    plain = Tensor([1.0, -2.0], requires_grad=True)
+    first, second = make([recorded]), make([plain])
+    for _ in range(3):
+        first.zero_grad(), second.zero_grad()
+        (recorded**3).sum().backward(create_graph=True)
+        (plain**3).sum().backward()
+        assert isinstance(recorded.grad, Tensor)
+        first.step(), second.step()
+    np.testing.assert_array_equal(recorded.data, plain.data)
+
+
+@MAKERS
+def test_a_step_that_fails_leaves_parameters_and_state_as_they_were(make):
+    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0], requires_grad=True)
+    opt = make([a, b])
+    (a * a).sum().backward()
+    (b * b).sum().backward()
+    opt.step()
+    state = {k: [np.copy(x) for x in v] if isinstance(v, list) else v
+             for k, v in vars(opt).items() if k != "params"}
+    values = [a.data.copy(), b.data.copy()]
+    b.grad = np.ones(3)  # of the wrong shape, and b comes after a
+    with pytest.raises(ValueError, match=r"has shape \(3,\); it must have the parameter's shape"):
+        opt.step()
+    np.testing.assert_array_equal(a.data, values[0])
+    np.testing.assert_array_equal(b.data, values[1])
+    for key, before in state.items():
+        after = getattr(opt, key)
+        if isinstance(before, list):
+            for x, y in zip(before, after):
+                np.testing.assert_array_equal(x, y)
+        else:
+            assert before == after

@@ -712,3 +712,37 @@ def test_every_gradient_is_a_writable_array_of_its_own():
     b.grad += 1
     np.testing.assert_array_equal(a.grad, [1.0, 1.0])
     np.testing.assert_array_equal(c.grad, [1.0, 1.0])
+
+
+def test_max_with_nan_sends_the_gradient_to_the_nan_as_pytorch_does():
+    x = Tensor([1.0, np.nan, 3.0], requires_grad=True)
+    out = x.max()
+    out.backward()
+    assert np.isnan(out.item())
+    np.testing.assert_array_equal(x.grad, [0.0, 1.0, 0.0])
+
+
+def test_mean_over_a_missing_axis_is_the_same_error_as_sum():
+    x = Tensor(np.ones((2, 3)))
+    with pytest.raises(ValueError) as from_sum:
+        x.sum(axis=5)
+    with pytest.raises(ValueError) as from_mean:
+        x.mean(axis=5)
+    assert str(from_mean.value) == str(from_sum.value)
+    assert "axis 5 is out of bounds" in str(from_mean.value)
+
+
+@pytest.mark.parametrize("method", ["softmax", "log_softmax"])
+def test_softmax_over_an_empty_axis_is_an_empty_tensor(method):
+    x = Tensor(np.ones((3, 0)), requires_grad=True)
+    out = getattr(x, method)(axis=1)
+    assert out.shape == (3, 0)
+    out.sum().backward()
+    assert x.grad.shape == (3, 0)
+
+
+def test_a_float32_max_has_a_float32_gradient():
+    x = Tensor(np.array([[1.0, 5.0], [5.0, 2.0]], dtype=np.float32), requires_grad=True)
+    x.max(axis=0).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, [[0.0, 1.0], [1.0, 0.0]])

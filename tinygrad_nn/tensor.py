@@ -108,23 +108,25 @@ def backward_pass(root: Tensor, grad: Any,
 
 
 def initial_gradient(root: Tensor, grad: Any, create_graph: bool, caller: str,
-                     argument: str = "grad") -> Any:
+                     argument: str = "gradient") -> Any:
     """Where a backward pass starts: d(root)/d(root) = 1 for a one-element root, else
     `grad`, of root's shape and dtype; a Tensor when the pass is recorded (a Tensor
     `grad` kept as it is, so that its own graph carries on)."""
+    if grad is None and root.size != 1:
+        raise ValueError(
+            f"{caller} without a {argument} needs a tensor with one element (a loss); this one "
+            f"has shape {root.shape}. Reduce it first (.sum(), .mean()) or pass a {argument} of "
+            f"shape {root.shape}"
+        )
     if grad is None:
-        if root.size != 1:
-            raise ValueError(
-                f"{caller}: a tensor of shape {root.shape} needs {argument} of that shape; "
-                "without one it must hold one element (a loss): reduce it first (.sum(), .mean())"
-            )
-        grad = np.ones(root.shape, root.dtype)
+        ones = np.ones(root.shape, root.dtype)
+        return Tensor(ones) if create_graph else ones
     if np.shape(grad) != root.shape:
-        raise ValueError(f"{caller}: {argument} has shape {np.shape(grad)} but the output has "
-                         f"shape {root.shape}; they must be equal")
+        raise ValueError(f"{caller}: the {argument} has shape {np.shape(grad)} but the tensor "
+                         f"has shape {root.shape}; they must be equal")
     if create_graph:
-        return grad if isinstance(grad, Tensor) else Tensor(np.asarray(grad, root.dtype))
-    return np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
+        return grad if isinstance(grad, Tensor) else Tensor(np.array(grad, root.dtype))
+    return np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)  # a copy
 
 
 class Tensor:
