@@ -125,3 +125,29 @@ def test_a_layer_the_bridge_does_not_carry_is_named(torch):
         interop.from_torch(torch.nn.Sequential(torch.nn.Dropout()))
     with pytest.raises(TypeError, match="nn.Sequential"):
         interop.to_torch(nn.Linear(2, 2))
+
+
+def test_a_subclass_with_its_own_forward_is_refused_both_ways(torch):
+    class ScaledLinear(nn.Linear):
+        def forward(self, x: Tensor) -> Tensor:
+            return super().forward(x) * 3.0
+
+    class TheirScaledLinear(torch.nn.Linear):
+        def forward(self, x):
+            return super().forward(x) * 3.0
+
+    with pytest.raises(TypeError, match="ScaledLinear, a subclass of Linear with a forward of its own"):
+        interop.to_torch(nn.Sequential(ScaledLinear(2, 2, rng=0)))
+    with pytest.raises(TypeError, match="TheirScaledLinear, a subclass of Linear with a forward"):
+        interop.from_torch(torch.nn.Sequential(TheirScaledLinear(2, 2)))
+
+
+def test_a_layer_used_twice_stays_one_layer_both_ways(torch):
+    shared = nn.Linear(3, 3, rng=0)
+    model = nn.Sequential(shared, nn.Tanh(), shared)
+    theirs = interop.to_torch(model)
+    assert theirs[0] is theirs[2] and len(list(theirs.parameters())) == 2
+    back = interop.from_torch(theirs)
+    assert back[0] is back[2] and len(back.parameters()) == 2
+    X = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    np.testing.assert_allclose(back(X).data, model(X).data, rtol=1e-15)

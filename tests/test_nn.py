@@ -18,7 +18,7 @@ class TwoBlocks(nn.Module):
         self.hidden = nn.Linear(2, 3, rng=0)
         self.note = "not a parameter"
         self.blocks = [nn.Linear(3, 3, rng=1), nn.Tanh(), nn.Linear(3, 1, bias=False, rng=2)]
-        self.constant = Tensor([1.0])  # no grad: not a parameter
+        self.constant = Tensor([1.0])  # no grad: not a parameter, but part of the state
         self.gain = Tensor([2.0], requires_grad=True, name="gain")
 
     def forward(self, x):
@@ -77,7 +77,8 @@ def test_state_dict_round_trip_copies_values_in_place():
     other.gain.data[:] = 5.0
     other.hidden.weight.data += 1.0
     state = other.state_dict()
-    assert list(state) == [n for n, _ in other.named_parameters()]
+    assert list(state) == ["hidden.weight", "hidden.bias", "blocks.0.weight", "blocks.0.bias",
+                           "blocks.2.weight", "constant", "gain"]
     weight_before = net.hidden.weight
     net.load_state_dict(state)
     assert net.hidden.weight is weight_before  # same tensor: an optimizer keeps working
@@ -122,6 +123,31 @@ def test_load_state_dict_refuses_a_bad_value_in_a_later_key_and_changes_nothing(
         net.load_state_dict(state)
     for name, p in net.named_parameters():
         np.testing.assert_array_equal(p.data, before[name])
+
+
+def test_state_dict_keeps_frozen_parameters_and_loading_restores_them():
+    model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Tanh(), nn.Linear(3, 1, rng=1))
+    model[0].weight.requires_grad = False  # frozen, as when fine-tuning the last layer
+    state = model.state_dict()
+    assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert [n for n, _ in model.named_parameters()] == ["0.bias", "2.weight", "2.bias"]
+    fresh = nn.Sequential(nn.Linear(2, 3, rng=5), nn.Tanh(), nn.Linear(3, 1, rng=6))
+    fresh[0].weight.requires_grad = False
+    fresh.load_state_dict(state)
+    np.testing.assert_array_equal(fresh[0].weight.data, model[0].weight.data)
+
+
+def test_load_state_dict_refuses_pytorchs_layout_ragged_rows_and_pytorch_tensors():
+    layer = nn.Linear(2, 3, rng=0)
+    with pytest.raises(ValueError, match=r"'weight' has shape \(2, 3\) in the module but \(3, 2\)"
+                                         r".*\(out, in\).*interop.from_torch"):
+        layer.load_state_dict({"weight": np.zeros((3, 2)), "bias": np.zeros(3)})
+    with pytest.raises(ValueError, match=r"'weight' is ragged .* shape \(2, 3\)"):
+        layer.load_state_dict({"weight": [[1.0, 2.0, 3.0], [4.0]], "bias": np.zeros(3)})
+    torch = pytest.importorskip("torch")
+    square = nn.Linear(2, 2, rng=0)
+    with pytest.raises(ValueError, match=r"'weight' is a PyTorch tensor.*interop.from_torch"):
+        square.load_state_dict(dict(torch.nn.Linear(2, 2).state_dict()))
 
 
 def test_load_state_dict_counts_as_a_write_for_graphs_recorded_before():

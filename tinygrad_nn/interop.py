@@ -46,6 +46,23 @@ def _unsupported(layer: Any, position: int, side: str) -> TypeError:
     )
 
 
+def _kind(layer: Any, position: int, side: str, kinds: list[type]) -> type:
+    """Which of `kinds` the layer is, matched exactly: a subclass with a forward of its own
+    would cross as its parent, its own computation silently lost, so it is refused."""
+    for kind in kinds:
+        if type(layer) is kind:
+            return kind
+        if isinstance(layer, kind):
+            if type(layer).forward is kind.forward:
+                return kind
+            raise TypeError(
+                f"layer {position} of the {side} Sequential is a {type(layer).__name__}, a "
+                f"subclass of {kind.__name__} with a forward of its own, which the bridge cannot "
+                f"carry: it would cross as a plain {kind.__name__}"
+            )
+    raise _unsupported(layer, position, side)
+
+
 def _as_ours(name: str, tensor: Any) -> Any:
     """A PyTorch parameter as a float64 array in our layout (a weight transposed)."""
     values = tensor.detach().cpu().double().numpy()
@@ -57,54 +74,56 @@ def to_torch(model: nn.Sequential, dtype: Any = None) -> Any:
 
     Each ``Linear(in, out)`` becomes ``torch.nn.Linear(in, out)`` whose weight is our
     W transposed to PyTorch's (out, in); activations map one to one, ``Softmax(axis)``
-    to ``torch.nn.Softmax(dim=axis)``. ``dtype`` defaults to ``torch.float64``, so both
-    compute the same numbers to the last bits.
+    to ``torch.nn.Softmax(dim=axis)``. A layer used twice stays one layer, used twice.
+    ``dtype`` defaults to ``torch.float64``, so both compute the same numbers to the
+    last bits.
     """
     torch = _torch()
     dtype = torch.float64 if dtype is None else dtype
     if not isinstance(model, nn.Sequential):
         raise TypeError(f"to_torch takes an nn.Sequential, got a {type(model).__name__}")
-    layers = []
+    activations = dict(_ACTIVATIONS)
+    crossed: dict[int, Any] = {}  # id of our layer → its PyTorch twin
     for position, layer in enumerate(model):
-        if isinstance(layer, nn.Linear):
+        if id(layer) in crossed:
+            continue
+        kind = _kind(layer, position, "tinygrad_nn", [nn.Linear, nn.Softmax, *activations])
+        if kind is nn.Linear:
             n_in, n_out = layer.weight.shape
-            linear = torch.nn.Linear(n_in, n_out, bias=layer.bias is not None, dtype=dtype)
+            twin = torch.nn.Linear(n_in, n_out, bias=layer.bias is not None, dtype=dtype)
             with torch.no_grad():
-                linear.weight.copy_(torch.from_numpy(layer.weight.data.T.copy()))
+                twin.weight.copy_(torch.from_numpy(layer.weight.data.T.copy()))
                 if layer.bias is not None:
-                    linear.bias.copy_(torch.from_numpy(layer.bias.data))
-            layers.append(linear)
-        elif isinstance(layer, nn.Softmax):
-            layers.append(torch.nn.Softmax(dim=layer.axis))
+                    twin.bias.copy_(torch.from_numpy(layer.bias.data))
+        elif kind is nn.Softmax:
+            twin = torch.nn.Softmax(dim=layer.axis)
         else:
-            kind = next((name for ours, name in _ACTIVATIONS if type(layer) is ours), None)
-            if kind is None:
-                raise _unsupported(layer, position, "tinygrad_nn")
-            layers.append(getattr(torch.nn, kind)())
-    return torch.nn.Sequential(*layers)
+            twin = getattr(torch.nn, activations[kind])()
+        crossed[id(layer)] = twin
+    return torch.nn.Sequential(*[crossed[id(layer)] for layer in model])
 
 
 def from_torch(module: Any) -> nn.Sequential:
     """A PyTorch ``Sequential`` of ``Linear`` layers and activations as our
-    `nn.Sequential`, its weights copied as float64 and transposed to (in, out)."""
+    `nn.Sequential`, its weights copied as float64 and transposed to (in, out). A layer
+    used twice stays one layer, used twice."""
     torch = _torch()
     if not isinstance(module, torch.nn.Sequential):
         raise TypeError(f"from_torch takes a torch.nn.Sequential, got a {type(module).__name__}")
-    layers: list[nn.Module] = []
+    activations = {getattr(torch.nn, name): ours for ours, name in _ACTIVATIONS}
+    crossed: dict[int, nn.Module] = {}  # id of the PyTorch layer → ours
     for position, layer in enumerate(module):
-        if isinstance(layer, torch.nn.Linear):
+        if id(layer) in crossed:
+            continue
+        kind = _kind(layer, position, "PyTorch", [torch.nn.Linear, torch.nn.Softmax, *activations])
+        if kind is torch.nn.Linear:
             ours = nn.Linear(layer.in_features, layer.out_features, bias=layer.bias is not None,
                              init="zeros")
             ours.load_state_dict({name: _as_ours(name, tensor)
                                   for name, tensor in layer.named_parameters()})
-            layers.append(ours)
-        elif isinstance(layer, torch.nn.Softmax):
-            layers.append(nn.Softmax(axis=-1 if layer.dim is None else layer.dim))
+        elif kind is torch.nn.Softmax:
+            ours = nn.Softmax(axis=-1 if layer.dim is None else layer.dim)
         else:
-            kind = next((ours for ours, name in _ACTIVATIONS
-                         if type(layer) is getattr(torch.nn, name)), None)
-            if kind is None:
-                raise _unsupported(layer, position, "PyTorch")
-            layers.append(kind())
-    return nn.Sequential(*layers)
-
+            ours = activations[kind]()
+        crossed[id(layer)] = ours
+    return nn.Sequential(*[crossed[id(layer)] for layer in module])

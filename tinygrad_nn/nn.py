@@ -43,18 +43,23 @@ class Module:
             else:
                 yield name, value
 
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        """(dotted name, tensor) for every tensor that requires grad, sub-modules
-        included ("0.weight"); a tensor shared by two layers is listed once."""
+    def named_tensors(self) -> list[tuple[str, Tensor]]:
+        """(dotted name, tensor) for every tensor the module holds, sub-modules included
+        ("0.weight"), frozen ones (requires_grad=False) too; a tensor shared by two
+        layers is listed once."""
         found: dict[int, tuple[str, Tensor]] = {}
         for name, value in self.named_children():
             if isinstance(value, Module):
-                members = [(f"{name}.{sub}", p) for sub, p in value.named_parameters()]
+                members = [(f"{name}.{sub}", t) for sub, t in value.named_tensors()]
             else:
-                members = [(name, value)] if isinstance(value, Tensor) and value.requires_grad else []
+                members = [(name, value)] if isinstance(value, Tensor) else []
             for full_name, tensor in members:
                 found.setdefault(id(tensor), (full_name, tensor))
         return list(found.values())
+
+    def named_parameters(self) -> list[tuple[str, Tensor]]:
+        """(dotted name, tensor) for every tensor that requires grad: what trains."""
+        return [(name, t) for name, t in self.named_tensors() if t.requires_grad]
 
     def parameters(self) -> list[Tensor]:
         """The tensors that require grad, in registration order: what an optimizer takes."""
@@ -66,31 +71,48 @@ class Module:
             p.grad = None
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Parameter name → a copy of its values."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        """Tensor name → a copy of its values, frozen tensors included, as in PyTorch."""
+        return {name: t.data.copy() for name, t in self.named_tensors()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Give the parameters the values of `state` (copied). The tensors stay the
-        same, so optimizers keep working on them. Every name must match and every
-        value must be numbers of the parameter's shape; all are checked before
-        any is written, so a bad state changes nothing."""
-        params = dict(self.named_parameters())
-        missing = sorted(params.keys() - state.keys())
-        unexpected = sorted(state.keys() - params.keys())
+        """Give the module's tensors the values of `state` (copied). The tensors stay
+        the same, so optimizers keep working on them. Every name must match and every
+        value must be numbers of the tensor's shape, in this engine's (in, out) layout;
+        all are checked before any is written, so a bad state changes nothing."""
+        tensors = dict(self.named_tensors())
+        missing = sorted(tensors.keys() - state.keys())
+        unexpected = sorted(state.keys() - tensors.keys())
         if missing or unexpected:
             raise ValueError(
                 f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
-                f"this module's parameters are {list(params)}"
+                f"this module's tensors are {list(tensors)}"
             )
-        values = {name: np.asarray(state[name]) for name in params}
-        wrong = [f"{name!r} holds dtype {values[name].dtype}; it must hold numbers"
-                 for name in params if values[name].dtype.kind not in "biuf"]
-        wrong += [f"{name!r} has shape {p.shape} in the module but {values[name].shape} in "
-                  f"the state dict" for name, p in params.items() if values[name].shape != p.shape]
-        if wrong:
-            raise ValueError("load_state_dict: " + "; ".join(wrong))
-        for name, p in params.items():
-            p.data = values[name].astype(p.dtype)  # a copy, written through the tensor
+        values = {name: _state_value(name, state[name], t) for name, t in tensors.items()}
+        for name, t in tensors.items():
+            t.data = values[name].astype(t.dtype)  # a copy, written through the tensor
+
+
+def _state_value(name: str, value: Any, tensor: Tensor) -> np.ndarray:
+    """`value` as an array fit for `tensor`, or a ValueError that says what is wrong:
+    a PyTorch tensor (whose Linear weight is (out, in), transposed from ours), a
+    ragged list, something that is not numbers, or another shape."""
+    to_torch_hint = ("PyTorch's Linear stores its weight as (out, in), this engine as "
+                     "(in, out): load a PyTorch model with tinygrad_nn.interop.from_torch")
+    if type(value).__module__.split(".")[0] == "torch":
+        raise ValueError(f"load_state_dict: {name!r} is a PyTorch tensor. {to_torch_hint}")
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        raise ValueError(f"load_state_dict: {name!r} is ragged (rows of different lengths); "
+                         f"it must be an array of shape {tensor.shape}") from None
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"load_state_dict: {name!r} holds dtype {array.dtype}; it must hold numbers")
+    if array.shape != tensor.shape:
+        transposed = tensor.ndim == 2 and array.shape == tensor.shape[::-1]
+        raise ValueError(f"load_state_dict: {name!r} has shape {tensor.shape} in the module but "
+                         f"{array.shape} in the state dict" + (f". {to_torch_hint}" if transposed
+                                                               else ""))
+    return array
 
 
 def init_weights(shape: tuple[int, int], init: str, scale: float | None, rng) -> np.ndarray:
