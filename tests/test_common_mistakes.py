@@ -57,8 +57,8 @@ def same_output(got: str, shown: str) -> bool:
     return True
 
 
-def test_the_page_has_its_seven_mistakes_each_with_output():
-    assert len(re.findall(r"^## \d\. ", PAGE.read_text(encoding="utf-8"), re.MULTILINE)) == 7
+def test_the_page_has_its_eight_mistakes_each_with_output():
+    assert len(re.findall(r"^## \d\. ", PAGE.read_text(encoding="utf-8"), re.MULTILINE)) == 8
     assert len(snippets()) >= 9
 
 

@@ -107,14 +107,14 @@ def record_write(*tensors: Any) -> None:
         tensor._version.last_write = latest_write
 
 
-def version_for(data: np.ndarray, inputs: tuple) -> Version:
-    """The Version of an op's output: its input's when numpy made the output a view
-    of that input's memory (reshape, transpose, basic indexing), else a new one."""
+def shared_version(data: np.ndarray, inputs: tuple) -> Version | None:
+    """The Version an op's output must share: its input's when numpy made the output a
+    view of that input's memory (reshape, transpose, basic indexing), else None."""
     if data.base is not None:
         for tensor in inputs:
             if np.may_share_memory(data, tensor.data):
                 return tensor._version
-    return Version()
+    return None
 
 
 def described(tensor: Any) -> str:
@@ -147,7 +147,9 @@ def own_gradient(contribution: Any, tensor: Any, g: Any) -> Any:
         return contribution
     if contribution is g or contribution.base is not None:
         return contribution.astype(tensor.dtype)  # a copy
-    return contribution.astype(tensor.dtype, copy=False)
+    if contribution.dtype != tensor.dtype:
+        return contribution.astype(tensor.dtype)
+    return contribution
 
 
 def op_error(op: Any, inputs: tuple, error: ValueError) -> ValueError:

@@ -28,7 +28,8 @@ from tinygrad_nn.guards import refuse_where
 
 # ---- what a backward computes with, besides what arrays and Tensors share ----------
 # Each function calls numpy on an array (a plain backward pass) and the Tensor's own
-# method on a Tensor (a recorded one), so that what it computes joins the graph.
+# method on a Tensor (a recorded one), so that what it computes joins the graph. Where
+# the forward already computed the value, a plain pass may hand it over as `known`.
 
 ARRAYS = (np.ndarray, np.generic)
 
@@ -43,14 +44,18 @@ def log(x):
     return np.log(x) if isinstance(x, ARRAYS) else x.log()
 
 
-def sigmoid(x):
-    """σ(x) of an array or a Tensor, stable for any x (see Sigmoid)."""
-    return Sigmoid().forward(x) if isinstance(x, ARRAYS) else x.sigmoid()
+def sigmoid(x, known: np.ndarray | None = None):
+    """σ(x) of an array (`known` if given) or a Tensor, stable for any x (see Sigmoid)."""
+    if isinstance(x, ARRAYS):
+        return Sigmoid().forward(x) if known is None else known
+    return x.sigmoid()
 
 
-def softmax(x, axis: int):
-    """softmax along `axis` of an array or a Tensor, stable for any x (see Softmax)."""
-    return Softmax().forward(x, axis) if isinstance(x, ARRAYS) else x.softmax(axis)
+def softmax(x, axis: int, known: np.ndarray | None = None):
+    """softmax along `axis` of an array (`known` if given) or a Tensor (see Softmax)."""
+    if isinstance(x, ARRAYS):
+        return Softmax().forward(x, axis) if known is None else known
+    return x.softmax(axis)
 
 
 def scatter_add(g, idx, shape: tuple[int, ...]):
