@@ -85,7 +85,7 @@ def closed_local_url() -> str:
 def offline_mirror(monkeypatch) -> str:
     """The mirror moved to a closed local port, as on a machine without network."""
     url = closed_local_url()
-    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
+    monkeypatch.setattr(datasets.catvnoncat, "CATVNONCAT_MIRROR", url)
     return url
 
 
