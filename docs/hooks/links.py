@@ -25,7 +25,7 @@ LANGUAGES = {".py": "python", ".toml": "toml", ".md": "markdown"}
 def _repository_path(page_src_uri: str, target: str) -> str | None:
     """`target` as a path from the repository's root, when it leaves docs/; else None."""
     path = posixpath.normpath(posixpath.join("docs", posixpath.dirname(page_src_uri), target))
-    return None if path.startswith("docs/") or path.startswith("..") else path
+    return None if path.startswith(("docs/", "..")) else path
 
 
 def source_page(path: str) -> str:
