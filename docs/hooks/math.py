@@ -15,11 +15,19 @@ from latex2mathml.converter import convert
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.DOTALL)
+MTEXT = re.compile(r"<mtext>(.*?)</mtext>", re.DOTALL)
+TEX_ESCAPE = re.compile(r"\\([_%$&#{}])")
+
+
+def _unescape_text(mathml: str) -> str:
+    """latex2mathml keeps TeX's escapes inside ``\\text{}`` (``d\\_b1`` shows its
+    backslash); a reader should see ``d_b1``."""
+    return MTEXT.sub(lambda m: "<mtext>" + TEX_ESCAPE.sub(r"\1", m.group(1)) + "</mtext>", mathml)
 
 
 def to_mathml(latex: str, display: str, page: str) -> str:
     try:
-        return convert(html.unescape(latex).strip(), display=display)
+        return _unescape_text(convert(html.unescape(latex).strip(), display=display))
     except Exception as error:  # latex2mathml raises many kinds; all mean the same here
         raise ValueError(f"{page}: cannot turn this formula into MathML ({error}): {latex}") \
             from error
