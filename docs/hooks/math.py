@@ -17,6 +17,8 @@ INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.DOTALL)
 MTEXT = re.compile(r"<mtext>(.*?)</mtext>", re.DOTALL)
 TEX_ESCAPE = re.compile(r"\\([_%$&#{}])")
+UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
+ESCAPED_BRACE = re.compile(r"\\[{}]")
 
 
 def _unescape_text(mathml: str) -> str:
@@ -25,12 +27,28 @@ def _unescape_text(mathml: str) -> str:
     return MTEXT.sub(lambda m: "<mtext>" + TEX_ESCAPE.sub(r"\1", m.group(1)) + "</mtext>", mathml)
 
 
+def _unread(latex: str, mathml: str) -> str | None:
+    """What latex2mathml let through without a word: a command it does not know (it
+    writes ``\\foo`` as a letter) or braces that do not pair."""
+    unknown = UNKNOWN_COMMAND.search(mathml)
+    if unknown:
+        return f"unknown command {unknown.group(0)}"
+    braces = ESCAPED_BRACE.sub("", latex)
+    if braces.count("{") != braces.count("}"):
+        return "unbalanced braces"
+    return None
+
+
 def to_mathml(latex: str, display: str, page: str) -> str:
+    latex = html.unescape(latex).strip()
     try:
-        return _unescape_text(convert(html.unescape(latex).strip(), display=display))
-    except Exception as error:  # latex2mathml raises many kinds; all mean the same here
-        raise ValueError(f"{page}: cannot turn this formula into MathML ({error}): {latex}") \
-            from error
+        mathml = _unescape_text(convert(latex, display=display))
+        problem = _unread(latex, mathml)
+    except Exception as error:  # noqa: BLE001 - latex2mathml raises many kinds, all alike here
+        problem, mathml = f"{type(error).__name__} {error}".strip(), None
+    if problem:
+        raise ValueError(f"{page}: cannot turn this formula into MathML ({problem}): {latex}")
+    return mathml
 
 
 def on_page_content(content: str, page, config, files) -> str:
