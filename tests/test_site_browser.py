@@ -147,6 +147,12 @@ def test_the_math_is_mathml_drawn_with_no_tex_left(url, chromium, article):
     assert not chromium.find_elements(By.CSS_SELECTOR, "article merror")
 
 
+def click(chromium, element) -> None:
+    """Click `element` as a reader would, once it is scrolled clear of the sticky header."""
+    chromium.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
 def _stepper_state(stepper) -> tuple[str, int]:
     """The counter's text and the index of the one frame shown."""
     frames = stepper.find_elements(By.CSS_SELECTOR, ":scope > .frame")
@@ -165,13 +171,12 @@ def test_each_articles_stepper_steps_with_its_buttons_and_the_arrow_keys(url, ch
     last = len(stepper.find_elements(By.CSS_SELECTOR, ":scope > .frame")) - 1
     assert last >= 3, "a network's backward pass has more than three steps"
     assert _stepper_state(stepper) == (f"step 0 of {last}", 0)
-    chromium.execute_script("arguments[0].scrollIntoView({block: 'center'});", stepper)
-    stepper.find_element(By.CLASS_NAME, "next").click()
-    stepper.find_element(By.CLASS_NAME, "next").click()
+    click(chromium, stepper.find_element(By.CLASS_NAME, "next"))
+    click(chromium, stepper.find_element(By.CLASS_NAME, "next"))
     assert _stepper_state(stepper) == (f"step 2 of {last}", 2)
-    stepper.find_element(By.CLASS_NAME, "prev").click()
+    click(chromium, stepper.find_element(By.CLASS_NAME, "prev"))
     assert _stepper_state(stepper) == (f"step 1 of {last}", 1)
-    stepper.find_element(By.CLASS_NAME, "heading").click()  # the focus to the stepper
+    click(chromium, stepper.find_element(By.CLASS_NAME, "heading"))  # the focus to the stepper
     stepper.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
     assert _stepper_state(stepper) == (f"step 3 of {last}", 3)
     stepper.send_keys(Keys.ARROW_LEFT)

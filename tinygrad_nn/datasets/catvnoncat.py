@@ -131,6 +131,8 @@ def _download(name: str, folder: Path, searched: list[Path]) -> None:
     url = CATVNONCAT_MIRROR + name
     downloader = pooch.HTTPDownloader(progressbar=_Progress(name), chunk_size=_DOWNLOAD_CHUNK_BYTES,
                                       timeout=DOWNLOAD_TIMEOUT_SECONDS)
+    logger, level = pooch.get_logger(), pooch.get_logger().level
+    logger.setLevel("WARNING")  # its "Downloading data from ..." would repeat our progress line
     try:
         pooch.retrieve(url, known_hash=f"sha256:{CATVNONCAT_SHA256[name]}", fname=name,
                        path=folder, downloader=downloader)
@@ -140,6 +142,8 @@ def _download(name: str, folder: Path, searched: list[Path]) -> None:
     except ValueError as err:  # pooch: the hash does not match
         raise NotTheOriginal(f"The {name} downloaded from {url} is not the original "
                              f"(SHA-256 check): {_one_line(err)}", searched) from err
+    finally:
+        logger.setLevel(level)
 
 
 def _one_line(error: BaseException) -> str:
