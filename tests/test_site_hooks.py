@@ -104,7 +104,8 @@ def test_the_offline_guard_refuses_what_a_page_would_load_from_another_host(load
 def test_the_offline_guard_lets_links_and_local_resources_through():
     offline = hook("offline")
     html = ('<a href="https://pytorch.org/">PyTorch</a><script src="../assets/main.js"></script>'
-            '<link rel="stylesheet" href="../stylesheets/contrast.css"><img src="img/a.png">')
+            '<link rel="stylesheet" href="../stylesheets/contrast.css"><img src="img/a.png">'
+            '<link rel="canonical" href="http://127.0.0.1:8000/">')  # as `mkdocs serve` writes
     assert offline.on_post_page(html, page("index.md"), {}) == html
 
 

@@ -1,7 +1,8 @@
 """The site fetches nothing from another host: a page that would is a failed build.
 
-Links (`<a href>`) may lead anywhere; what a page loads by itself (scripts, styles,
-images, frames, fonts) must come from the site.
+Links (`<a href>`, and `<link rel="canonical">`, which names the page's address and
+loads nothing) may lead anywhere; what a page loads by itself (scripts, styles, images,
+frames, fonts) must come from the site.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 
 LOADED_FROM_ELSEWHERE = re.compile(
     r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=[\"']?(?:https?:)?//[^\"'\s>]+"
-    r"|<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^\"'\s>]+"
+    r"|<link\b(?![^>]*\brel=[\"']?(?:canonical|alternate)\b)[^>]*\bhref=[\"']?(?:https?:)?//[^\"'\s>]+"
     r"|@import\s+url\([\"']?(?:https?:)?//[^)]+"
     r"|@font-face[^}]*url\([\"']?(?:https?:)?//[^)]+",
     re.IGNORECASE,
