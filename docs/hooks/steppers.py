@@ -4,7 +4,8 @@ An article page marks the place with `<!-- stepper -->` (invisible on GitHub); h
 mark becomes the self-contained HTML of `viz.backward_stepper` for the article's own
 network, built from its example script at build time: the same weights it starts from,
 on a few of its own points. Article 002 gets one Playground network; article 004 its
-neuron on four real images, when the files can be had (else one line says why).
+neuron on four real images, when the files are where `load_catvnoncat` looks (else one
+line says why). The build never downloads: it reads what is on the machine.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _article_004():
     """The article's sigmoid neuron on four of the training images (12288 pixels each)."""
     from tinygrad_nn import Tensor, datasets, nn
 
-    train_x, train_y, *_ = datasets.load_catvnoncat(download=True)
+    train_x, train_y, *_ = datasets.load_catvnoncat(download=False)
     X = datasets.flatten_images(train_x[:4])
     neuron = _example("article_004_cat").make_neuron(X.shape[1], "article")
     cost = nn.binary_cross_entropy(neuron(Tensor(X, name="X")), train_y[:4, None].astype(float))
