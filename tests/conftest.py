@@ -44,8 +44,10 @@ def pytest_configure(config) -> None:
         os.environ[datasets.DATA_ENV_VAR] = str(DATA_BESIDE_PROJECT)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def start_chromium(profile: Path, logging_prefs: dict[str, str] | None = None):
+    """Headless Chromium driven by selenium, or a skip saying what is missing.
+    `logging_prefs` ({"browser": "ALL", "performance": "ALL"}) keeps the console and the
+    network events for `driver.get_log`."""
     webdriver = pytest.importorskip("selenium.webdriver",
                                     reason="the browser test needs selenium: pip install selenium")
     if CHROMIUM is None or CHROMEDRIVER is None:
@@ -57,8 +59,15 @@ def browser(tmp_path_factory):
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    options.add_argument(f"--user-data-dir={profile}")
+    if logging_prefs:
+        options.set_capability("goog:loggingPrefs", logging_prefs)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 
@@ -85,7 +94,7 @@ def closed_local_url() -> str:
 def offline_mirror(monkeypatch) -> str:
     """The mirror moved to a closed local port, as on a machine without network."""
     url = closed_local_url()
-    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
+    monkeypatch.setattr(datasets.catvnoncat, "CATVNONCAT_MIRROR", url)
     return url
 
 

@@ -1,6 +1,7 @@
 """Tests for tinygrad_nn.datasets: toy sets, the articles' tables, the cat/non-cat loader."""
 
 import hashlib
+import http.server
 import os
 import shutil
 import socket
@@ -97,6 +98,32 @@ def test_toy_set_rejects_a_non_integer_count(make, n):
 def test_toy_set_rejects_bad_noise(make, noise):
     with pytest.raises(ValueError, match="noise .*must be .*finite.*>= 0"):
         make(n=10, noise=noise)
+
+
+@toy_sets
+@pytest.mark.parametrize("noise", [True, False, np.bool_(True), "0.1", None, [True, False]])
+def test_toy_set_refuses_a_boolean_or_a_non_number_as_noise(make, noise):
+    # Python counts True as 1: moons(noise=True) used to draw with noise 1.0.
+    with pytest.raises(TypeError, match=r"noise .*must be .*number"):
+        make(n=10, noise=noise)
+
+
+@pytest.mark.parametrize("noise", [True, "0.2"])
+def test_playground_refuses_a_boolean_or_a_non_number_as_noise(noise):
+    with pytest.raises(TypeError, match="noise must be a number"):
+        datasets.tf_playground("circle", n=10, noise=noise)
+
+
+@pytest.mark.parametrize("n", [np.bool_(True), None, 10.0])
+def test_toy_set_refuses_other_non_integer_counts(n):
+    with pytest.raises(TypeError, match="n must be an integer"):
+        datasets.moons(n=n)
+
+
+@toy_sets
+def test_toy_set_takes_numpy_numbers(make):
+    X, _ = make(n=np.int64(12), noise=np.float32(0.1), seed=0)
+    assert X.shape == (12, 2)
 
 
 # ----------------------------------------------------------------- moons, circles
@@ -527,7 +554,7 @@ def test_catvnoncat_download_fills_the_cache_showing_progress(
     data_dir, empty_home, serve_folder, monkeypatch, capsys
 ):
     url, requested = serve_folder(data_dir)
-    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
+    monkeypatch.setattr(datasets.catvnoncat, "CATVNONCAT_MIRROR", url)
     _check_catvnoncat(datasets.load_catvnoncat(download=True))
     cache = empty_home / ".cache" / "tinygrad_nn"
     assert sorted(path.name for path in cache.iterdir()) == sorted(CAT_FILES)
@@ -559,9 +586,9 @@ def test_catvnoncat_download_gives_up_after_the_timeout(empty_home, monkeypatch)
     with socket.socket() as silent:  # accepts connections, never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen()
-        monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR",
+        monkeypatch.setattr(datasets.catvnoncat, "CATVNONCAT_MIRROR",
                             f"http://127.0.0.1:{silent.getsockname()[1]}/")
-        monkeypatch.setattr(datasets, "DOWNLOAD_TIMEOUT_SECONDS", 0.2)
+        monkeypatch.setattr(datasets.catvnoncat, "DOWNLOAD_TIMEOUT_SECONDS", 0.2)
         outcome: list[BaseException] = []
         worker = threading.Thread(target=lambda: _record_error(datasets.find_catvnoncat,
                                                                outcome))
@@ -587,13 +614,54 @@ def test_catvnoncat_download_of_a_wrong_file_is_refused(
     mirror = _copy_files(data_dir, tmp_path / "bad-mirror")
     (mirror / "train_catvnoncat.h5").write_bytes(b"a page that is not the data")
     url, _ = serve_folder(mirror)
-    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
+    monkeypatch.setattr(datasets.catvnoncat, "CATVNONCAT_MIRROR", url)
     with pytest.raises(ValueError, match="SHA-256") as error:
         datasets.load_catvnoncat(download=True)
     assert isinstance(error.value, datasets.DataUnavailable)
     assert "downloaded from" in error.value.reason
-    assert not (empty_home / ".cache" / "tinygrad_nn" / "train_catvnoncat.h5").exists()
-    assert not (empty_home / ".cache" / "tinygrad_nn" / "train_catvnoncat.h5.part").exists()
+    assert list((empty_home / ".cache" / "tinygrad_nn").iterdir()) == []  # nothing left behind
+
+
+class _TruncatingHandler(http.server.BaseHTTPRequestHandler):
+    """Announces the whole file, sends half of it, and hangs up: an interrupted download."""
+
+    folder: Path
+
+    def do_GET(self) -> None:
+        content = (self.folder / self.path.lstrip("/")).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content[: len(content) // 2])
+        self.close_connection = True
+
+    def log_message(self, format: str, *args) -> None:
+        """Quiet."""
+
+
+def test_catvnoncat_interrupted_download_names_the_file_and_leaves_nothing(
+    data_dir, empty_home, monkeypatch
+):
+    handler = type("Handler", (_TruncatingHandler,), {"folder": data_dir})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setattr(datasets.catvnoncat, "CATVNONCAT_MIRROR",
+                            f"http://127.0.0.1:{server.server_address[1]}/")
+        with pytest.raises(datasets.DataUnavailable) as error:
+            datasets.load_catvnoncat(download=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert error.value.reason.startswith("Could not download train_catvnoncat.h5 from")
+    assert "\n" not in error.value.reason
+    assert list((empty_home / ".cache" / "tinygrad_nn").iterdir()) == []
+
+
+def test_catvnoncat_download_without_pooch_says_what_to_install(empty_home, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pooch", None)
+    with pytest.raises(ImportError, match=r"needs pooch: pip install tinygrad-nn\[examples\]"):
+        datasets.find_catvnoncat(download=True)
 
 
 def test_catvnoncat_without_h5py_says_what_to_install(monkeypatch):

@@ -77,7 +77,7 @@ def test_offline_article_004_is_skipped_in_one_line_and_the_run_exits_0(
 def test_no_download_skips_article_004_without_trying(empty_home, serve_folder, tmp_path,
                                                       monkeypatch, capsys):
     url, requested = serve_folder(tmp_path)
-    monkeypatch.setattr(datasets, "CATVNONCAT_MIRROR", url)
+    monkeypatch.setattr(datasets.catvnoncat, "CATVNONCAT_MIRROR", url)
     status, printed = _run_article_004_alone(monkeypatch, capsys, tmp_path, "--no-download")
     assert status == 0 and requested == []
     assert "downloading was not allowed; pass --data DIR" in printed

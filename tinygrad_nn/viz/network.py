@@ -15,12 +15,15 @@ from tinygrad_nn.viz.style import FONT, KIND_COLOURS
 ACTIVATION_SYMBOLS = {"Sigmoid": "σ", "Tanh": "tanh", "ReLU": "relu", "Identity": "",
                       "Softmax": "softmax"}
 MAX_NEURONS = 16
-COLUMN_GAP, NEURON_GAP = 2.8, 1.2  # inches between layers, between neurons of a layer
-TEXT_GAP, OUTPUT_GAP = 0.9, 1.3  # inches from the neurons to the captions, to the ŷ labels
+COLUMN_GAP = 2.8  # inches between layers
+NEURON_GAP = 1.2  # inches between neurons of a layer
+TEXT_GAP = 0.9  # inches from the neurons to the captions
+OUTPUT_GAP = 1.3  # inches from the output neurons to the ŷ labels
 WRITTEN_LINKS = 8  # layers with more links leave the weights off them: they would overlap
 NETWORK_KEY = ("links: weights w, blue w > 0, red w < 0, thicker when |w| is larger; "
                "neurons: activation (Σ: none) and bias b")
-POSITIVE, NEGATIVE = "#2166ac", "#d6604d"
+POSITIVE = "#2166ac"  # the colour of a link of weight w > 0
+NEGATIVE = "#d6604d"  # the colour of a link of weight w < 0
 
 
 def _dense_layers(model: Any) -> list[tuple[Any, str]]:

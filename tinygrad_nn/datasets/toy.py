@@ -1,11 +1,4 @@
-"""Small data sets to train on and look at: toy 2-D sets, the articles' tables, cat/non-cat.
-
-Why this module exists: the articles reproduced here train on tiny data that a learner
-can see whole. The toy sets are 2-D so a decision boundary can be drawn over them; the
-articles' own tables are typed in so their numbers come out again; the cat/non-cat
-images are read from the standard files after checking that they are the originals.
-Everything is plain numpy (h5py only for the images): no scikit-learn, no network
-unless asked.
+"""Toy 2-D data sets: small enough to see whole, 2-D so a decision boundary can be drawn.
 
 Toy sets, each ``name(n, noise, seed) -> (X, y)`` with ``X`` float64 of shape (n, 2)
 and ``y`` int64 class indices of shape (n,). What ``noise`` means follows each set's
@@ -31,14 +24,8 @@ sets (spiral, circle, xor, gauss) on its own scale, for experiments that compare
 
 from __future__ import annotations
 
-import hashlib
-import http.client
 import math
-import os
-import sys
-import urllib.request
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -62,7 +49,12 @@ def _check_n(n: int) -> None:
 
 
 def _check_noise(noise: float) -> None:
-    if not (isinstance(noise, (int, float, np.number)) and math.isfinite(noise) and noise >= 0):
+    """A real number, finite and >= 0. A bool is refused although Python counts it as an
+    int: ``noise=True`` is a slip, and taking it as noise 1.0 would hide it."""
+    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)):
+        raise TypeError(f"noise must be a number (a std or the Playground's 0 to 0.5), "
+                        f"got {noise!r} of type {type(noise).__name__}")
+    if not (math.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
 
 
@@ -177,7 +169,11 @@ def blobs(
             f"centers must be a number of clusters or an array of shape (k, 2), "
             f"got an array of shape {centers.shape}"
         )
-    stds = np.asarray(noise, dtype=np.float64)
+    stds = np.asarray(noise)
+    if stds.dtype.kind not in "iuf":
+        raise TypeError(f"noise (cluster_std) must be one number or one per cluster, "
+                        f"got {noise!r} (numpy dtype {stds.dtype})")
+    stds = stds.astype(np.float64)
     if stds.ndim > 1 or stds.size not in (1, len(centers)):
         raise ValueError(
             f"noise (cluster_std) must be one number or one per cluster ({len(centers)}), "
@@ -314,259 +310,3 @@ def tf_playground(
     rng = np.random.default_rng(seed)
     X, y = _PLAYGROUND_SETS[kind](n, noise, rng)
     return _shuffled_if(X, y, rng, shuffle=True)
-
-
-# -------------------------------------------------------------- the articles' tables
-
-
-def twelve_points() -> tuple[np.ndarray, np.ndarray]:
-    """The twelve points of article 001, "a neural network from scratch, visualized".
-
-    One feature x, class 1 in the middle and 0 on both sides, so no single sigmoid
-    neuron can separate them but two hidden ones can (boundaries near -0.6 and 0.6).
-    Returns ``X`` float64 (12, 1) and ``y`` int64 (12, 1), exactly the article's arrays.
-    """
-    x = [-1.51, -1.29, -1.18, -0.64, -0.53, -0.09, 0.13, 0.35, 0.89, 1.11, 1.33, 1.44]
-    labels = [0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0]
-    return np.array(x)[:, None], np.array(labels, dtype=np.int64)[:, None]
-
-
-_HOUSE_AREAS = np.array([2104, 1600, 2400, 1416, 3000, 1985, 1534, 1427, 1380, 1494], dtype=float)
-_HOUSE_BATHROOMS = np.array([3, 3, 3, 2, 4, 4, 3, 3, 3, 3], dtype=float)
-_HOUSE_PRICES_THOUSANDS = np.array(
-    [399.9, 329.9, 369.0, 232.0, 539.9, 299.9, 314.9, 198.999, 212.0, 242.5]
-)
-HOUSE_LABEL_NAMES = ("good", "bad")
-"""What the labels of :func:`house_good_bad` mean, in the article's order of classes."""
-_HOUSE_LABELS = np.array([0, 0, 0, 1, 1, 0, 1, 0, 0, 0], dtype=np.int64)
-
-
-def _house_features() -> np.ndarray:
-    return np.column_stack([_HOUSE_AREAS, _HOUSE_BATHROOMS])
-
-
-def house_prices_small() -> tuple[np.ndarray, np.ndarray]:
-    """The three houses of article 003, "a visual and interactive guide to NN basics".
-
-    Area in square feet → price, the table the article fits with ``price = 0.180 * area``
-    (the total price over the total area). Prices are in thousands of dollars, the unit
-    the article switches to for its weight 0.180 and its errors (2,058 for that weight,
-    799 for weight 0.1 and bias 150). Returns ``X`` (3, 1) and ``y`` (3, 1), float64.
-    """
-    return _HOUSE_AREAS[:3, None].copy(), _HOUSE_PRICES_THOUSANDS[:3, None].copy()
-
-
-def house_prices() -> tuple[np.ndarray, np.ndarray]:
-    """The ten houses of article 003 with two features, for regression on both.
-
-    Columns of ``X`` (10, 2): area in square feet, number of bathrooms. ``y`` (10, 1):
-    price in thousands of dollars (the article's error 108,268 at all-zero weights is in
-    that unit). The first three rows are :func:`house_prices_small`.
-    """
-    return _house_features(), _HOUSE_PRICES_THOUSANDS[:, None].copy()
-
-
-def house_good_bad() -> tuple[np.ndarray, np.ndarray]:
-    """The same ten houses of article 003, labelled good or bad by the friend.
-
-    ``X`` (10, 2) as in :func:`house_prices`; ``y`` (10,) int64 class indices into
-    :data:`HOUSE_LABEL_NAMES`: 0 = good (好), 1 = bad (坏), the order of the article's
-    two softmax outputs. The article also mentions ten more labelled houses kept back for
-    testing; it never gives them, so they are not here.
-    """
-    return _house_features(), _HOUSE_LABELS.copy()
-
-
-# ----------------------------------------------------------------------- cat/non-cat
-
-DATA_ENV_VAR = "TINYGRAD_NN_DATA"
-CATVNONCAT_SHA256 = {
-    "train_catvnoncat.h5": "fbe56ab67c3ae28d564e3a644189117976d6b31af0a3ce9bb17dbf22908af242",
-    "test_catvnoncat.h5": "6a9d39ce52fa85953c5834695b8534a30ed8cfd54971fb2f080b5a24d002b951",
-}
-CATVNONCAT_MIRROR = (
-    "https://raw.githubusercontent.com/Kulbear/deep-learning-coursera/"
-    "8ef9dd4fd4a627217d4ff31e63b661dbb3db9150/Neural%20Networks%20and%20Deep%20Learning/datasets/"
-)
-"""Where ``download=True`` fetches the files from: a public copy of the course files."""
-DOWNLOAD_TIMEOUT_SECONDS = 30.0
-"""How long a download waits for the mirror: to connect, and for each next piece."""
-_DOWNLOAD_CHUNK_BYTES = 1 << 16
-
-
-class DataUnavailable(FileNotFoundError):
-    """The cat/non-cat files cannot be had: in none of the folders searched and not
-    downloaded (not allowed, or the download failed), or not the original files.
-
-    `reason` says why in one line; the message adds where to put the files.
-    """
-
-    def __init__(self, reason: str, searched: list[Path]):
-        super().__init__(f"{reason}\n{_how_to_get_the_files(searched)}")
-        self.reason = reason
-
-
-class NotTheOriginal(DataUnavailable, ValueError):
-    """A cat/non-cat file whose SHA-256 is not the original's: damaged, or another file."""
-
-
-def default_cache_dir() -> Path:
-    """The user cache folder for data files: ``~/.cache/tinygrad_nn``."""
-    return Path.home() / ".cache" / "tinygrad_nn"
-
-
-def _folders_to_search(folder: str | os.PathLike | None) -> list[Path]:
-    folders = [Path(folder).expanduser()] if folder is not None else []
-    if os.environ.get(DATA_ENV_VAR):
-        folders.append(Path(os.environ[DATA_ENV_VAR]).expanduser())
-    folders.append(default_cache_dir())
-    return folders
-
-
-def _how_to_get_the_files(searched: list[Path]) -> str:
-    places = "\n".join(f"  {place}" for place in searched)
-    return (
-        f"Looked for {' and '.join(CATVNONCAT_SHA256)} in:\n{places}\n"
-        f"Put both files in one folder and pass it as load_catvnoncat(folder=...), or set "
-        f"the environment variable {DATA_ENV_VAR} to that folder, or copy them to "
-        f"{default_cache_dir()}; or call load_catvnoncat(download=True) to fetch them from "
-        f"{CATVNONCAT_MIRROR}"
-    )
-
-
-def _sha256_mismatch(path: Path, name: str) -> str | None:
-    """What is wrong with `path` as the original `name`, or None when it is the original."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    expected = CATVNONCAT_SHA256[name]
-    if digest == expected:
-        return None
-    return f"its SHA-256 is {digest}, expected {expected}"
-
-
-def _progress_text(name: str, done: int, total: int | None) -> str:
-    """"train_catvnoncat.h5: 1,310,720 of 2,572,022 bytes (51%)", or bytes alone when the
-    mirror does not say how many there are."""
-    if not total:
-        return f"downloading {name}: {done:,} bytes"
-    return f"downloading {name}: {done:,} of {total:,} bytes ({100 * done // total}%)"
-
-
-def _copy_with_progress(response, out, name: str) -> None:
-    """Copy the response into `out`, showing on stderr how far it got: one line,
-    rewritten at each whole percent."""
-    total = int(response.headers.get("Content-Length") or 0) or None
-    done, shown_percent = 0, -1
-    while chunk := response.read(_DOWNLOAD_CHUNK_BYTES):
-        out.write(chunk)
-        done += len(chunk)
-        percent = 100 * done // total if total else done
-        if percent != shown_percent:
-            print(f"\r{_progress_text(name, done, total)}", end="", file=sys.stderr, flush=True)
-            shown_percent = percent
-    print(file=sys.stderr, flush=True)
-
-
-def _download(name: str, folder: Path, searched: list[Path]) -> None:
-    """Fetch `name` from the mirror into `folder`, through a partial file that becomes
-    `name` only once its SHA-256 is the original's."""
-    folder.mkdir(parents=True, exist_ok=True)
-    url = CATVNONCAT_MIRROR + name
-    partial = folder / (name + ".part")
-    try:
-        try:
-            with (urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response,
-                  open(partial, "wb") as out):
-                _copy_with_progress(response, out, name)
-        except (OSError, http.client.HTTPException) as err:
-            why = getattr(err, "reason", None) or err
-            raise DataUnavailable(f"Could not download {name} from {url}: {why}", searched) from err
-        mismatch = _sha256_mismatch(partial, name)
-        if mismatch:
-            raise NotTheOriginal(
-                f"The {name} downloaded from {url} is not the original: {mismatch}", searched)
-        partial.replace(folder / name)
-    finally:
-        partial.unlink(missing_ok=True)  # gone already when the download succeeded
-
-
-def find_catvnoncat(folder: str | os.PathLike | None = None, download: bool = False) -> Path:
-    """The folder holding both original cat/non-cat files, downloading them if allowed.
-
-    Looks in ``folder``, then ``$TINYGRAD_NN_DATA``, then ``~/.cache/tinygrad_nn``, and
-    takes the first that holds both. With none and ``download=True``, fetches the missing
-    files from :data:`CATVNONCAT_MIRROR` into the cache (progress on stderr, each read
-    waiting at most :data:`DOWNLOAD_TIMEOUT_SECONDS`). Each file's SHA-256 is checked.
-    Raises :class:`DataUnavailable` (a FileNotFoundError) saying why when the files
-    cannot be had, :class:`NotTheOriginal` (also a ValueError) for a wrong file.
-    """
-    searched = _folders_to_search(folder)
-    place = next((p for p in searched
-                  if all((p / name).is_file() for name in CATVNONCAT_SHA256)), None)
-    if place is None and not download:
-        raise DataUnavailable(
-            f"{' and '.join(CATVNONCAT_SHA256)} are in none of "
-            f"{', '.join(str(p) for p in searched)}, and downloading was not allowed", searched)
-    if place is None:
-        place = default_cache_dir()
-        for name in CATVNONCAT_SHA256:
-            if not (place / name).is_file():
-                _download(name, place, searched)
-    for name in CATVNONCAT_SHA256:
-        mismatch = _sha256_mismatch(place / name, name)
-        if mismatch:
-            raise NotTheOriginal(f"{place / name} is not the original {name}: {mismatch}. "
-                                 f"Replace it with an intact copy.", searched)
-    return place
-
-
-def load_catvnoncat(
-    folder: str | os.PathLike | None = None, download: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The cat/non-cat images of article 004: 209 to train on, 50 to test on.
-
-    Reads ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` from the folder
-    :func:`find_catvnoncat` finds: ``folder``, ``$TINYGRAD_NN_DATA`` or
-    ``~/.cache/tinygrad_nn``, or with ``download=True`` a download into the cache, as
-    Keras' ``load_data()`` does. Each file's SHA-256 is checked, so a damaged or
-    different file is refused (ValueError) rather than trained on.
-
-    Returns the arrays as stored: ``train_x`` uint8 (209, 64, 64, 3), ``train_y`` int64
-    (209,) with 1 = cat, ``test_x`` uint8 (50, 64, 64, 3), ``test_y`` int64 (50,), and
-    ``classes``, the bytes ``[b'non-cat', b'cat']`` indexed by label. For a network,
-    :func:`flatten_images` the images and take ``y.reshape(-1, 1)`` as the target column.
-    Needs h5py (``pip install tinygrad-nn[examples]``).
-    """
-    try:
-        import h5py
-    except ImportError as err:
-        raise ImportError(
-            "load_catvnoncat reads HDF5 files and needs h5py: "
-            "pip install tinygrad-nn[examples]  (or: pip install h5py)"
-        ) from err
-    place = find_catvnoncat(folder, download)
-    with h5py.File(place / "train_catvnoncat.h5", "r") as train:
-        train_x, train_y = train["train_set_x"][:], train["train_set_y"][:]
-    with h5py.File(place / "test_catvnoncat.h5", "r") as test:
-        test_x, test_y = test["test_set_x"][:], test["test_set_y"][:]
-        classes = test["list_classes"][:]
-    return train_x, train_y.astype(np.int64), test_x, test_y.astype(np.int64), classes
-
-
-def flatten_images(images: ArrayLike) -> np.ndarray:
-    """Images (m, height, width, channels) of 8-bit pixels → rows (m, h*w*c) in [0, 1].
-
-    Article 004 unrolls each 64x64x3 image into one row of 12288 pixels and divides by
-    255 so that no input dominates by scale; one image per row fits ``X @ W + b``.
-    Only uint8 input is taken, so that scaled images are never scaled twice.
-    """
-    images = np.asarray(images)
-    if images.dtype != np.uint8:
-        raise ValueError(
-            f"flatten_images expects uint8 pixels (0..255) as loaded by load_catvnoncat, "
-            f"got dtype {images.dtype}; were the images already scaled?"
-        )
-    if images.ndim < 2:
-        raise ValueError(
-            f"flatten_images expects one image per row (m, ...), got shape {images.shape}"
-        )
-    return images.reshape(len(images), -1) / 255.0

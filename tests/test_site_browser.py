@@ -1,0 +1,242 @@
+"""The docs as a site (mkdocs.yml), built strictly and read in headless Chromium.
+
+The site is built once for the module (`mkdocs build --strict`, about twenty seconds: it
+executes the notebook and draws each article's stepper) and served on 127.0.0.1. Every
+page loads without a console error and without a request that leaves 127.0.0.1; the math
+is MathML the browser draws; each article's stepper steps with its buttons and the arrow
+keys; axe finds no serious or critical violation on the pages a learner meets first.
+Skipped, with the reason, when the site's tools (`pip install -e ".[docs]"`) or Chromium
+are missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from conftest import start_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_TOOLS = ("mkdocs", "material", "mkdocstrings", "mkdocs_jupyter", "latex2mathml")
+ARTICLES = ("article_000_playground", "article_001_twelve_points", "article_002_visual_intro",
+            "article_003_house_prices", "article_004_cat")
+AXE_PAGES = ("", "article_001_twelve_points/", "api/nn/", "backprop_tour/")
+API_MODULES = ("nn", "optim", "viz", "datasets", "plot")
+
+for tool in SITE_TOOLS:
+    pytest.importorskip(tool, reason=f"the site test needs {tool}: pip install -e '.[docs]'")
+pytest.importorskip("selenium", reason="the browser test needs selenium: pip install selenium")
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site as `mkdocs build --strict` writes it; a failed build fails the test."""
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+                            check=False)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-5000:]}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def url(site) -> str:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        """Quiet: the test reads the browser's own logs."""
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """Chromium that keeps its console and its network events."""
+    driver = start_chromium(tmp_path_factory.mktemp("site-profile"),
+                            {"browser": "ALL", "performance": "ALL"})
+    yield driver
+    driver.quit()
+
+
+def pages(site: Path) -> list[str]:
+    """Every page of the site, as a path under its root ("" for the home page)."""
+    return sorted("" if p.parent == site else p.parent.relative_to(site).as_posix() + "/"
+                  for p in site.rglob("index.html"))
+
+
+def visit(chromium, address: str) -> tuple[list[str], list[str]]:
+    """Open `address`; the console errors it printed and every URL it requested."""
+    chromium.get_log("browser"), chromium.get_log("performance")  # forget the page before
+    chromium.get(address)
+    chromium.execute_script("return document.readyState")
+    errors = [entry["message"] for entry in chromium.get_log("browser")
+              if entry["level"] == "SEVERE"]
+    requested = []
+    for entry in chromium.get_log("performance"):
+        event = json.loads(entry["message"])["message"]
+        if event["method"] == "Network.requestWillBeSent":
+            requested.append(event["params"]["request"]["url"])
+    return errors, requested
+
+
+def leaves_the_machine(address: str) -> bool:
+    """A request over the network to a host other than 127.0.0.1 (data:, blob: and the
+    browser's own chrome:// pages are no network)."""
+    parsed = urlparse(address)
+    return parsed.scheme in ("http", "https", "ws", "wss", "ftp") and parsed.hostname != "127.0.0.1"
+
+
+def test_every_page_loads_without_a_console_error_or_a_request_off_127_0_0_1(site, url,
+                                                                               chromium):
+    every = pages(site)
+    assert {"", *(f"{a}/" for a in ARTICLES), "backprop_tour/", "api/nn/"} <= set(every)
+    problems = []
+    for page in every:
+        errors, requested = visit(chromium, url + page)
+        elsewhere = [r for r in requested if leaves_the_machine(r)]
+        assert requested, f"no request seen for {page}: the network log is not read"
+        problems += [f"{page or '/'}: console: {e}" for e in errors]
+        problems += [f"{page or '/'}: requested {r}" for r in elsewhere]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_sees_a_request_that_leaves_127_0_0_1(url, chromium, site):
+    # The same page with one image from another host: the test above must catch it.
+    (site / "leaky").mkdir(exist_ok=True)
+    (site / "leaky" / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>leaky</title></head><body>'
+        '<img alt="" src="http://192.0.2.1/pixel.png"></body></html>', encoding="utf-8")
+    try:
+        _, requested = visit(chromium, url + "leaky/")
+    finally:
+        (site / "leaky" / "index.html").unlink()
+        (site / "leaky").rmdir()
+    assert [r for r in requested if leaves_the_machine(r)] == ["http://192.0.2.1/pixel.png"]
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_the_math_is_mathml_drawn_with_no_tex_left(url, chromium, article):
+    visit(chromium, f"{url}{article}/")
+    formulas = chromium.find_elements(By.CSS_SELECTOR, "article math")
+    assert len(formulas) >= 5
+    assert chromium.find_elements(By.CSS_SELECTOR, "article math[display=block]")
+    drawn = chromium.execute_script(
+        "return Array.from(arguments[0]).filter(m => m.getBoundingClientRect().width > 0).length;",
+        formulas)
+    assert drawn == len(formulas), "some formulas take no room: not drawn"
+    text = chromium.find_element(By.TAG_NAME, "article").text
+    assert "$$" not in text and "\\(" not in text and "\\[" not in text and "\\frac" not in text
+    assert not chromium.find_elements(By.CSS_SELECTOR, "article merror")
+
+
+def click(chromium, element) -> None:
+    """Click `element` as a reader would, once it is scrolled clear of the sticky header."""
+    chromium.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
+def _stepper_state(stepper) -> tuple[str, int]:
+    """The counter's text and the index of the one frame shown."""
+    frames = stepper.find_elements(By.CSS_SELECTOR, ":scope > .frame")
+    shown = [k for k, frame in enumerate(frames) if frame.is_displayed()]
+    assert len(shown) == 1
+    return stepper.find_element(By.CLASS_NAME, "counter").text, shown[0]
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_each_articles_stepper_steps_with_its_buttons_and_the_arrow_keys(url, chromium, article):
+    visit(chromium, f"{url}{article}/")
+    steppers = chromium.find_elements(By.CSS_SELECTOR, "article .tinygrad-nn-stepper")
+    if not steppers and "The stepper needs the data" in chromium.page_source:
+        pytest.skip("the site was built without the cat/non-cat files: no stepper on 004")
+    (stepper,) = steppers
+    last = len(stepper.find_elements(By.CSS_SELECTOR, ":scope > .frame")) - 1
+    assert last >= 3, "a network's backward pass has more than three steps"
+    assert _stepper_state(stepper) == (f"step 0 of {last}", 0)
+    click(chromium, stepper.find_element(By.CLASS_NAME, "next"))
+    click(chromium, stepper.find_element(By.CLASS_NAME, "next"))
+    assert _stepper_state(stepper) == (f"step 2 of {last}", 2)
+    click(chromium, stepper.find_element(By.CLASS_NAME, "prev"))
+    assert _stepper_state(stepper) == (f"step 1 of {last}", 1)
+    click(chromium, stepper.find_element(By.CLASS_NAME, "heading"))  # the focus to the stepper
+    stepper.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    assert _stepper_state(stepper) == (f"step 3 of {last}", 3)
+    stepper.send_keys(Keys.ARROW_LEFT)
+    assert _stepper_state(stepper) == (f"step 2 of {last}", 2)
+    assert "cost" in stepper.find_element(By.CLASS_NAME, "heading").text
+
+
+@pytest.mark.parametrize("page", AXE_PAGES, ids=lambda page: page or "home")
+def test_axe_finds_no_serious_or_critical_violation(url, chromium, page):
+    Axe = pytest.importorskip("axe_selenium_python", reason="the accessibility check needs "
+                              "axe-selenium-python: pip install -e '.[dev]'").Axe
+    visit(chromium, url + page)
+    axe = Axe(chromium)
+    axe.inject()
+    violations = axe.run(options="{resultTypes: ['violations']}")["violations"]
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+
+
+def test_the_api_reference_shows_every_public_name(site):
+    import types
+
+    import tinygrad_nn
+
+    for module in API_MODULES:
+        page = (site / "api" / module / "index.html").read_text(encoding="utf-8")
+        names = getattr(tinygrad_nn, module).__all__ if hasattr(getattr(tinygrad_nn, module),
+                                                                "__all__") else [
+            name for name, value in vars(getattr(tinygrad_nn, module)).items()
+            if not name.startswith("_")
+            and getattr(value, "__module__", None) == f"tinygrad_nn.{module}"]
+        missing = [n for n in names if f'id="tinygrad_nn.{module}.{n}"' not in page]
+        assert names and not missing, f"api/{module}: {missing}"
+    page = (site / "api" / "tinygrad_nn" / "index.html").read_text(encoding="utf-8")
+    own = [name for name in tinygrad_nn.__all__ if name != "__version__"
+           and not isinstance(getattr(tinygrad_nn, name), types.ModuleType)]
+    missing = [n for n in own if f'id="{getattr(tinygrad_nn, n).__module__}.{n}"' not in page]
+    assert {"Tensor", "no_grad", "gradcheck"} <= set(own) and not missing, missing
+    tensor = page[page.index('id="tinygrad_nn.tensor.Tensor"'):]
+    assert 'id="tinygrad_nn.tensor.Tensor.backward"' in tensor  # methods, with signatures
+    assert "signature" in tensor
+
+
+def test_every_link_inside_the_site_reaches_its_page_and_line(site):
+    broken = []
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r'<a [^>]*href="([^"]+)"', text):
+            parsed = urlparse(urljoin(f"http://site/{page.relative_to(site).as_posix()}", target))
+            if parsed.netloc != "site":
+                continue
+            path = site / parsed.path.lstrip("/")
+            path = path / "index.html" if path.is_dir() else path
+            if not path.is_file():
+                broken.append(f"{page.relative_to(site)} -> {target}")
+            elif parsed.fragment.startswith("__codelineno") and (
+                    f'id="{parsed.fragment}"' not in path.read_text(encoding="utf-8")):
+                broken.append(f"{page.relative_to(site)} -> {target} (no such line)")
+    assert not broken, "\n".join(broken[:20])
+    guide = (site / "reading_the_engine" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="\.\./source/tinygrad_nn/tensor\.py/#__codelineno-0-\d+"', guide)
+    assert 'href="../backprop_tour/"' in guide
