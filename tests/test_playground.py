@@ -23,7 +23,7 @@ sys.path.insert(0, str(EXAMPLES))
 import itertools
 
 from dash import Patch, no_update
-from playground import app, figures, measure_payload, model, sessions
+from playground import app, figures, formats, measure_payload, model, sessions
 from playground import settings as settings_module
 from playground.model import Playground, build_network
 from playground.settings import Settings, SettingsError, parse_settings
@@ -303,11 +303,59 @@ def test_a_run_whose_loss_stops_being_finite_is_paused_with_the_reason():
             break
     assert shown["ticker"] is True and shown["train-button"] == "▶ Train"
     steps = int(shown["step-count"])
-    assert shown["run-status"] == app.DIVERGED.format(steps=steps)
+    assert shown["run-status"] == app.DIVERGED.format(steps=steps, reason=model.RAN_AWAY)
     assert steps < 10 * app.STEPS_PER_TICK
-    assert np.isfinite(float(shown["train-loss"]))  # the step that broke it is undone
     again = app.refresh(session, "step-button", diverging, shown["run-shown"])
     assert again["step-count"] == str(steps)
+
+
+def test_a_run_pauses_after_the_step_whose_loss_runs_away():
+    """SGD at rate 10 through identity layers: the loss passes 10¹² at step 3, long
+    before a step overflows float64 (step 6, at a loss of 10¹²⁰)."""
+    playground = Playground(Settings(activation="identity", optimizer="SGD",
+                                     learning_rate=10.0))
+    playground.step(40)
+    assert playground.diverged == model.RAN_AWAY
+    assert playground.history["step"][-1] == playground.steps
+    assert playground.history["train_loss"][-1] > model.LOSS_LIMIT
+    assert max(playground.history["train_loss"][:-1]) <= model.LOSS_LIMIT
+
+
+def test_a_step_that_overflows_is_undone_and_pauses_the_run(monkeypatch):
+    monkeypatch.setattr(model, "LOSS_LIMIT", float("inf"))  # let it run to the overflow
+    playground = Playground(Settings(activation="identity", optimizer="SGD",
+                                     learning_rate=10.0))
+    playground.step(40)
+    assert playground.diverged == model.OVERFLOWED
+    with np.errstate(over="raise", invalid="raise"):
+        assert np.isfinite(playground.loss(playground.X_train, playground.y_train))
+    assert playground.steps == playground.history["step"][-1]
+
+
+def test_every_number_of_a_diverged_run_is_printed_in_a_bounded_width():
+    session = new_session()
+    diverging = raw(activation="identity", optimizer="SGD", learning_rate="10")
+    shown = app.refresh(session, None, diverging)
+    while not shown["ticker"] is True:
+        shown = app.refresh(session, "ticker", diverging, shown["run-shown"], paused=False)
+    texts = [shown[key] for key in ("train-loss", "test-loss", "network-text",
+                                    "decision-regions-text", "loss-curves-text")]
+    assert "×10" in shown["train-loss"]
+    lines = [line.children for line in shown["update-rule"]]
+    numbers = [word for text in texts + lines for word in text.split()
+               if any(c.isdigit() for c in word)]
+    assert max(map(len, numbers)) <= 12, numbers
+
+
+@pytest.mark.parametrize("value, decimals, sign, text", [
+    (0.693147, 3, False, "0.693"), (999.4, 3, False, "999.400"), (-0.012346, 5, True, "-0.01235"),
+    (0.5, 5, True, "+0.50000"), (1.9015e120, 3, False, "1.90×10¹²⁰"),
+    (float("-inf"), 3, True, "-∞"), (-1234.5, 5, True, "-1.23×10³"),
+    (5.0e29, 5, True, "+5.00×10²⁹"), (float("nan"), 3, False, "not a number"),
+])
+def test_numbers_are_printed_plainly_when_small_and_as_powers_of_ten_when_large(
+        value, decimals, sign, text):
+    assert formats.bounded(value, decimals, sign) == text
 
 
 def test_a_paused_run_outlives_many_other_pages():
@@ -413,6 +461,7 @@ def test_the_update_rule_shows_this_steps_numbers():
     lines = figures.update_rule_lines(update, "SGD", 0.25)
     assert "w1[0,0] ← w1[0,0] − lr · ∂L/∂w1[0,0]" in lines
     assert f"{update.after:+.5f} ← {update.before:+.5f} − 0.25 × {update.grad:+.5f}" in lines
+    assert abs(update.after) < 1000  # so the plain format above is the one shown
     adam = figures.update_rule_lines(update, "Adam", 0.25)
     assert any("m̂ / (√v̂ + ε)" in line for line in adam)
 

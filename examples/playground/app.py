@@ -25,6 +25,7 @@ if __package__ in (None, ""):  # run as a script: make the `playground` package 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 
 from playground import descriptions, figures
+from playground.formats import bounded
 from playground.guard import refuse_malformed_callbacks
 from playground.layout import CONTROLS, TABS, TEXT_FIELDS, make_layout
 from playground.model import Playground
@@ -45,8 +46,8 @@ STALE_NOTE = ("The charts and numbers show the last valid run: the settings mark
               "are not applied.")
 GONE = ("This page's run is no longer on the server (it was idle too long, or the server "
         "restarted or needed the memory). Press Reset to start a new run with these settings.")
-DIVERGED = ("Paused at step {steps}: the loss is no longer a finite number, the learning rate "
-            "is too large for this network. Lower it and press Reset.")
+DIVERGED = ("Paused at step {steps}: {reason}. The learning rate is too large for this "
+            "network: lower it and press Reset.")
 OUTPUTS = (  # id → property of every output `refresh` fills
     ("network", "figure"), ("decision-regions", "figure"), ("loss-curves", "figure"),
     ("network-text", "children"), ("decision-regions-text", "children"),
@@ -110,8 +111,8 @@ def views(run, shown: tuple[str, int, int] | None) -> dict[str, Any]:
         "update-rule": [html.Div(line) for line in figures.update_rule_lines(
             playground.last_update, settings.optimizer, settings.learning_rate)],
         "step-count": str(playground.steps),
-        "train-loss": f"{train_loss:.3f}",
-        "test-loss": f"{test_loss:.3f}",
+        "train-loss": bounded(train_loss),
+        "test-loss": bounded(test_loss),
         "train-accuracy": f"{playground.accuracy(playground.X_train, playground.y_train):.3f}",
         "test-accuracy": f"{playground.accuracy(playground.X_test, playground.y_test):.3f}",
         "run-shown": f"{run.run_id}:{history['step'][-1]}:{playground.thinnings}",
@@ -162,7 +163,8 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
             run.playground.step(1)
         if run.playground.diverged:
             result |= training_controls(True)
-            run.status = DIVERGED.format(steps=run.playground.steps)
+            run.status = DIVERGED.format(steps=run.playground.steps,
+                                         reason=run.playground.diverged)
         return result | views(run, shown) | {"run-status": run.status}
 
 

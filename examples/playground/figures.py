@@ -14,6 +14,7 @@ import itertools
 import numpy as np
 from dash import Patch
 
+from playground.formats import bounded
 from playground.model import Grid, Playground, WeightUpdate
 
 ORANGE, BLUE = "#f59322", "#0877bd"
@@ -111,7 +112,8 @@ def loss_figure(playground: Playground) -> dict:
     layout = _base_layout(
         legend={"orientation": "h", "y": 1.12},
         xaxis={"title": {"text": "step"}, "gridcolor": "#eee"},
-        yaxis={"title": {"text": "loss L"}, "gridcolor": "#eee", "rangemode": "tozero"},
+        yaxis={"title": {"text": "loss L"}, "gridcolor": "#eee", "rangemode": "tozero",
+               "automargin": True, "exponentformat": "power", "tickformat": ".2~g"},
     )
     return {"data": traces, "layout": layout}
 
@@ -245,7 +247,7 @@ def network_figure(playground: Playground) -> dict:
         traces.append({
             "type": "heatmap", **_map_update(kind, values), "colorscale": DIVERGING,
             "zsmooth": "best", "showscale": False, "xaxis": f"x{axis}", "yaxis": f"y{axis}",
-            "name": label, "hovertemplate": f"{label}<br>output %{{z:.2f}}<extra></extra>",
+            "name": label, "hovertemplate": f"{label}<br>output %{{z:.3~g}}<extra></extra>",
         })
         layout[f"xaxis{axis}"] = {"domain": [cx - half_w, cx + half_w], "visible": False}
         layout[f"yaxis{axis}"] = {"domain": [cy - half_h, cy + half_h], "visible": False}
@@ -255,8 +257,8 @@ def network_figure(playground: Playground) -> dict:
         "type": "scatter", "mode": "markers", "marker": {"size": 8, "opacity": 0},
         "x": [round((a[0] + b[0]) / 2, 4) for a, b in ends],
         "y": [round((a[1] + b[1]) / 2, 4) for a, b in ends], "customdata": hover,
-        "hovertemplate": [f"w{n}[{i},{j}] = %{{customdata[0]:.3f}}<br>"
-                          f"b{n}[{j}] = %{{customdata[1]:.3f}}<extra></extra>"
+        "hovertemplate": [f"w{n}[{i},{j}] = %{{customdata[0]:.3~g}}<br>"
+                          f"b{n}[{j}] = %{{customdata[1]:.3~g}}<extra></extra>"
                           for n, i, j in names],
     })
     return {"data": traces, "layout": layout}
@@ -288,13 +290,19 @@ def update_rule_lines(update: WeightUpdate | None, optimizer: str, lr: float) ->
         return [
             source,
             f"{w} ← {w} − lr · ∂L/∂{w}",
-            f"{update.after:+.5f} ← {update.before:+.5f} − {lr:g} × {update.grad:+.5f}",
+            (f"{_signed(update.after)} ← {_signed(update.before)} − {lr:g} × "
+             f"{_signed(update.grad)}"),
         ]
     direction = (update.before - update.after) / lr
     return [
         source,
         f"{w} ← {w} − lr · m̂ / (√v̂ + ε)",
-        f"{update.after:+.5f} ← {update.before:+.5f} − {lr:g} × {direction:+.5f}",
+        f"{_signed(update.after)} ← {_signed(update.before)} − {lr:g} × {_signed(direction)}",
         (f"Adam's m̂ and v̂ are running means of ∂L/∂{w} and of its square; "
-        f"this step's ∂L/∂{w} = {update.grad:+.5f}."),
+        f"this step's ∂L/∂{w} = {_signed(update.grad)}."),
     ]
+
+
+def _signed(value: float) -> str:
+    """A number of the update rule: five decimals show a small step's change."""
+    return bounded(value, decimals=5, sign=True)
