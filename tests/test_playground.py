@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import logging
 import socket
 import subprocess
@@ -23,7 +24,7 @@ sys.path.insert(0, str(EXAMPLES))
 import itertools
 
 from dash import Patch, no_update
-from playground import app, figures, formats, measure_payload, model, sessions
+from playground import app, figures, formats, guard, measure_payload, model, sessions
 from playground import settings as settings_module
 from playground.model import Playground, build_network
 from playground.settings import Settings, SettingsError, parse_settings
@@ -598,7 +599,9 @@ def test_a_malformed_session_id_gets_400_and_one_log_line(client, caplog, sessio
 @pytest.mark.parametrize("body, reason", [
     (b"not json", "the body is not a JSON object"),
     (b"[1, 2]", "the body is not a JSON object"),
-    (b'{"output": "x.y", "inputs": "all"}', "'inputs' is not a list of {id, property, value}"),
+    (b'{"output": "x.y", "inputs": "all"}', "'output' is not an output of this page"),
+    ((b'{"output": "graph-svg.children", "outputs": {"id": "graph-svg", "property": "children"},'
+     b' "inputs": "all"}'), "'inputs' is not a list of {id, property, value}"),
 ])
 def test_a_malformed_body_gets_400_and_says_why(client, caplog, body, reason):
     with caplog.at_level(logging.WARNING, logger="playground"):
@@ -612,6 +615,67 @@ def test_a_well_formed_request_is_answered(client):
     answer = client.post("/_dash-update-component",
                          json=callback_request(client, new_session()))
     assert answer.status_code == 200 and "step-count" in answer.get_json()["response"]
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"output": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def _malformed_requests(client) -> dict[str, bytes]:
+    """The requests a learner's tests found answered with a 500 and a traceback."""
+    good = callback_request(client, new_session())
+    unknown_output = good | {"output": "nowhere.children"}
+    return {
+        "an unknown output": json.dumps(unknown_output).encode(),
+        "inputs cut short": json.dumps(good | {"inputs": good["inputs"][:5]}).encode(),
+        "an empty state": json.dumps(good | {"state": []}).encode(),
+        "an extra input": json.dumps(good | {"inputs": good["inputs"] + [
+            {"id": "seed", "property": "value", "value": "1"}]}).encode(),
+        "JSON nested 100,000 deep": _nested(100_000),
+        "JSON nested 100,000 deep, as the state": json.dumps(good).encode()[:-1]
+        + b', "state": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "JSON nested 30,000 deep, under the size limit": _nested(30_000),
+        "no outputs": json.dumps({k: v for k, v in good.items() if k != "outputs"}).encode(),
+    }
+
+
+@pytest.mark.parametrize("name, status", [
+    ("an unknown output", 400), ("inputs cut short", 400), ("an empty state", 400),
+    ("an extra input", 400), ("no outputs", 400),
+    ("JSON nested 30,000 deep, under the size limit", 400),
+    ("JSON nested 100,000 deep", 413), ("JSON nested 100,000 deep, as the state", 413),
+])
+def test_each_malformed_request_gets_a_4xx_not_a_traceback(client, caplog, name, status):
+    body = _malformed_requests(client)[name]
+    assert (len(body) > guard.MAX_BODY_BYTES) == (status == 413)
+    with caplog.at_level(logging.WARNING, logger="playground"):
+        answer = client.post("/_dash-update-component", data=body,
+                             content_type="application/json")
+    assert answer.status_code == status, answer.get_data(as_text=True)[-300:]
+    assert len(caplog.records) == (status == 400)
+
+
+def test_the_largest_request_the_page_sends_is_well_under_the_body_limit(client):
+    """Every callback the page runs, with every text box filled to its maximum length."""
+    props = measure_payload.component_props(client.get("/_dash-layout").get_json(), {})
+    for field in app.TEXT_FIELDS:
+        props[app.CONTROLS[field]]["value"] = "9" * props[app.CONTROLS[field]]["maxLength"]
+    props["run-shown"] = {"data": f"{'f' * 12}:{10**12}:{10**6}"}
+    wiring = client.get("/_dash-dependencies").get_json()
+    sizes = []
+    for callback in wiring:
+        body = measure_payload.callback_body(callback, props, [])
+        sizes.append(len(json.dumps(body).encode()))
+    assert 0 < max(sizes) < guard.MAX_BODY_BYTES / 8, sizes
+
+
+@pytest.mark.parametrize("megabytes", [0.1, 100])
+def test_a_body_over_the_limit_gets_413_before_it_is_read(client, megabytes):
+    good = callback_request(client, new_session())
+    padding = " " * int(megabytes * 2**20)
+    body = json.dumps(good | {"output": "nowhere.children"}).encode()[:-1] + padding.encode() + b"}"
+    answer = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert answer.status_code == 413
 
 
 def test_a_tick_sends_a_small_fraction_of_the_first_page():

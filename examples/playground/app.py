@@ -210,7 +210,7 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
                assets_folder=str(Path(__file__).resolve().parent / "assets"))
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: make_layout(defaults)
-    refuse_malformed_callbacks(app.server)
+    refuse_malformed_callbacks(app)
     control_inputs = [Input(CONTROLS[field], "value") for field in CONTROLS]
 
     timer = ("ticker", "disabled"), ("train-button", "children")

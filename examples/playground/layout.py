@@ -31,6 +31,7 @@ CONTROLS = {  # Settings field → id of its control
     "batch_size": "batch-size", "seed": "seed",
 }
 TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")  # where a value can be wrong
+TEXT_MAX_LENGTH = 100  # characters a text box takes: any valid value is far shorter
 TABS = {"training": "Training", "graph": "Computation graph"}  # tab name → its label
 
 
@@ -44,6 +45,7 @@ def _text_field(field: str, label: str, value, hint: str) -> html.Div:
     return html.Div(className="field", children=[
         _label(field, label),
         dcc.Input(id=element_id, type="text", value=str(value), debounce=True,
+                  maxLength=TEXT_MAX_LENGTH,
                   inputMode="decimal", className="text-input", persistence=True,
                   persistence_type="local"),
         html.Div(hint, id=f"{element_id}-hint", className="hint"),
