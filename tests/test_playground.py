@@ -32,6 +32,7 @@ from playground.settings import Settings, SettingsError, parse_settings
 from tinygrad_nn import datasets, gradcheck, nn
 
 TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")
+SLIDER_FIELDS = ("noise", "train_percent")
 
 
 def raw(**changes) -> dict:
@@ -251,17 +252,22 @@ def test_bad_input_marks_its_field_keeps_the_views_as_the_last_valid_run_and_rec
     shown = app.refresh(session, "learning-rate", raw(learning_rate="x" * 400, n_points="0"))
     assert shown["learning-rate"] == shown["n-points"] == "text-input invalid"
     assert shown["batch-size"] == shown["seed"] == "text-input"
+    assert shown["noise"] == shown["train-percent"] == "slider"
     assert shown["learning-rate-error"].startswith("Learning rate: expected a number")
     assert len(shown["learning-rate-error"]) < 80
     assert "Number of points: must be from 10 to 1000" in shown["n-points-error"]
     assert shown["seed-error"] == ""
     assert "last valid run" in shown["stale-note"]
-    marks = {"input-error", "stale-note", *(k for k in shown if k.endswith("-error")),
-             *(app.CONTROLS[field] for field in app.TEXT_FIELDS)}
+    assert shown["ticker"] is True and shown["train-button"] == "▶ Train"  # steps stop
+    assert "training is paused" in shown["input-error"]
+    marks = {"input-error", "stale-note", "ticker", "train-button",
+             *(k for k in shown if k.endswith("-error")),
+             *(app.CONTROLS[field] for field in app.CHECKED_FIELDS)}
     assert all(shown[key] is no_update for key, _ in app.OUTPUTS if key not in marks)
     assert app.refresh(session, "ticker", raw(learning_rate="abc"),
                        paused=False)["step-count"] is no_update
     recovered = app.refresh(session, "learning-rate", raw())
+    assert recovered["ticker"] is no_update  # paused, until Train is pressed
     assert recovered["input-error"] == recovered["stale-note"] == ""
     assert recovered["learning-rate"] == "text-input" and recovered["step-count"] == "1"
 
@@ -369,6 +375,18 @@ def test_a_paused_run_outlives_many_other_pages():
     assert app.refresh(session, "step-button", raw(), shown["run-shown"])["step-count"] == "18"
 
 
+@pytest.mark.parametrize("field, control", [("noise", "noise"),
+                                            ("train_percent", "train-percent")])
+def test_a_slider_whose_number_box_holds_no_number_is_marked_like_a_text_box(field, control):
+    """A slider's number box sends null for "abc" (the browser empties the box)."""
+    session = new_session()
+    app.refresh(session, None, raw())
+    shown = app.refresh(session, control, raw(**{field: None}))
+    assert shown[control] == "slider invalid" and shown["n-points"] == "text-input"
+    assert shown[f"{control}-error"].endswith("(got nothing).")
+    assert shown["step-count"] is no_update and shown["ticker"] is True
+
+
 def test_a_run_the_server_dropped_is_reported_not_silently_replaced(monkeypatch):
     session = new_session()
     shown = app.refresh(session, "step-button", raw())
@@ -376,8 +394,11 @@ def test_a_run_the_server_dropped_is_reported_not_silently_replaced(monkeypatch)
     gone = app.refresh(session, "ticker", raw(), shown["run-shown"], False, shown["run-id"])
     assert gone["run-status"] == app.GONE and gone["ticker"] is True
     assert gone["step-count"] is no_update and session not in app.runs
+    monkeypatch.setattr(app, "runs", sessions.SessionStore())
     reloaded = app.refresh(session, None, raw(), had_run=shown["run-id"])
-    assert reloaded["run-status"] == app.GONE and reloaded["step-count"] is no_update
+    assert reloaded["run-status"] == app.GONE_REPLACED and reloaded["step-count"] == "0"
+    assert reloaded["ticker"] is True and reloaded["run-id"] != shown["run-id"]
+    assert isinstance(reloaded["decision-regions"], dict)  # charts, not empty axes
     fresh = app.refresh(session, "reset-button", raw(), had_run=shown["run-id"])
     assert fresh["step-count"] == "0" and fresh["run-status"] == ""
 
@@ -658,7 +679,7 @@ def test_each_malformed_request_gets_a_4xx_not_a_traceback(client, caplog, name,
 def test_the_largest_request_the_page_sends_is_well_under_the_body_limit(client):
     """Every callback the page runs, with every text box filled to its maximum length."""
     props = measure_payload.component_props(client.get("/_dash-layout").get_json(), {})
-    for field in app.TEXT_FIELDS:
+    for field in TEXT_FIELDS:
         props[app.CONTROLS[field]]["value"] = "9" * props[app.CONTROLS[field]]["maxLength"]
     props["run-shown"] = {"data": f"{'f' * 12}:{10**12}:{10**6}"}
     wiring = client.get("/_dash-dependencies").get_json()

@@ -316,7 +316,7 @@ def test_a_loss_that_is_no_longer_finite_pauses_the_run_and_says_why(page):
     wait_for_network(page, units=35, what="4 hidden layers")
     page.find_element(By.ID, "train-button").click()
     wait_for(page, lambda: "Paused at step" in text_of(page, "run-status"), 20, "the NaN pause")
-    assert "the loss is no longer a finite number" in text_of(page, "run-status")
+    assert "the training loss passed 1,000" in text_of(page, "run-status")
     assert text_of(page, "train-button") == "▶ Train"
 
 

@@ -27,7 +27,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_u
 from playground import descriptions, figures
 from playground.formats import bounded
 from playground.guard import refuse_malformed_callbacks
-from playground.layout import CONTROLS, TABS, TEXT_FIELDS, make_layout
+from playground.layout import CHECKED_FIELDS, CONTROLS, FIELD_CLASS, TABS, make_layout
 from playground.model import Playground
 from playground.sessions import SessionStore
 from playground.settings import Settings, SettingsError, parse_settings
@@ -46,6 +46,10 @@ STALE_NOTE = ("The charts and numbers show the last valid run: the settings mark
               "are not applied.")
 GONE = ("This page's run is no longer on the server (it was idle too long, or the server "
         "restarted or needed the memory). Press Reset to start a new run with these settings.")
+GONE_REPLACED = ("This page's run is no longer on the server (it was idle too long, or the "
+                 "server restarted or needed the memory): shown instead is a new run of "
+                 "these settings, at step 0.")
+INVALID = "Some settings are not valid, so training is paused: see the fields marked in red."
 DIVERGED = ("Paused at step {steps}: {reason}. The learning rate is too large for this "
             "network: lower it and press Reset.")
 OUTPUTS = (  # id → property of every output `refresh` fills
@@ -57,8 +61,8 @@ OUTPUTS = (  # id → property of every output `refresh` fills
     ("run-id", "data"),
     ("ticker", "disabled"), ("train-button", "children"), ("run-status", "children"),
     ("input-error", "children"), ("stale-note", "children"),
-    *((CONTROLS[field], "className") for field in TEXT_FIELDS),
-    *((f"{CONTROLS[field]}-error", "children") for field in TEXT_FIELDS),
+    *((CONTROLS[field], "className") for field in CHECKED_FIELDS),
+    *((f"{CONTROLS[field]}-error", "children") for field in CHECKED_FIELDS),
 )
 RUN_TRIGGERS = (None, "ticker", "step-button")  # they never start a new run
 
@@ -67,11 +71,12 @@ _lock = threading.Lock()  # one callback at a time moves a run
 
 
 def field_marks(problems: dict[str, str]) -> dict[str, Any]:
-    """Each text box marked invalid or not, with its own message beside it."""
+    """Each control a value can be typed into marked invalid or not, with its own
+    message beside it."""
     marks = {}
-    for field in TEXT_FIELDS:
+    for field in CHECKED_FIELDS:
         element_id = CONTROLS[field]
-        marks[element_id] = "text-input invalid" if field in problems else "text-input"
+        marks[element_id] = FIELD_CLASS[field] + " invalid" * (field in problems)
         marks[f"{element_id}-error"] = problems.get(field, "")
     return marks
 
@@ -132,26 +137,29 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
     `shown` says which run and how much of it this page has drawn (gone on a reload);
     `had_run` is the id of the run this browser tab had (kept over a reload).
 
-    Invalid controls are marked and leave every view as it was, said to be the last
-    valid run. A tick of the timer moves the run STEPS_PER_TICK steps, the Step button
-    one step, Reset starts the run again from the seed. A changed setting starts a new run and says so; a run the server no
-    longer has is reported, not silently replaced; a run whose loss is no longer
-    finite is paused with the reason.
+    Invalid controls are marked, pause the training and leave every view as it was,
+    said to be the last valid run. A tick of the timer moves the run STEPS_PER_TICK steps, the Step button
+    one step, Reset starts the run again from the seed. A changed setting starts a new
+    run and says so; a run the server no longer has is reported, and replaced by a new
+    one only on a page that draws nothing (after a reload), saying so; a run that
+    diverged is paused with the reason.
     """
     result = dict.fromkeys((key for key, _ in OUTPUTS), no_update)
     try:
         settings = parse_settings(raw)
     except SettingsError as error:
-        return result | field_marks(error.problems) | {
-            "input-error": "Some settings are not valid; see the fields marked in red.",
-            "stale-note": STALE_NOTE}
+        return result | field_marks(error.problems) | training_controls(True) | {
+            "input-error": INVALID, "stale-note": STALE_NOTE}
     result |= field_marks({}) | {"input-error": "", "stale-note": ""}
     shown = shown_run(shown)
     with _lock:
         run = runs.get(session_id)
         if run is None and had_run is not None and trigger in RUN_TRIGGERS:
-            return result | training_controls(True) | {"run-status": GONE}
-        if run is None or trigger == "reset-button":
+            if shown is not None:  # the page still draws the old run: it stays, paused
+                return result | training_controls(True) | {"run-status": GONE}
+            result |= training_controls(True)  # a reload: a new run, rather than empty charts
+            run = runs.start(session_id, Playground(settings), GONE_REPLACED)
+        elif run is None or trigger == "reset-button":
             run = runs.start(session_id, Playground(settings))
         elif run.playground.settings != settings:
             old = run.playground
@@ -261,7 +269,7 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
 
     app.clientside_callback(  # aria-invalid follows the red border (assets/playground.js)
         ClientsideFunction("playground", "markInvalid"), Output("invalid-marks", "data"),
-        [Input(CONTROLS[field], "className") for field in TEXT_FIELDS])
+        [Input(CONTROLS[field], "className") for field in CHECKED_FIELDS])
     return app
 
 

@@ -30,7 +30,11 @@ CONTROLS = {  # Settings field → id of its control
     "activation": "activation", "learning_rate": "learning-rate", "optimizer": "optimizer",
     "batch_size": "batch-size", "seed": "seed",
 }
-TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")  # where a value can be wrong
+TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")
+SLIDER_FIELDS = ("noise", "train_percent")  # their number boxes take typing too
+CHECKED_FIELDS = TEXT_FIELDS + SLIDER_FIELDS  # where a value can be wrong, marked where typed
+FIELD_CLASS = {**dict.fromkeys(TEXT_FIELDS, "text-input"),  # the class of each, unmarked
+               **dict.fromkeys(SLIDER_FIELDS, "slider")}
 TEXT_MAX_LENGTH = 100  # characters a text box takes: any valid value is far shorter
 TABS = {"training": "Training", "graph": "Computation graph"}  # tab name → its label
 
@@ -65,14 +69,18 @@ def _radio_field(field: str, legend: str, options, value) -> html.Fieldset:
 
 def _slider_field(field: str, label: str, limits: tuple[float, float], step: float,
                   value) -> html.Div:
-    """A slider over the same range the settings check, marked at both ends and the middle."""
+    """A slider over the same range the settings check, marked at both ends and the middle,
+    with a number box (on narrow pages) and a place for its own error message."""
     low, high = limits
     marks = {x: f"{x:g}" for x in (low, (low + high) / 2, high)}
-    label_id = f"{CONTROLS[field]}-label"  # names the slider (assets/playground.js)
+    element_id = CONTROLS[field]
+    label_id = f"{element_id}-label"  # names the slider (assets/playground.js)
     return html.Div(className="field", role="group", **{"aria-labelledby": label_id}, children=[
         html.Div(label, id=label_id, className="field-label"),
-        dcc.Slider(id=CONTROLS[field], min=low, max=high, step=step, value=value, marks=marks,
-                   tooltip={"placement": "bottom"}, persistence=True, persistence_type="local"),
+        dcc.Slider(id=element_id, min=low, max=high, step=step, value=value, marks=marks,
+                   tooltip={"placement": "bottom"}, className=FIELD_CLASS[field],
+                   persistence=True, persistence_type="local"),
+        html.Div(id=f"{element_id}-error", className="field-error"),
     ])
 
 

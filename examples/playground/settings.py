@@ -67,6 +67,8 @@ class Settings:
 def shown(value: Any) -> str:
     """`value` as quoted back in a message: its repr, cut to a short prefix, so a
     pasted page of text gives a one-line message."""
+    if value is None or value == "":
+        return "nothing"  # an empty box; a slider's number box empty or not a number
     text = repr(value)
     if len(text) <= SHOWN_VALUE_LENGTH:
         return text

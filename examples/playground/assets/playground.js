@@ -34,18 +34,22 @@ document.addEventListener("pointerdown", (event) => {
   document.addEventListener("pointerup", stop);
 });
 
-/* A text box marked invalid (class "invalid") says so to assistive technology too, and
-   points at its hint and its error message. */
+/* A control marked invalid (class "invalid": a text box, or a slider whose number box
+   took a value) says so to assistive technology too, and points at its hint and its
+   error message. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   playground: {
     markInvalid: function () {
       const ids = [];
       for (const context of window.dash_clientside.callback_context.inputs_list) {
-        const box = document.getElementById(context.id);
+        const control = document.getElementById(context.id);
+        const box = control && (control.matches("input") ? control : control.querySelector("input"));
         if (!box) continue;
         const invalid = (context.value || "").split(" ").includes("invalid");
         box.setAttribute("aria-invalid", String(invalid));
-        box.setAttribute("aria-describedby", `${context.id}-hint ${context.id}-error`);
+        const notes = [`${context.id}-hint`, `${context.id}-error`];
+        box.setAttribute("aria-describedby",
+                         notes.filter((id) => document.getElementById(id)).join(" "));
         if (invalid) ids.push(context.id);
       }
       return ids;
