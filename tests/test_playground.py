@@ -239,11 +239,15 @@ def test_refresh_shows_a_fresh_run_then_steps_on_step_and_tick():
 
 
 def test_the_timer_is_paused_or_training_and_a_tick_leaves_it_so():
-    assert app.training_controls(False) == {"ticker": False, "train-button": "❚❚ Pause"}
-    assert app.training_controls(True) == {"ticker": True, "train-button": "▶ Train"}
+    assert app.training_controls(False, ticks=7) == {"ticker": False, "next-tick": 8,
+                                                      "train-button": "❚❚ Pause"}
+    assert app.training_controls(True, ticks=7) == {"ticker": True, "train-button": "▶ Train"}
     session = new_session()
     app.refresh(session, None, raw())
-    assert app.refresh(session, "ticker", raw(), paused=False)["ticker"] is no_update
+    ticked = app.refresh(session, "ticker", raw(), paused=False, ticks=12)
+    assert ticked["ticker"] is no_update and ticked["next-tick"] == 13  # one more, then wait
+    stepped = app.refresh(session, "step-button", raw(), paused=True, ticks=12)
+    assert stepped["next-tick"] is no_update
 
 
 def test_bad_input_marks_its_field_keeps_the_views_as_the_last_valid_run_and_recovers():

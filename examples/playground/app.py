@@ -52,18 +52,21 @@ GONE_REPLACED = ("This page's run is no longer on the server (it was idle too lo
 INVALID = "Some settings are not valid, so training is paused: see the fields marked in red."
 DIVERGED = ("Paused at step {steps}: {reason}. The learning rate is too large for this "
             "network: lower it and press Reset.")
-OUTPUTS = (  # id → property of every output `refresh` fills
+OUTPUTS = (  # id (or key of ELEMENTS) → property of every output `refresh` fills
     ("network", "figure"), ("decision-regions", "figure"), ("loss-curves", "figure"),
     ("network-text", "children"), ("decision-regions-text", "children"),
     ("loss-curves-text", "children"), ("update-rule", "children"),
     ("step-count", "children"), ("train-loss", "children"), ("test-loss", "children"),
     ("train-accuracy", "children"), ("test-accuracy", "children"), ("run-shown", "data"),
     ("run-id", "data"),
-    ("ticker", "disabled"), ("train-button", "children"), ("run-status", "children"),
+    ("ticker", "disabled"), ("next-tick", "max_intervals"), ("train-button", "children"),
+    ("run-status", "children"),
     ("input-error", "children"), ("stale-note", "children"),
     *((CONTROLS[field], "className") for field in CHECKED_FIELDS),
     *((f"{CONTROLS[field]}-error", "children") for field in CHECKED_FIELDS),
 )
+ELEMENTS = {"next-tick": "ticker"}  # output keys that are not element ids → the element
+TIMER = (("ticker", "disabled"), ("next-tick", "max_intervals"), ("train-button", "children"))
 RUN_TRIGGERS = (None, "ticker", "step-button")  # they never start a new run
 
 runs = SessionStore()
@@ -81,10 +84,20 @@ def field_marks(problems: dict[str, str]) -> dict[str, Any]:
     return marks
 
 
-def training_controls(paused: bool) -> dict[str, Any]:
+def training_controls(paused: bool, ticks: int = 0) -> dict[str, Any]:
     """The timer and the Train button's label, paused or training. The button has a
     callback of its own: a tick on its way would otherwise supersede a pause."""
-    return {"ticker": paused, "train-button": "▶ Train" if paused else "❚❚ Pause"}
+    return {"ticker": paused, "train-button": "▶ Train" if paused else "❚❚ Pause",
+            **({} if paused else next_tick(ticks))}
+
+
+def next_tick(ticks: int) -> dict[str, int]:
+    """Let the timer fire once more, `interval` after this answer arrives: one tick at
+    a time per page. A timer that fires whatever the answers do piles up requests
+    (30 per page, measured with 8 pages open): they wait for the browser's six
+    connections to the server, the answers come seconds late, each is superseded by
+    a newer tick before it arrives, and a page shows no step at all."""
+    return {"next-tick": ticks + 1}
 
 
 def shown_run(shown: Any) -> tuple[str, int, int] | None:
@@ -131,11 +144,12 @@ def restarted(old: Settings, new: Settings) -> str:
 
 
 def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: Any = None,
-            paused: bool = True, had_run: Any = None) -> dict[str, Any]:
+            paused: bool = True, had_run: Any = None, ticks: int = 0) -> dict[str, Any]:
     """What the page shows after `trigger` (the id of the element that fired).
 
     `shown` says which run and how much of it this page has drawn (gone on a reload);
-    `had_run` is the id of the run this browser tab had (kept over a reload).
+    `had_run` is the id of the run this browser tab had (kept over a reload); `ticks`
+    is how often the timer fired, so that a page still training can fire it once more.
 
     Invalid controls are marked, pause the training and leave every view as it was,
     said to be the last valid run. A tick of the timer moves the run STEPS_PER_TICK steps, the Step button
@@ -173,6 +187,8 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
             result |= training_controls(True)
             run.status = DIVERGED.format(steps=run.playground.steps,
                                          reason=run.playground.diverged)
+        elif not paused:
+            result |= next_tick(ticks)
         return result | views(run, shown) | {"run-status": run.status}
 
 
@@ -221,26 +237,25 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
     refuse_malformed_callbacks(app)
     control_inputs = [Input(CONTROLS[field], "value") for field in CONTROLS]
 
-    timer = ("ticker", "disabled"), ("train-button", "children")
-
-    @app.callback([Output(i, p, allow_duplicate=(i, p) in timer) for i, p in OUTPUTS],
+    @app.callback([Output(ELEMENTS.get(i, i), p, allow_duplicate=(i, p) in TIMER)
+                   for i, p in OUTPUTS],
                   [Input("ticker", "n_intervals"), Input("step-button", "n_clicks"),
                    Input("reset-button", "n_clicks"), *control_inputs],
                   State("session-id", "data"), State("run-shown", "data"),
                   State("ticker", "disabled"), State("run-id", "data"),
                   prevent_initial_call="initial_duplicate")
-    def _refresh(_ticks, _steps, _resets, *values_and_state):
+    def _refresh(ticks, _steps, _resets, *values_and_state):
         *values, session_id, shown, paused, had_run = values_and_state
         result = refresh(session_id, ctx.triggered_id, dict(zip(CONTROLS, values)), shown,
-                         paused is not False, had_run)
+                         paused is not False, had_run, ticks or 0)
         return [result[key] for key, _ in OUTPUTS]
 
-    @app.callback([Output(i, p, allow_duplicate=True) for i, p in timer],
+    @app.callback([Output(ELEMENTS.get(i, i), p, allow_duplicate=True) for i, p in TIMER],
                   Input("train-button", "n_clicks"), State("ticker", "disabled"),
-                  prevent_initial_call=True)
-    def _toggle(_clicks, paused):
-        controls = training_controls(paused is False)
-        return [controls[i] for i, _ in timer]
+                  State("ticker", "n_intervals"), prevent_initial_call=True)
+    def _toggle(_clicks, paused, ticks):
+        controls = {"next-tick": no_update} | training_controls(paused is False, ticks or 0)
+        return [controls[i] for i, _ in TIMER]
 
     @app.callback(Output("graph-svg", "children"),
                   Input("active-tab", "data"), Input("run-shown", "data"),

@@ -199,7 +199,7 @@ def make_layout(defaults: Settings) -> html.Div:
         dcc.Store(id="active-tab", data="training"),
         dcc.Store(id="graph-zoom", data=1.0),
         dcc.Store(id="invalid-marks"),
-        dcc.Interval(id="ticker", interval=300, disabled=True),
+        dcc.Interval(id="ticker", interval=300, disabled=True, max_intervals=0),
         html.Header([
             html.H1("Neural-network playground"),
             html.P("Pick a data set and a network, press Train, and watch gradient descent "
