@@ -43,33 +43,46 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    """The app in its own process; what it logs goes to a file (a pipe nobody reads
-    would block it once full), and no test may leave an error or a traceback there."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("w") as sink:
+def start_server(port: int, log: Path) -> subprocess.Popen:
+    """The app in its own process on `port`, once it answers; what it logs goes to
+    `log` (a pipe nobody reads would block it once full)."""
+    with log.open("a") as sink:
         server = subprocess.Popen([sys.executable, str(APP), "--port", str(port)],
                                   stdout=sink, stderr=subprocess.STDOUT, text=True)
-    address = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(address, timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the playground did not start: {log.read_text()}")
-                time.sleep(0.2)
-        yield address
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            return server
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the playground did not start: {log.read_text()}")
+            time.sleep(0.2)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def assert_clean(log: Path) -> None:
     problems = [line for line in log.read_text().splitlines()
                 if "Traceback" in line or "Error" in line or " 500 " in line]
     assert problems == [], log.read_text()[-3000:]
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    """The app in its own process; no test may leave an error or a traceback in its log."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    server = start_server(port, log)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop_server(server)
+    assert_clean(log)
 
 
 def text_of(browser, element_id: str) -> str:
@@ -330,3 +343,58 @@ def test_the_page_fits_its_width(page, width):
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
     screenshot(page, f"page-{width}px")
     assert overflow <= 0
+
+
+def test_the_page_says_when_the_server_stops_and_pauses(browser, tmp_path):
+    port, log = free_port(), tmp_path / "server.log"
+    server = start_server(port, log)
+    try:
+        browser.set_window_size(*LAPTOP)
+        browser.get(f"http://127.0.0.1:{port}/")
+        wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
+        browser.find_element(By.ID, "train-button").click()
+        wait_for(browser, lambda: steps(browser) >= 20, 20, "training")
+        stop_server(server)
+        wait_for(browser, lambda: "does not answer" in text_of(browser, "connection-note"), 20,
+                 "the notice that the server is down")
+        wait_for(browser, lambda: text_of(browser, "train-button") == "▶ Train", 5,
+                 "the button to say the training is paused")
+        frozen = steps(browser)
+        time.sleep(1)
+        assert steps(browser) == frozen
+        screenshot(browser, "server-down")
+        server = start_server(port, log)
+        browser.find_element(By.ID, "train-button").click()
+        wait_for(browser, lambda: "no longer on the server" in text_of(browser, "run-status"),
+                 20, "the notice that the run is gone")
+        assert text_of(browser, "connection-note") == ""
+    finally:
+        stop_server(server)
+    assert_clean(log)
+
+
+def test_seven_tabs_of_one_browser_train_at_once(page, url):
+    """A browser opens six connections to a server, shared by its tabs: a timer that
+    did not wait for its answers left the seventh tab with no step at all."""
+    tabs = [page.current_window_handle]
+    try:
+        for _ in range(6):
+            page.switch_to.new_window("tab")
+            page.get(url)
+            tabs.append(page.current_window_handle)
+        for tab in tabs:
+            page.switch_to.window(tab)
+            wait_for(page, lambda: shown(page), 30, "the tab's first run")
+            page.find_element(By.ID, "train-button").click()
+        time.sleep(15)
+        counts = []
+        for tab in tabs:
+            page.switch_to.window(tab)
+            counts.append(steps(page))
+            page.find_element(By.ID, "train-button").click()  # pause
+        assert min(counts) >= 20, counts
+    finally:
+        for tab in tabs[1:]:
+            page.switch_to.window(tab)
+            page.close()
+        page.switch_to.window(tabs[0])

@@ -92,6 +92,7 @@ def sidebar(defaults: Settings) -> html.Aside:
             html.Button("Reset", id="reset-button", n_clicks=0),
         ]),
         html.Div(id="run-status", className="status", role="status"),
+        html.Div(id="progress-announcement", className="sr-only", **{"aria-live": "polite"}),
         html.Div(id="input-error", className="error", role="alert"),
         html.H2("Data"),
         _radio_field("dataset", "Data set", DATASETS, defaults.dataset),
@@ -209,6 +210,7 @@ def make_layout(defaults: Settings) -> html.Div:
         html.Div(className="body", children=[
             sidebar(defaults),
             html.Main([
+                html.Div(id="connection-note", className="connection-note", role="alert"),
                 html.Div(className="stats", children=[
                     _stat("steps", "step-count"), _stat("training loss", "train-loss"),
                     _stat("test loss", "test-loss"), _stat("training accuracy", "train-accuracy"),

@@ -90,3 +90,63 @@ new MutationObserver(nameControls).observe(document.documentElement, {
   subtree: true, childList: true, attributes: true,
   attributeFilter: ["role", "aria-selected", "aria-labelledby", "class"],
 });
+
+/* What Dash does not tell the page: whether the server answers. A callback request that
+   fails (the server is stopped) or gets a server error pauses the training and says so;
+   one unanswered for SLOW_MS says the page is waiting, and why it may be; an answer
+   clears the note. */
+const SLOW_MS = 5000;
+const SERVER_DOWN = "The server does not answer (it was stopped or restarted), so training is " +
+  "paused. Start it again with python examples/playground/app.py, then press Train.";
+const SERVER_FAILED = "The server failed to answer (HTTP {status}), so training is paused; " +
+  "its own output says why.";
+const SERVER_SLOW = "Waiting for the server: it has not answered this page for 5 s. It may be " +
+  "busy with other pages; a browser also opens at most six connections to one server, " +
+  "shared by all its tabs, so close or pause other playground tabs.";
+
+function connectionNote(text) {
+  const note = document.getElementById("connection-note");
+  if (note && note.textContent !== text) note.textContent = text;
+}
+
+function pauseTraining() {
+  const set = window.dash_clientside && window.dash_clientside.set_props;
+  if (!set) return;
+  set("ticker", {disabled: true});
+  set("train-button", {children: "▶ Train"});
+}
+
+let serverDown = false;
+const sendRequest = window.fetch;
+window.fetch = function (resource) {
+  const url = typeof resource === "string" ? resource : resource.url;
+  if (!String(url).includes("_dash-update-component")) return sendRequest.apply(this, arguments);
+  const slow = setTimeout(() => serverDown || connectionNote(SERVER_SLOW), SLOW_MS);
+  return sendRequest.apply(this, arguments).then((response) => {
+    clearTimeout(slow);
+    serverDown = response.status >= 500;
+    if (serverDown) pauseTraining();
+    connectionNote(serverDown ? SERVER_FAILED.replace("{status}", response.status) : "");
+    return response;
+  }, (error) => {
+    clearTimeout(slow);
+    serverDown = true;
+    pauseTraining();
+    connectionNote(SERVER_DOWN);
+    throw error;
+  });
+};
+
+/* While training, a screen reader hears the step, the loss and the accuracy every
+   ANNOUNCE_MS through a polite live region: the tiles themselves change on every tick,
+   too often to be announced. */
+const ANNOUNCE_MS = 5000;
+setInterval(() => {
+  const region = document.getElementById("progress-announcement");
+  const button = document.getElementById("train-button");
+  if (!region || !button || !button.textContent.includes("Pause")) return;
+  const value = (id) => (document.getElementById(id) || {}).textContent;
+  const text = `Step ${value("step-count")}: training loss ${value("train-loss")}, ` +
+    `test accuracy ${value("test-accuracy")}.`;
+  if (region.textContent !== text) region.textContent = text;
+}, ANNOUNCE_MS);
