@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import gzip
 import json
 import logging
 import socket
@@ -705,7 +706,19 @@ def test_a_body_over_the_limit_gets_413_before_it_is_read(client, megabytes):
 
 def test_a_tick_sends_a_small_fraction_of_the_first_page():
     """The measure the README quotes: a tick's answer, in bytes, at the defaults."""
-    assert measure_payload.bytes_per_tick({}, ticks=3) < 42 * 1024  # it was 337 KiB
+    plain, sent = measure_payload.bytes_per_tick({}, ticks=3)
+    assert plain < 42 * 1024  # it was 337 KiB
+    assert sent < plain / 3  # gzip
+
+
+@pytest.mark.parametrize("accepted, encoding", [("gzip", "gzip"), ("identity", None)])
+def test_answers_are_gzipped_when_the_browser_accepts_gzip(client, accepted, encoding):
+    answer = client.post("/_dash-update-component", json=callback_request(client, new_session()),
+                         headers={"Accept-Encoding": accepted})
+    assert answer.status_code == 200
+    assert answer.headers.get("Content-Encoding") == encoding
+    body = gzip.decompress(answer.data) if encoding else answer.data
+    assert "step-count" in json.loads(body)["response"]
 
 
 # ---- the server ------------------------------------------------------------------------------

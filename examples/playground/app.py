@@ -230,7 +230,7 @@ def zoom(trigger: str | None, level: float) -> float:
 
 
 def create_app(defaults: Settings = DEFAULTS) -> Dash:
-    app = Dash(__name__, title="Neural-network playground",
+    app = Dash(__name__, title="Neural-network playground", compress=True,  # flask-compress
                assets_folder=str(Path(__file__).resolve().parent / "assets"))
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: make_layout(defaults)
