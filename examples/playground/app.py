@@ -201,9 +201,9 @@ def graph_view(session_id: str, tab: str) -> Any:
         if run is None:
             return no_update
         svg = run.playground.example_graph_svg()
+        alt = descriptions.graph_text(run.playground)
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return html.Img(src=source, alt="The computation graph of one example's loss L, with "
-                                    "the value and the gradient of every tensor in it.")
+    return html.Img(src=source, alt=alt)
 
 
 def select_tab(name: str) -> dict[str, Any]:

@@ -45,3 +45,18 @@ def losses_text(playground: Playground) -> str:
     return (f"Loss chart over {history['step'][-1]} steps: training loss from "
             f"{bounded(train[0])} to {bounded(train[-1])}, test loss "
             f"from {bounded(test[0])} to {bounded(test[-1])}{lowest}.")
+
+
+def graph_text(playground: Playground) -> str:
+    """The graph tab's drawing in words: the example, its loss, and the range of the
+    gradient the drawing shows on each weight and bias."""
+    loss = playground.example_loss()
+    x, label = playground.X_train[0], int(playground.y_train[0])
+    ranges = "; ".join(
+        f"∂L/∂{p.name} from {bounded(p.grad.min())} to {bounded(p.grad.max())}"
+        for p in playground.model.parameters())
+    playground.model.zero_grad()
+    return (f"Computation graph of one example's loss: the first training point, x = "
+            f"({bounded(x[0])}, {bounded(x[1])}) of class {label}, gives L = "
+            f"{bounded(loss.item())}. Every tensor is drawn with its value and gradient: "
+            f"{ranges}.")

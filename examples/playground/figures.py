@@ -223,8 +223,8 @@ def network_figure(playground: Playground) -> dict:
     centres, half_w, half_h = _layout_of(playground)
     columns = [column[0][0] for column in centres]
     activation = playground.settings.activation
-    titles = (["inputs"] + [f"hidden {i}<br>{activation}" for i in range(1, len(centres) - 1)]
-              + ["output<br>p = σ(z)"])
+    hidden = len(centres) - 2
+    titles = ["inputs"] + [str(i) for i in range(1, hidden + 1)] + ["output<br>p = σ(z)"]
     weights, hover = _weights(playground)
     ends = _line_ends(centres, half_w)
     layout = _base_layout(
@@ -233,7 +233,10 @@ def network_figure(playground: Playground) -> dict:
         yaxis={"range": [0, 1], "visible": False, "fixedrange": True},
         annotations=[{"x": x, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom",
                       "text": title, "showarrow": False, "font": {"size": 11}}
-                     for x, title in zip(columns, titles)],
+                     for x, title in zip(columns, titles)] + [
+            {"x": float(np.mean(columns[1:-1])), "y": 1.0, "xref": "paper", "yref": "paper",
+             "yanchor": "bottom", "yshift": 15, "showarrow": False, "font": {"size": 11},
+             "text": f"hidden layer{'s' * (hidden > 1)}, {activation}"}] * bool(hidden),
     )
     traces = [{"type": "scatter", "mode": "lines", "hoverinfo": "skip", "xaxis": "x",
                "yaxis": "y", "line": {"color": colour, "width": width}} | coordinates

@@ -86,7 +86,39 @@ function nameControls() {
   }
 }
 
-new MutationObserver(nameControls).observe(document.documentElement, {
+/* On a narrow screen the settings start folded (the drawer then shows only the buttons);
+   on a wide one they are always unfolded. */
+const NARROW = window.matchMedia("(max-width: 900px)");
+let settingsFolded = false;
+
+function foldSettings() {
+  const settings = document.getElementById("settings");
+  if (!settings) return;
+  settings.open = !NARROW.matches;
+  settingsFolded = true;
+}
+
+NARROW.addEventListener("change", foldSettings);
+
+/* The zoomed graph drawing opens on its middle, where a top-to-bottom drawing is, not
+   on the blank left edge: its width (the zoom) is watched once it is on the page. */
+let drawingWatched = false;
+
+function watchDrawing() {
+  const drawing = document.getElementById("graph-svg");
+  if (!drawing) return;
+  const frame = drawing.parentElement;
+  new MutationObserver(() => requestAnimationFrame(() => {
+    frame.scrollLeft = (frame.scrollWidth - frame.clientWidth) / 2;
+  })).observe(drawing, {attributes: true, attributeFilter: ["style"]});
+  drawingWatched = true;
+}
+
+new MutationObserver(() => {
+  nameControls();
+  if (!settingsFolded) foldSettings();
+  if (!drawingWatched) watchDrawing();
+}).observe(document.documentElement, {
   subtree: true, childList: true, attributes: true,
   attributeFilter: ["role", "aria-selected", "aria-labelledby", "class"],
 });
