@@ -35,7 +35,7 @@ APP = EXAMPLES / "playground" / "app.py"
 sys.path.insert(0, str(EXAMPLES))
 from playground import measure_payload
 
-LAPTOP, NARROW = (1366, 900), (600, 900)
+LAPTOP, NARROW, WIDE, PHONE = (1366, 900), (600, 900), (1440, 900), (375, 812)
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -163,11 +163,25 @@ def page(browser, url):
 
 
 def serious_violations(browser) -> list:
+    browser.set_script_timeout(120)  # axe on a page that redraws while it trains takes longer
     axe = Axe(browser)
     axe.inject()
     violations = axe.run(options="{resultTypes: ['violations']}")["violations"]  # all rules
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in violations
             if v["impact"] in ("serious", "critical")]
+
+
+def open_settings(browser) -> None:
+    """Unfold the settings drawer of a narrow page."""
+    settings = browser.find_element(By.ID, "settings")
+    if not settings.get_attribute("open"):
+        browser.find_element(By.CSS_SELECTOR, "#settings > summary").click()
+    wait_for(browser, lambda: settings.get_attribute("open"), 5, "the settings to unfold")
+
+
+def horizontal_overflow(browser) -> int:
+    return browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
 
 
 def open_graph_tab(browser) -> None:
@@ -187,6 +201,59 @@ def test_axe_finds_no_serious_or_critical_violation_on_either_view(page):
     open_graph_tab(page)
     screenshot(page, "graph-view")
     assert serious_violations(page) == []
+
+
+def test_axe_finds_no_serious_violation_while_training_and_on_a_phone(page):
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: steps(page) >= 40, 20, "training")
+    assert serious_violations(page) == []
+    page.set_window_size(*PHONE)
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= PHONE[0], 10, "a phone")
+    assert serious_violations(page) == []
+    open_settings(page)
+    assert serious_violations(page) == []
+    open_graph_tab(page)
+    assert serious_violations(page) == []
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: text_of(page, "train-button") == "▶ Train", 10, "the pause")
+
+
+def test_the_charts_are_figures_named_by_their_captions_without_plotly_shapes(page):
+    charts_drawn(page)
+    page.execute_cdp_cmd("Accessibility.enable", {})
+    nodes = page.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    shown = [n for n in nodes if not n.get("ignored")]
+    figures = [n for n in shown if n.get("role", {}).get("value") == "figure"]
+    assert len(figures) == 3
+    assert all(n.get("name", {}).get("value", "").endswith(".") for n in figures), figures
+    graphics = [n for n in shown if n.get("role", {}).get("value", "").startswith("graphics")]
+    assert graphics == []
+
+
+def test_a_skip_link_leads_past_the_settings_to_the_views(page):
+    page.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    link = page.switch_to.active_element
+    assert link.text == "Skip to the charts" and link.is_displayed()
+    link.send_keys(Keys.ENTER)
+    ActionChains(page).send_keys(Keys.TAB).perform()
+    assert page.switch_to.active_element.get_attribute("id") == "tab-training"
+
+
+def test_the_progress_is_announced_every_few_seconds_not_every_tick(page):
+    page.execute_script("""
+        window.announcements = 0;
+        new MutationObserver(() => window.announcements++).observe(
+            document.getElementById('progress-announcement'),
+            {childList: true, characterData: true, subtree: true});""")
+    page.find_element(By.ID, "train-button").click()
+    start = time.monotonic()
+    wait_for(page, lambda: page.find_element(By.ID, "progress-announcement").get_attribute(
+        "textContent").startswith("Step "), 15, "the first announcement")
+    time.sleep(max(0.0, 11 - (time.monotonic() - start)))
+    page.find_element(By.ID, "train-button").click()
+    announced = page.execute_script("return window.announcements;")
+    assert steps(page) >= 100 and 1 <= announced <= 3, (steps(page), announced)
+    assert page.find_element(By.ID, "progress-announcement").get_attribute("aria-live") == "polite"
 
 
 def test_the_views_are_tabs_switched_with_the_keyboard(page):
@@ -233,6 +300,7 @@ def test_the_graph_view_zooms_and_pans(page):
 
 def test_train_moons_watch_the_regions_change_and_pause(page):
     choose(page, "dataset", "moons")
+    choose(page, "activation", "tanh")
     choose(page, "hidden-layers", "1")
     choose(page, "units", "3")
     type_into(page, "learning-rate", "0.1")
@@ -398,3 +466,74 @@ def test_seven_tabs_of_one_browser_train_at_once(page, url):
             page.switch_to.window(tab)
             page.close()
         page.switch_to.window(tabs[0])
+
+
+@pytest.mark.parametrize("width", [WIDE[0], PHONE[0]])
+def test_a_diverging_run_keeps_every_number_and_the_page_within_its_width(page, width):
+    choose(page, "activation", "identity")
+    choose(page, "optimizer", "SGD")
+    type_into(page, "learning-rate", "10")
+    wait_for(page, lambda: "identity" in page.find_element(By.ID, "network-text").get_attribute(
+        "textContent"), 10, "the identity network")
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: "Paused at step" in text_of(page, "run-status"), 20, "the pause")
+    assert "×10" in text_of(page, "train-loss")
+    page.set_window_size(width, WIDE[1] if width == WIDE[0] else PHONE[1])
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= width, 10, "the width")
+    charts_drawn(page)
+    wait_for(page, lambda: horizontal_overflow(page) <= 0, 10, "the charts to fit the width")
+    screenshot(page, f"diverged-{width}px")
+    for tile in page.find_elements(By.CSS_SELECTOR, ".stat"):
+        assert page.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth;",
+                                   tile), tile.text
+    clipped = page.execute_script("""
+        const chart = document.getElementById('loss-curves');
+        const left = chart.querySelector('svg').getBoundingClientRect().left;
+        return [...chart.querySelectorAll('.ytick text, .ytitle')]
+            .filter(t => t.getBoundingClientRect().left < left).map(t => t.textContent);""")
+    assert clipped == []  # the loss axis's labels and title all inside the chart
+
+
+def test_a_slider_number_box_that_holds_no_number_is_marked(page):
+    page.set_window_size(800, 900)
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= 800, 10, "the width")
+    open_settings(page)
+    box = page.find_element(By.CSS_SELECTOR, "#noise input")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("abc", Keys.TAB)
+    wait_for(page, lambda: box.get_attribute("aria-invalid") == "true", 10, "aria-invalid")
+    assert "noise-error" in box.get_attribute("aria-describedby")
+    assert text_of(page, "noise-error") == "Noise: expected a number from 0 to 1 (got nothing)."
+    assert "training is paused" in text_of(page, "input-error")
+    assert text_of(page, "train-button") == "▶ Train"
+    assert box.value_of_css_property("border-top-color") == "rgba(178, 24, 43, 1)"
+    screenshot(page, "invalid-noise")
+    box.send_keys(Keys.SHIFT, Keys.TAB)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("0.2", Keys.TAB)
+    wait_for(page, lambda: box.get_attribute("aria-invalid") == "false", 10, "the mark to go")
+    assert text_of(page, "noise-error") == ""
+
+
+def test_a_phone_shows_the_numbers_and_the_decision_regions_first(page):
+    page.set_window_size(*PHONE)
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= PHONE[0], 10, "a phone")
+    charts_drawn(page)
+    screenshot(page, "phone")
+    drawer = page.find_element(By.CSS_SELECTOR, ".sidebar").rect["y"]
+    assert drawer < page.execute_script("return innerHeight;")
+    assert page.find_element(By.CSS_SELECTOR, ".stats").rect["y"] > 0
+    stats = page.find_element(By.CSS_SELECTOR, ".stats").rect
+    assert stats["y"] + stats["height"] <= drawer
+    regions = page.find_element(By.ID, "decision-regions").rect
+    assert regions["y"] + regions["height"] / 2 <= drawer  # at least its upper half in sight
+    assert horizontal_overflow(page) <= 0
+    open_settings(page)
+    page.execute_script("document.getElementById('decision-regions').scrollIntoView();")
+    screenshot(page, "phone-settings")
+    drawer = page.find_element(By.CSS_SELECTOR, ".sidebar").rect["y"]
+    regions = page.find_element(By.ID, "decision-regions").rect
+    assert regions["y"] + 0.75 * regions["height"] <= drawer  # in sight with the settings open
+    choose(page, "dataset", "xor")  # a setting changed with the chart in sight
+    wait_for(page, lambda: "on xor" in page.find_element(
+        By.ID, "decision-regions-text").get_attribute("textContent"), 10, "the xor run")

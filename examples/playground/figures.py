@@ -113,7 +113,7 @@ def loss_figure(playground: Playground) -> dict:
         legend={"orientation": "h", "y": 1.12},
         xaxis={"title": {"text": "step"}, "gridcolor": "#eee"},
         yaxis={"title": {"text": "loss L"}, "gridcolor": "#eee", "rangemode": "tozero",
-               "automargin": True, "exponentformat": "power", "tickformat": ".2~g"},
+               "automargin": True, "exponentformat": "power"},
     )
     return {"data": traces, "layout": layout}
 
