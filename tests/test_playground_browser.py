@@ -288,6 +288,9 @@ def test_the_graph_view_zooms_and_pans(page):
              > 1.9 * width, 10, "the drawing twice as wide")
     assert page.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth;",
                                frame)
+    wait_for(page, lambda: page.execute_script(  # it opens on the middle, where the drawing is
+        "const f = arguments[0]; return Math.abs(2 * f.scrollLeft - (f.scrollWidth - "
+        "f.clientWidth)) <= 2;", frame), 5, "the zoomed drawing centred")
     ActionChains(page).move_to_element(frame).click_and_hold().move_by_offset(-150, -80) \
         .release().perform()
     assert page.execute_script("return arguments[0].scrollLeft;", frame) > 100
