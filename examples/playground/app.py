@@ -94,9 +94,9 @@ def training_controls(paused: bool, ticks: int = 0) -> dict[str, Any]:
 def next_tick(ticks: int) -> dict[str, int]:
     """Let the timer fire once more, `interval` after this answer arrives: one tick at
     a time per page. A timer that fires whatever the answers do piles up requests
-    (30 per page, measured with 8 pages open): they wait for the browser's six
-    connections to the server, the answers come seconds late, each is superseded by
-    a newer tick before it arrives, and a page shows no step at all."""
+    once several pages train: they wait for the browser's six connections to the
+    server, the answers come seconds late, each is superseded by a newer tick before
+    it arrives, and a page shows no step at all (the seven-tab browser test)."""
     return {"next-tick": ticks + 1}
 
 
@@ -152,11 +152,12 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
     is how often the timer fired, so that a page still training can fire it once more.
 
     Invalid controls are marked, pause the training and leave every view as it was,
-    said to be the last valid run. A tick of the timer moves the run STEPS_PER_TICK steps, the Step button
-    one step, Reset starts the run again from the seed. A changed setting starts a new
-    run and says so; a run the server no longer has is reported, and replaced by a new
-    one only on a page that draws nothing (after a reload), saying so; a run that
-    diverged is paused with the reason.
+    said to be the last valid run. A tick of the timer moves the run STEPS_PER_TICK
+    steps, the Step button one step, Reset starts the run again from the seed, and
+    while training each answer lets the timer fire once more. A changed setting starts
+    a new run and says so; a run the server no longer has is reported, and replaced by
+    a new one only on a page that draws nothing (after a reload), saying so; a run
+    that diverged is paused with the reason.
     """
     result = dict.fromkeys((key for key, _ in OUTPUTS), no_update)
     try:

@@ -135,7 +135,10 @@ def _stat(label: str, element_id: str) -> html.Div:
 
 
 def _panel(title: str, explanation: str, body, first_on_phones: bool = False) -> html.Section:
-    return html.Section(className="panel first-on-phones" if first_on_phones else "panel", children=[
+    """A titled panel of the training view; on a narrow screen `first_on_phones` puts it
+    above the others (assets/style.css)."""
+    classes = "panel first-on-phones" if first_on_phones else "panel"
+    return html.Section(className=classes, children=[
         html.H3(title), html.P(explanation, className="explain"), body])
 
 
