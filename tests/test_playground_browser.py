@@ -444,6 +444,21 @@ def test_the_page_says_when_the_server_stops_and_pauses(browser, tmp_path):
     assert_clean(log)
 
 
+def test_a_page_whose_requests_wait_says_so_until_the_answer_comes(page):
+    page.execute_cdp_cmd("Network.enable", {})
+    slow = {"offline": False, "latency": 7000, "downloadThroughput": -1, "uploadThroughput": -1}
+    page.execute_cdp_cmd("Network.emulateNetworkConditions", slow)
+    try:
+        page.find_element(By.ID, "step-button").click()
+        wait_for(page, lambda: "Waiting for the server" in text_of(page, "connection-note"), 10,
+                 "the notice that the page waits")
+        assert steps(page) == 0
+        wait_for(page, lambda: steps(page) == 1, 15, "the step, late")
+        assert text_of(page, "connection-note") == ""
+    finally:
+        page.execute_cdp_cmd("Network.emulateNetworkConditions", slow | {"latency": 0})
+
+
 def test_seven_tabs_of_one_browser_train_at_once(page, url):
     """A browser opens six connections to a server, shared by its tabs: a timer that
     did not wait for its answers left the seventh tab with no step at all."""
