@@ -35,7 +35,7 @@ APP = EXAMPLES / "playground" / "app.py"
 sys.path.insert(0, str(EXAMPLES))
 from playground import measure_payload
 
-LAPTOP, NARROW = (1366, 900), (600, 900)
+LAPTOP, NARROW, WIDE, PHONE = (1366, 900), (600, 900), (1440, 900), (375, 812)
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -43,33 +43,46 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    """The app in its own process; what it logs goes to a file (a pipe nobody reads
-    would block it once full), and no test may leave an error or a traceback there."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("w") as sink:
+def start_server(port: int, log: Path) -> subprocess.Popen:
+    """The app in its own process on `port`, once it answers; what it logs goes to
+    `log` (a pipe nobody reads would block it once full)."""
+    with log.open("a") as sink:
         server = subprocess.Popen([sys.executable, str(APP), "--port", str(port)],
                                   stdout=sink, stderr=subprocess.STDOUT, text=True)
-    address = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(address, timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the playground did not start: {log.read_text()}")
-                time.sleep(0.2)
-        yield address
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            return server
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the playground did not start: {log.read_text()}")
+            time.sleep(0.2)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def assert_clean(log: Path) -> None:
     problems = [line for line in log.read_text().splitlines()
                 if "Traceback" in line or "Error" in line or " 500 " in line]
     assert problems == [], log.read_text()[-3000:]
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    """The app in its own process; no test may leave an error or a traceback in its log."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    server = start_server(port, log)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop_server(server)
+    assert_clean(log)
 
 
 def text_of(browser, element_id: str) -> str:
@@ -150,11 +163,25 @@ def page(browser, url):
 
 
 def serious_violations(browser) -> list:
+    browser.set_script_timeout(120)  # axe on a page that redraws while it trains takes longer
     axe = Axe(browser)
     axe.inject()
     violations = axe.run(options="{resultTypes: ['violations']}")["violations"]  # all rules
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in violations
             if v["impact"] in ("serious", "critical")]
+
+
+def open_settings(browser) -> None:
+    """Unfold the settings drawer of a narrow page."""
+    settings = browser.find_element(By.ID, "settings")
+    if not settings.get_attribute("open"):
+        browser.find_element(By.CSS_SELECTOR, "#settings > summary").click()
+    wait_for(browser, lambda: settings.get_attribute("open"), 5, "the settings to unfold")
+
+
+def horizontal_overflow(browser) -> int:
+    return browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
 
 
 def open_graph_tab(browser) -> None:
@@ -174,6 +201,59 @@ def test_axe_finds_no_serious_or_critical_violation_on_either_view(page):
     open_graph_tab(page)
     screenshot(page, "graph-view")
     assert serious_violations(page) == []
+
+
+def test_axe_finds_no_serious_violation_while_training_and_on_a_phone(page):
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: steps(page) >= 40, 20, "training")
+    assert serious_violations(page) == []
+    page.set_window_size(*PHONE)
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= PHONE[0], 10, "a phone")
+    assert serious_violations(page) == []
+    open_settings(page)
+    assert serious_violations(page) == []
+    open_graph_tab(page)
+    assert serious_violations(page) == []
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: text_of(page, "train-button") == "▶ Train", 10, "the pause")
+
+
+def test_the_charts_are_figures_named_by_their_captions_without_plotly_shapes(page):
+    charts_drawn(page)
+    page.execute_cdp_cmd("Accessibility.enable", {})
+    nodes = page.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    shown = [n for n in nodes if not n.get("ignored")]
+    figures = [n for n in shown if n.get("role", {}).get("value") == "figure"]
+    assert len(figures) == 3
+    assert all(n.get("name", {}).get("value", "").endswith(".") for n in figures), figures
+    graphics = [n for n in shown if n.get("role", {}).get("value", "").startswith("graphics")]
+    assert graphics == []
+
+
+def test_a_skip_link_leads_past_the_settings_to_the_views(page):
+    page.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    link = page.switch_to.active_element
+    assert link.text == "Skip to the charts" and link.is_displayed()
+    link.send_keys(Keys.ENTER)
+    ActionChains(page).send_keys(Keys.TAB).perform()
+    assert page.switch_to.active_element.get_attribute("id") == "tab-training"
+
+
+def test_the_progress_is_announced_every_few_seconds_not_every_tick(page):
+    page.execute_script("""
+        window.announcements = 0;
+        new MutationObserver(() => window.announcements++).observe(
+            document.getElementById('progress-announcement'),
+            {childList: true, characterData: true, subtree: true});""")
+    page.find_element(By.ID, "train-button").click()
+    start = time.monotonic()
+    wait_for(page, lambda: page.find_element(By.ID, "progress-announcement").get_attribute(
+        "textContent").startswith("Step "), 15, "the first announcement")
+    time.sleep(max(0.0, 11 - (time.monotonic() - start)))
+    page.find_element(By.ID, "train-button").click()
+    announced = page.execute_script("return window.announcements;")
+    assert steps(page) >= 100 and 1 <= announced <= 3, (steps(page), announced)
+    assert page.find_element(By.ID, "progress-announcement").get_attribute("aria-live") == "polite"
 
 
 def test_the_views_are_tabs_switched_with_the_keyboard(page):
@@ -208,6 +288,9 @@ def test_the_graph_view_zooms_and_pans(page):
              > 1.9 * width, 10, "the drawing twice as wide")
     assert page.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth;",
                                frame)
+    wait_for(page, lambda: page.execute_script(  # it opens on the middle, where the drawing is
+        "const f = arguments[0]; return Math.abs(2 * f.scrollLeft - (f.scrollWidth - "
+        "f.clientWidth)) <= 2;", frame), 5, "the zoomed drawing centred")
     ActionChains(page).move_to_element(frame).click_and_hold().move_by_offset(-150, -80) \
         .release().perform()
     assert page.execute_script("return arguments[0].scrollLeft;", frame) > 100
@@ -220,6 +303,7 @@ def test_the_graph_view_zooms_and_pans(page):
 
 def test_train_moons_watch_the_regions_change_and_pause(page):
     choose(page, "dataset", "moons")
+    choose(page, "activation", "tanh")
     choose(page, "hidden-layers", "1")
     choose(page, "units", "3")
     type_into(page, "learning-rate", "0.1")
@@ -316,7 +400,7 @@ def test_a_loss_that_is_no_longer_finite_pauses_the_run_and_says_why(page):
     wait_for_network(page, units=35, what="4 hidden layers")
     page.find_element(By.ID, "train-button").click()
     wait_for(page, lambda: "Paused at step" in text_of(page, "run-status"), 20, "the NaN pause")
-    assert "the loss is no longer a finite number" in text_of(page, "run-status")
+    assert "the training loss passed 1,000" in text_of(page, "run-status")
     assert text_of(page, "train-button") == "▶ Train"
 
 
@@ -330,3 +414,144 @@ def test_the_page_fits_its_width(page, width):
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
     screenshot(page, f"page-{width}px")
     assert overflow <= 0
+
+
+def test_the_page_says_when_the_server_stops_and_pauses(browser, tmp_path):
+    port, log = free_port(), tmp_path / "server.log"
+    server = start_server(port, log)
+    try:
+        browser.set_window_size(*LAPTOP)
+        browser.get(f"http://127.0.0.1:{port}/")
+        wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
+        browser.find_element(By.ID, "train-button").click()
+        wait_for(browser, lambda: steps(browser) >= 20, 20, "training")
+        stop_server(server)
+        wait_for(browser, lambda: "does not answer" in text_of(browser, "connection-note"), 20,
+                 "the notice that the server is down")
+        wait_for(browser, lambda: text_of(browser, "train-button") == "▶ Train", 5,
+                 "the button to say the training is paused")
+        frozen = steps(browser)
+        time.sleep(1)
+        assert steps(browser) == frozen
+        screenshot(browser, "server-down")
+        server = start_server(port, log)
+        browser.find_element(By.ID, "train-button").click()
+        wait_for(browser, lambda: "no longer on the server" in text_of(browser, "run-status"),
+                 20, "the notice that the run is gone")
+        assert text_of(browser, "connection-note") == ""
+    finally:
+        stop_server(server)
+    assert_clean(log)
+
+
+def test_a_page_whose_requests_wait_says_so_until_the_answer_comes(page):
+    page.execute_cdp_cmd("Network.enable", {})
+    slow = {"offline": False, "latency": 7000, "downloadThroughput": -1, "uploadThroughput": -1}
+    page.execute_cdp_cmd("Network.emulateNetworkConditions", slow)
+    try:
+        page.find_element(By.ID, "step-button").click()
+        wait_for(page, lambda: "Waiting for the server" in text_of(page, "connection-note"), 10,
+                 "the notice that the page waits")
+        assert steps(page) == 0
+        wait_for(page, lambda: steps(page) == 1, 15, "the step, late")
+        assert text_of(page, "connection-note") == ""
+    finally:
+        page.execute_cdp_cmd("Network.emulateNetworkConditions", slow | {"latency": 0})
+
+
+def test_seven_tabs_of_one_browser_train_at_once(page, url):
+    """A browser opens six connections to a server, shared by its tabs: a timer that
+    did not wait for its answers left the seventh tab with no step at all."""
+    tabs = [page.current_window_handle]
+    try:
+        for _ in range(6):
+            page.switch_to.new_window("tab")
+            page.get(url)
+            tabs.append(page.current_window_handle)
+        for tab in tabs:
+            page.switch_to.window(tab)
+            wait_for(page, lambda: shown(page), 30, "the tab's first run")
+            page.find_element(By.ID, "train-button").click()
+        time.sleep(15)
+        counts = []
+        for tab in tabs:
+            page.switch_to.window(tab)
+            counts.append(steps(page))
+            page.find_element(By.ID, "train-button").click()  # pause
+        assert min(counts) >= 20, counts
+    finally:
+        for tab in tabs[1:]:
+            page.switch_to.window(tab)
+            page.close()
+        page.switch_to.window(tabs[0])
+
+
+@pytest.mark.parametrize("width", [WIDE[0], PHONE[0]])
+def test_a_diverging_run_keeps_every_number_and_the_page_within_its_width(page, width):
+    choose(page, "activation", "identity")
+    choose(page, "optimizer", "SGD")
+    type_into(page, "learning-rate", "10")
+    wait_for(page, lambda: "identity" in page.find_element(By.ID, "network-text").get_attribute(
+        "textContent"), 10, "the identity network")
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: "Paused at step" in text_of(page, "run-status"), 20, "the pause")
+    assert "×10" in text_of(page, "train-loss")
+    page.set_window_size(width, WIDE[1] if width == WIDE[0] else PHONE[1])
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= width, 10, "the width")
+    charts_drawn(page)
+    wait_for(page, lambda: horizontal_overflow(page) <= 0, 10, "the charts to fit the width")
+    screenshot(page, f"diverged-{width}px")
+    for tile in page.find_elements(By.CSS_SELECTOR, ".stat"):
+        assert page.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth;",
+                                   tile), tile.text
+    clipped = page.execute_script("""
+        const chart = document.getElementById('loss-curves');
+        const left = chart.querySelector('svg').getBoundingClientRect().left;
+        return [...chart.querySelectorAll('.ytick text, .ytitle')]
+            .filter(t => t.getBoundingClientRect().left < left).map(t => t.textContent);""")
+    assert clipped == []  # the loss axis's labels and title all inside the chart
+
+
+def test_a_slider_number_box_that_holds_no_number_is_marked(page):
+    page.set_window_size(800, 900)
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= 800, 10, "the width")
+    open_settings(page)
+    box = page.find_element(By.CSS_SELECTOR, "#noise input")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("abc", Keys.TAB)
+    wait_for(page, lambda: box.get_attribute("aria-invalid") == "true", 10, "aria-invalid")
+    assert "noise-error" in box.get_attribute("aria-describedby")
+    assert text_of(page, "noise-error") == "Noise: expected a number from 0 to 1 (got nothing)."
+    assert "training is paused" in text_of(page, "input-error")
+    assert text_of(page, "train-button") == "▶ Train"
+    assert box.value_of_css_property("border-top-color") == "rgba(178, 24, 43, 1)"
+    screenshot(page, "invalid-noise")
+    box.send_keys(Keys.SHIFT, Keys.TAB)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("0.2", Keys.TAB)
+    wait_for(page, lambda: box.get_attribute("aria-invalid") == "false", 10, "the mark to go")
+    assert text_of(page, "noise-error") == ""
+
+
+def test_a_phone_shows_the_numbers_and_the_decision_regions_first(page):
+    page.set_window_size(*PHONE)
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= PHONE[0], 10, "a phone")
+    charts_drawn(page)
+    screenshot(page, "phone")
+    drawer = page.find_element(By.CSS_SELECTOR, ".sidebar").rect["y"]
+    assert drawer < page.execute_script("return innerHeight;")
+    assert page.find_element(By.CSS_SELECTOR, ".stats").rect["y"] > 0
+    stats = page.find_element(By.CSS_SELECTOR, ".stats").rect
+    assert stats["y"] + stats["height"] <= drawer
+    regions = page.find_element(By.ID, "decision-regions").rect
+    assert regions["y"] + regions["height"] / 2 <= drawer  # at least its upper half in sight
+    assert horizontal_overflow(page) <= 0
+    open_settings(page)
+    page.execute_script("document.getElementById('decision-regions').scrollIntoView();")
+    screenshot(page, "phone-settings")
+    drawer = page.find_element(By.CSS_SELECTOR, ".sidebar").rect["y"]
+    regions = page.find_element(By.ID, "decision-regions").rect
+    assert regions["y"] + 0.75 * regions["height"] <= drawer  # in sight with the settings open
+    choose(page, "dataset", "xor")  # a setting changed with the chart in sight
+    wait_for(page, lambda: "on xor" in page.find_element(
+        By.ID, "decision-regions-text").get_attribute("textContent"), 10, "the xor run")

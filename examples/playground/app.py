@@ -25,8 +25,9 @@ if __package__ in (None, ""):  # run as a script: make the `playground` package 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
 
 from playground import descriptions, figures
+from playground.formats import bounded
 from playground.guard import refuse_malformed_callbacks
-from playground.layout import CONTROLS, TABS, TEXT_FIELDS, make_layout
+from playground.layout import CHECKED_FIELDS, CONTROLS, FIELD_CLASS, TABS, make_layout
 from playground.model import Playground
 from playground.sessions import SessionStore
 from playground.settings import Settings, SettingsError, parse_settings
@@ -45,20 +46,27 @@ STALE_NOTE = ("The charts and numbers show the last valid run: the settings mark
               "are not applied.")
 GONE = ("This page's run is no longer on the server (it was idle too long, or the server "
         "restarted or needed the memory). Press Reset to start a new run with these settings.")
-DIVERGED = ("Paused at step {steps}: the loss is no longer a finite number, the learning rate "
-            "is too large for this network. Lower it and press Reset.")
-OUTPUTS = (  # id → property of every output `refresh` fills
+GONE_REPLACED = ("This page's run is no longer on the server (it was idle too long, or the "
+                 "server restarted or needed the memory): shown instead is a new run of "
+                 "these settings, at step 0.")
+INVALID = "Some settings are not valid, so training is paused: see the fields marked in red."
+DIVERGED = ("Paused at step {steps}: {reason}. The learning rate is too large for this "
+            "network: lower it and press Reset.")
+OUTPUTS = (  # id (or key of ELEMENTS) → property of every output `refresh` fills
     ("network", "figure"), ("decision-regions", "figure"), ("loss-curves", "figure"),
     ("network-text", "children"), ("decision-regions-text", "children"),
     ("loss-curves-text", "children"), ("update-rule", "children"),
     ("step-count", "children"), ("train-loss", "children"), ("test-loss", "children"),
     ("train-accuracy", "children"), ("test-accuracy", "children"), ("run-shown", "data"),
     ("run-id", "data"),
-    ("ticker", "disabled"), ("train-button", "children"), ("run-status", "children"),
+    ("ticker", "disabled"), ("next-tick", "max_intervals"), ("train-button", "children"),
+    ("run-status", "children"),
     ("input-error", "children"), ("stale-note", "children"),
-    *((CONTROLS[field], "className") for field in TEXT_FIELDS),
-    *((f"{CONTROLS[field]}-error", "children") for field in TEXT_FIELDS),
+    *((CONTROLS[field], "className") for field in CHECKED_FIELDS),
+    *((f"{CONTROLS[field]}-error", "children") for field in CHECKED_FIELDS),
 )
+ELEMENTS = {"next-tick": "ticker"}  # output keys that are not element ids → the element
+TIMER = (("ticker", "disabled"), ("next-tick", "max_intervals"), ("train-button", "children"))
 RUN_TRIGGERS = (None, "ticker", "step-button")  # they never start a new run
 
 runs = SessionStore()
@@ -66,19 +74,30 @@ _lock = threading.Lock()  # one callback at a time moves a run
 
 
 def field_marks(problems: dict[str, str]) -> dict[str, Any]:
-    """Each text box marked invalid or not, with its own message beside it."""
+    """Each control a value can be typed into marked invalid or not, with its own
+    message beside it."""
     marks = {}
-    for field in TEXT_FIELDS:
+    for field in CHECKED_FIELDS:
         element_id = CONTROLS[field]
-        marks[element_id] = "text-input invalid" if field in problems else "text-input"
+        marks[element_id] = FIELD_CLASS[field] + " invalid" * (field in problems)
         marks[f"{element_id}-error"] = problems.get(field, "")
     return marks
 
 
-def training_controls(paused: bool) -> dict[str, Any]:
+def training_controls(paused: bool, ticks: int = 0) -> dict[str, Any]:
     """The timer and the Train button's label, paused or training. The button has a
     callback of its own: a tick on its way would otherwise supersede a pause."""
-    return {"ticker": paused, "train-button": "▶ Train" if paused else "❚❚ Pause"}
+    return {"ticker": paused, "train-button": "▶ Train" if paused else "❚❚ Pause",
+            **({} if paused else next_tick(ticks))}
+
+
+def next_tick(ticks: int) -> dict[str, int]:
+    """Let the timer fire once more, `interval` after this answer arrives: one tick at
+    a time per page. A timer that fires whatever the answers do piles up requests
+    once several pages train: they wait for the browser's six connections to the
+    server, the answers come seconds late, each is superseded by a newer tick before
+    it arrives, and a page shows no step at all (the seven-tab browser test)."""
+    return {"next-tick": ticks + 1}
 
 
 def shown_run(shown: Any) -> tuple[str, int, int] | None:
@@ -110,8 +129,8 @@ def views(run, shown: tuple[str, int, int] | None) -> dict[str, Any]:
         "update-rule": [html.Div(line) for line in figures.update_rule_lines(
             playground.last_update, settings.optimizer, settings.learning_rate)],
         "step-count": str(playground.steps),
-        "train-loss": f"{train_loss:.3f}",
-        "test-loss": f"{test_loss:.3f}",
+        "train-loss": bounded(train_loss),
+        "test-loss": bounded(test_loss),
         "train-accuracy": f"{playground.accuracy(playground.X_train, playground.y_train):.3f}",
         "test-accuracy": f"{playground.accuracy(playground.X_test, playground.y_test):.3f}",
         "run-shown": f"{run.run_id}:{history['step'][-1]}:{playground.thinnings}",
@@ -125,32 +144,37 @@ def restarted(old: Settings, new: Settings) -> str:
 
 
 def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: Any = None,
-            paused: bool = True, had_run: Any = None) -> dict[str, Any]:
+            paused: bool = True, had_run: Any = None, ticks: int = 0) -> dict[str, Any]:
     """What the page shows after `trigger` (the id of the element that fired).
 
     `shown` says which run and how much of it this page has drawn (gone on a reload);
-    `had_run` is the id of the run this browser tab had (kept over a reload).
+    `had_run` is the id of the run this browser tab had (kept over a reload); `ticks`
+    is how often the timer fired, so that a page still training can fire it once more.
 
-    Invalid controls are marked and leave every view as it was, said to be the last
-    valid run. A tick of the timer moves the run STEPS_PER_TICK steps, the Step button
-    one step, Reset starts the run again from the seed. A changed setting starts a new run and says so; a run the server no
-    longer has is reported, not silently replaced; a run whose loss is no longer
-    finite is paused with the reason.
+    Invalid controls are marked, pause the training and leave every view as it was,
+    said to be the last valid run. A tick of the timer moves the run STEPS_PER_TICK
+    steps, the Step button one step, Reset starts the run again from the seed, and
+    while training each answer lets the timer fire once more. A changed setting starts
+    a new run and says so; a run the server no longer has is reported, and replaced by
+    a new one only on a page that draws nothing (after a reload), saying so; a run
+    that diverged is paused with the reason.
     """
     result = dict.fromkeys((key for key, _ in OUTPUTS), no_update)
     try:
         settings = parse_settings(raw)
     except SettingsError as error:
-        return result | field_marks(error.problems) | {
-            "input-error": "Some settings are not valid; see the fields marked in red.",
-            "stale-note": STALE_NOTE}
+        return result | field_marks(error.problems) | training_controls(True) | {
+            "input-error": INVALID, "stale-note": STALE_NOTE}
     result |= field_marks({}) | {"input-error": "", "stale-note": ""}
     shown = shown_run(shown)
     with _lock:
         run = runs.get(session_id)
         if run is None and had_run is not None and trigger in RUN_TRIGGERS:
-            return result | training_controls(True) | {"run-status": GONE}
-        if run is None or trigger == "reset-button":
+            if shown is not None:  # the page still draws the old run: it stays, paused
+                return result | training_controls(True) | {"run-status": GONE}
+            result |= training_controls(True)  # a reload: a new run, rather than empty charts
+            run = runs.start(session_id, Playground(settings), GONE_REPLACED)
+        elif run is None or trigger == "reset-button":
             run = runs.start(session_id, Playground(settings))
         elif run.playground.settings != settings:
             old = run.playground
@@ -162,7 +186,10 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
             run.playground.step(1)
         if run.playground.diverged:
             result |= training_controls(True)
-            run.status = DIVERGED.format(steps=run.playground.steps)
+            run.status = DIVERGED.format(steps=run.playground.steps,
+                                         reason=run.playground.diverged)
+        elif not paused:
+            result |= next_tick(ticks)
         return result | views(run, shown) | {"run-status": run.status}
 
 
@@ -175,9 +202,9 @@ def graph_view(session_id: str, tab: str) -> Any:
         if run is None:
             return no_update
         svg = run.playground.example_graph_svg()
+        alt = descriptions.graph_text(run.playground)
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return html.Img(src=source, alt="The computation graph of one example's loss L, with "
-                                    "the value and the gradient of every tensor in it.")
+    return html.Img(src=source, alt=alt)
 
 
 def select_tab(name: str) -> dict[str, Any]:
@@ -204,33 +231,32 @@ def zoom(trigger: str | None, level: float) -> float:
 
 
 def create_app(defaults: Settings = DEFAULTS) -> Dash:
-    app = Dash(__name__, title="Neural-network playground",
+    app = Dash(__name__, title="Neural-network playground", compress=True,  # flask-compress
                assets_folder=str(Path(__file__).resolve().parent / "assets"))
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: make_layout(defaults)
-    refuse_malformed_callbacks(app.server)
+    refuse_malformed_callbacks(app)
     control_inputs = [Input(CONTROLS[field], "value") for field in CONTROLS]
 
-    timer = ("ticker", "disabled"), ("train-button", "children")
-
-    @app.callback([Output(i, p, allow_duplicate=(i, p) in timer) for i, p in OUTPUTS],
+    @app.callback([Output(ELEMENTS.get(i, i), p, allow_duplicate=(i, p) in TIMER)
+                   for i, p in OUTPUTS],
                   [Input("ticker", "n_intervals"), Input("step-button", "n_clicks"),
                    Input("reset-button", "n_clicks"), *control_inputs],
                   State("session-id", "data"), State("run-shown", "data"),
                   State("ticker", "disabled"), State("run-id", "data"),
                   prevent_initial_call="initial_duplicate")
-    def _refresh(_ticks, _steps, _resets, *values_and_state):
+    def _refresh(ticks, _steps, _resets, *values_and_state):
         *values, session_id, shown, paused, had_run = values_and_state
         result = refresh(session_id, ctx.triggered_id, dict(zip(CONTROLS, values)), shown,
-                         paused is not False, had_run)
+                         paused is not False, had_run, ticks or 0)
         return [result[key] for key, _ in OUTPUTS]
 
-    @app.callback([Output(i, p, allow_duplicate=True) for i, p in timer],
+    @app.callback([Output(ELEMENTS.get(i, i), p, allow_duplicate=True) for i, p in TIMER],
                   Input("train-button", "n_clicks"), State("ticker", "disabled"),
-                  prevent_initial_call=True)
-    def _toggle(_clicks, paused):
-        controls = training_controls(paused is False)
-        return [controls[i] for i, _ in timer]
+                  State("ticker", "n_intervals"), prevent_initial_call=True)
+    def _toggle(_clicks, paused, ticks):
+        controls = {"next-tick": no_update} | training_controls(paused is False, ticks or 0)
+        return [controls[i] for i, _ in TIMER]
 
     @app.callback(Output("graph-svg", "children"),
                   Input("active-tab", "data"), Input("run-shown", "data"),
@@ -259,7 +285,7 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
 
     app.clientside_callback(  # aria-invalid follows the red border (assets/playground.js)
         ClientsideFunction("playground", "markInvalid"), Output("invalid-marks", "data"),
-        [Input(CONTROLS[field], "className") for field in TEXT_FIELDS])
+        [Input(CONTROLS[field], "className") for field in CHECKED_FIELDS])
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.formats import bounded
 from playground.model import Playground
 
 
@@ -19,7 +20,7 @@ def network_text(playground: Playground) -> str:
                     key=lambda item: np.abs(item[1]).max())
     i, j = np.unravel_index(np.abs(W).argmax(), W.shape)
     return (f"Network chart: inputs x₁ and x₂, {hidden}, output p; {count} weights and "
-            f"biases, the largest weight w{number}[{i},{j}] = {W[i, j]:.3f}.")
+            f"biases, the largest weight w{number}[{i},{j}] = {bounded(W[i, j])}.")
 
 
 def regions_text(playground: Playground) -> str:
@@ -38,8 +39,24 @@ def losses_text(playground: Playground) -> str:
         return "Loss chart: no step yet."
     test = np.asarray(history["test_loss"])
     best = int(np.nanargmin(test)) if np.isfinite(test).any() else -1
-    lowest = (f"; lowest test loss {test[best]:.3f} at step {history['step'][best]}"
+    lowest = (f"; lowest test loss {bounded(test[best])} at step {history['step'][best]}"
               if best >= 0 else "")
+    train = history["train_loss"]
     return (f"Loss chart over {history['step'][-1]} steps: training loss from "
-            f"{history['train_loss'][0]:.3f} to {history['train_loss'][-1]:.3f}, test loss "
-            f"from {test[0]:.3f} to {test[-1]:.3f}{lowest}.")
+            f"{bounded(train[0])} to {bounded(train[-1])}, test loss "
+            f"from {bounded(test[0])} to {bounded(test[-1])}{lowest}.")
+
+
+def graph_text(playground: Playground) -> str:
+    """The graph tab's drawing in words: the example, its loss, and the range of the
+    gradient the drawing shows on each weight and bias."""
+    loss = playground.example_loss()
+    x, label = playground.X_train[0], int(playground.y_train[0])
+    ranges = "; ".join(
+        f"∂L/∂{p.name} from {bounded(p.grad.min())} to {bounded(p.grad.max())}"
+        for p in playground.model.parameters())
+    playground.model.zero_grad()
+    return (f"Computation graph of one example's loss: the first training point, x = "
+            f"({bounded(x[0])}, {bounded(x[1])}) of class {label}, gives L = "
+            f"{bounded(loss.item())}. Every tensor is drawn with its value and gradient: "
+            f"{ranges}.")

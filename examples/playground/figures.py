@@ -14,6 +14,7 @@ import itertools
 import numpy as np
 from dash import Patch
 
+from playground.formats import bounded
 from playground.model import Grid, Playground, WeightUpdate
 
 ORANGE, BLUE = "#f59322", "#0877bd"
@@ -111,7 +112,8 @@ def loss_figure(playground: Playground) -> dict:
     layout = _base_layout(
         legend={"orientation": "h", "y": 1.12},
         xaxis={"title": {"text": "step"}, "gridcolor": "#eee"},
-        yaxis={"title": {"text": "loss L"}, "gridcolor": "#eee", "rangemode": "tozero"},
+        yaxis={"title": {"text": "loss L"}, "gridcolor": "#eee", "rangemode": "tozero",
+               "automargin": True, "exponentformat": "power"},
     )
     return {"data": traces, "layout": layout}
 
@@ -221,8 +223,8 @@ def network_figure(playground: Playground) -> dict:
     centres, half_w, half_h = _layout_of(playground)
     columns = [column[0][0] for column in centres]
     activation = playground.settings.activation
-    titles = (["inputs"] + [f"hidden {i}<br>{activation}" for i in range(1, len(centres) - 1)]
-              + ["output<br>p = σ(z)"])
+    hidden = len(centres) - 2
+    titles = ["inputs"] + [str(i) for i in range(1, hidden + 1)] + ["output<br>p = σ(z)"]
     weights, hover = _weights(playground)
     ends = _line_ends(centres, half_w)
     layout = _base_layout(
@@ -231,7 +233,10 @@ def network_figure(playground: Playground) -> dict:
         yaxis={"range": [0, 1], "visible": False, "fixedrange": True},
         annotations=[{"x": x, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom",
                       "text": title, "showarrow": False, "font": {"size": 11}}
-                     for x, title in zip(columns, titles)],
+                     for x, title in zip(columns, titles)] + [
+            {"x": float(np.mean(columns[1:-1])), "y": 1.0, "xref": "paper", "yref": "paper",
+             "yanchor": "bottom", "yshift": 15, "showarrow": False, "font": {"size": 11},
+             "text": f"hidden layer{'s' * (hidden > 1)}, {activation}"}] * bool(hidden),
     )
     traces = [{"type": "scatter", "mode": "lines", "hoverinfo": "skip", "xaxis": "x",
                "yaxis": "y", "line": {"color": colour, "width": width}} | coordinates
@@ -245,7 +250,7 @@ def network_figure(playground: Playground) -> dict:
         traces.append({
             "type": "heatmap", **_map_update(kind, values), "colorscale": DIVERGING,
             "zsmooth": "best", "showscale": False, "xaxis": f"x{axis}", "yaxis": f"y{axis}",
-            "name": label, "hovertemplate": f"{label}<br>output %{{z:.2f}}<extra></extra>",
+            "name": label, "hovertemplate": f"{label}<br>output %{{z:.3~g}}<extra></extra>",
         })
         layout[f"xaxis{axis}"] = {"domain": [cx - half_w, cx + half_w], "visible": False}
         layout[f"yaxis{axis}"] = {"domain": [cy - half_h, cy + half_h], "visible": False}
@@ -255,8 +260,8 @@ def network_figure(playground: Playground) -> dict:
         "type": "scatter", "mode": "markers", "marker": {"size": 8, "opacity": 0},
         "x": [round((a[0] + b[0]) / 2, 4) for a, b in ends],
         "y": [round((a[1] + b[1]) / 2, 4) for a, b in ends], "customdata": hover,
-        "hovertemplate": [f"w{n}[{i},{j}] = %{{customdata[0]:.3f}}<br>"
-                          f"b{n}[{j}] = %{{customdata[1]:.3f}}<extra></extra>"
+        "hovertemplate": [f"w{n}[{i},{j}] = %{{customdata[0]:.3~g}}<br>"
+                          f"b{n}[{j}] = %{{customdata[1]:.3~g}}<extra></extra>"
                           for n, i, j in names],
     })
     return {"data": traces, "layout": layout}
@@ -288,13 +293,19 @@ def update_rule_lines(update: WeightUpdate | None, optimizer: str, lr: float) ->
         return [
             source,
             f"{w} ← {w} − lr · ∂L/∂{w}",
-            f"{update.after:+.5f} ← {update.before:+.5f} − {lr:g} × {update.grad:+.5f}",
+            (f"{_signed(update.after)} ← {_signed(update.before)} − {lr:g} × "
+             f"{_signed(update.grad)}"),
         ]
     direction = (update.before - update.after) / lr
     return [
         source,
         f"{w} ← {w} − lr · m̂ / (√v̂ + ε)",
-        f"{update.after:+.5f} ← {update.before:+.5f} − {lr:g} × {direction:+.5f}",
+        f"{_signed(update.after)} ← {_signed(update.before)} − {lr:g} × {_signed(direction)}",
         (f"Adam's m̂ and v̂ are running means of ∂L/∂{w} and of its square; "
-        f"this step's ∂L/∂{w} = {update.grad:+.5f}."),
+        f"this step's ∂L/∂{w} = {_signed(update.grad)}."),
     ]
+
+
+def _signed(value: float) -> str:
+    """A number of the update rule: five decimals show a small step's change."""
+    return bounded(value, decimals=5, sign=True)

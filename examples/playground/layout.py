@@ -30,7 +30,12 @@ CONTROLS = {  # Settings field → id of its control
     "activation": "activation", "learning_rate": "learning-rate", "optimizer": "optimizer",
     "batch_size": "batch-size", "seed": "seed",
 }
-TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")  # where a value can be wrong
+TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")
+SLIDER_FIELDS = ("noise", "train_percent")  # their number boxes take typing too
+CHECKED_FIELDS = TEXT_FIELDS + SLIDER_FIELDS  # where a value can be wrong, marked where typed
+FIELD_CLASS = {**dict.fromkeys(TEXT_FIELDS, "text-input"),  # the class of each, unmarked
+               **dict.fromkeys(SLIDER_FIELDS, "slider")}
+TEXT_MAX_LENGTH = 100  # characters a text box takes: any valid value is far shorter
 TABS = {"training": "Training", "graph": "Computation graph"}  # tab name → its label
 
 
@@ -44,6 +49,7 @@ def _text_field(field: str, label: str, value, hint: str) -> html.Div:
     return html.Div(className="field", children=[
         _label(field, label),
         dcc.Input(id=element_id, type="text", value=str(value), debounce=True,
+                  maxLength=TEXT_MAX_LENGTH,
                   inputMode="decimal", className="text-input", persistence=True,
                   persistence_type="local"),
         html.Div(hint, id=f"{element_id}-hint", className="hint"),
@@ -63,18 +69,25 @@ def _radio_field(field: str, legend: str, options, value) -> html.Fieldset:
 
 def _slider_field(field: str, label: str, limits: tuple[float, float], step: float,
                   value) -> html.Div:
-    """A slider over the same range the settings check, marked at both ends and the middle."""
+    """A slider over the same range the settings check, marked at both ends and the middle,
+    with a number box (on narrow pages) and a place for its own error message."""
     low, high = limits
     marks = {x: f"{x:g}" for x in (low, (low + high) / 2, high)}
-    label_id = f"{CONTROLS[field]}-label"  # names the slider (assets/playground.js)
+    element_id = CONTROLS[field]
+    label_id = f"{element_id}-label"  # names the slider (assets/playground.js)
     return html.Div(className="field", role="group", **{"aria-labelledby": label_id}, children=[
         html.Div(label, id=label_id, className="field-label"),
-        dcc.Slider(id=CONTROLS[field], min=low, max=high, step=step, value=value, marks=marks,
-                   tooltip={"placement": "bottom"}, persistence=True, persistence_type="local"),
+        dcc.Slider(id=element_id, min=low, max=high, step=step, value=value, marks=marks,
+                   tooltip={"placement": "bottom"}, className=FIELD_CLASS[field],
+                   persistence=True, persistence_type="local"),
+        html.Div(id=f"{element_id}-error", className="field-error"),
     ])
 
 
 def sidebar(defaults: Settings) -> html.Aside:
+    """The buttons and what they say, then the settings. On a narrow screen it is a drawer
+    along the bottom (assets/style.css) and the settings fold away (assets/playground.js),
+    so the charts stay in sight while a setting changes."""
     return html.Aside(className="sidebar", **{"aria-label": "Settings"}, children=[
         html.Div(className="buttons", children=[
             html.Button("▶ Train", id="train-button", n_clicks=0, className="primary"),
@@ -82,7 +95,16 @@ def sidebar(defaults: Settings) -> html.Aside:
             html.Button("Reset", id="reset-button", n_clicks=0),
         ]),
         html.Div(id="run-status", className="status", role="status"),
+        html.Div(id="progress-announcement", className="sr-only", **{"aria-live": "polite"}),
         html.Div(id="input-error", className="error", role="alert"),
+        html.Details(id="settings", className="settings", open=True, children=[
+            html.Summary("Settings", className="settings-summary"),
+            *settings_fields(defaults)]),
+    ])
+
+
+def settings_fields(defaults: Settings) -> list:
+    return [
         html.H2("Data"),
         _radio_field("dataset", "Data set", DATASETS, defaults.dataset),
         _slider_field("noise", "Noise", NOISE_RANGE, 0.05, defaults.noise),
@@ -97,14 +119,14 @@ def sidebar(defaults: Settings) -> html.Aside:
         _radio_field("activation", "Activation", ACTIVATIONS, defaults.activation),
         html.H2("Training"),
         _text_field("learning_rate", "Learning rate", defaults.learning_rate,
-                    "{:g} to {:g}; Adam learns well at 0.01".format(*LEARNING_RATE_RANGE)),
+                    "{:g} to {:g}; Adam learns well at 0.01 to 0.03".format(*LEARNING_RATE_RANGE)),
         _radio_field("optimizer", "Optimizer", OPTIMIZERS, defaults.optimizer),
         _text_field("batch_size", "Batch size", defaults.batch_size,
                     "{} to {} points per step (all the training points if fewer)".format(
                         *BATCH_RANGE)),
         _text_field("seed", "Seed", defaults.seed,
                     "same seed, same data, same first weights, same run"),
-    ])
+    ]
 
 
 def _stat(label: str, element_id: str) -> html.Div:
@@ -112,17 +134,22 @@ def _stat(label: str, element_id: str) -> html.Div:
                      html.Div(label, className="stat-label")], className="stat")
 
 
-def _panel(title: str, explanation: str, body) -> html.Section:
-    return html.Section(className="panel", children=[
+def _panel(title: str, explanation: str, body, first_on_phones: bool = False) -> html.Section:
+    """A titled panel of the training view; on a narrow screen `first_on_phones` puts it
+    above the others (assets/style.css)."""
+    classes = "panel first-on-phones" if first_on_phones else "panel"
+    return html.Section(className=classes, children=[
         html.H3(title), html.P(explanation, className="explain"), body])
 
 
 def _chart(element_id: str, height: int) -> html.Figure:
-    """A chart with its description in words as the figure's caption (read, not shown)."""
-    return html.Figure(className="chart", children=[
-        dcc.Graph(id=element_id, config={"displayModeBar": False},
-                  style={"height": f"{height}px"}),
-        html.Figcaption(id=f"{element_id}-text", className="sr-only"),
+    """A chart named by its description in words, its caption (read, not shown); plotly's
+    hundreds of unnamed shapes and bare tick labels are hidden from assistive technology."""
+    caption = f"{element_id}-text"
+    return html.Figure(className="chart", **{"aria-labelledby": caption}, children=[
+        html.Div(dcc.Graph(id=element_id, config={"displayModeBar": False},
+                           style={"height": f"{height}px"}), **{"aria-hidden": "true"}),
+        html.Figcaption(id=caption, className="sr-only"),
     ])
 
 
@@ -133,7 +160,7 @@ def training_panel() -> html.Div:
                _chart("network", 420)),
         _panel("Decision regions", "The output p = σ(z), the network's probability of class 1, "
                "over the plane; the black line is p = 0.5. Dots: training points, rings: test.",
-               _chart("decision-regions", 420)),
+               _chart("decision-regions", 420), first_on_phones=True),
         _panel("Loss", "The cross-entropy L = −mean(y·log p + (1−y)·log(1−p)) on the training "
                "and the test points after each step.", _chart("loss-curves", 260)),
         _panel("The update rule, applied", "What the optimizer just did to one weight, "
@@ -167,7 +194,8 @@ def graph_panel() -> html.Div:
 def tabs() -> list:
     """A tab list (role tab, arrow keys move between tabs: assets/playground.js) and
     its panels; the training panel shows first."""
-    tab_list = html.Div(role="tablist", className="tabs", **{"aria-label": "Views"}, children=[
+    tab_list = html.Div(role="tablist", id="views", className="tabs", **{"aria-label": "Views"},
+                        children=[
         html.Button(label, id=f"tab-{name}", role="tab", n_clicks=0, className="tab",
                     tabIndex="0" if name == "training" else "-1",
                     **{"aria-selected": str(name == "training").lower(),
@@ -189,7 +217,8 @@ def make_layout(defaults: Settings) -> html.Div:
         dcc.Store(id="active-tab", data="training"),
         dcc.Store(id="graph-zoom", data=1.0),
         dcc.Store(id="invalid-marks"),
-        dcc.Interval(id="ticker", interval=300, disabled=True),
+        dcc.Interval(id="ticker", interval=300, disabled=True, max_intervals=0),
+        html.A("Skip to the charts", href="#views", className="skip-link"),
         html.Header([
             html.H1("Neural-network playground"),
             html.P("Pick a data set and a network, press Train, and watch gradient descent "
@@ -199,6 +228,7 @@ def make_layout(defaults: Settings) -> html.Div:
         html.Div(className="body", children=[
             sidebar(defaults),
             html.Main([
+                html.Div(id="connection-note", className="connection-note", role="alert"),
                 html.Div(className="stats", children=[
                     _stat("steps", "step-count"), _stat("training loss", "train-loss"),
                     _stat("test loss", "test-loss"), _stat("training accuracy", "train-accuracy"),

@@ -64,6 +64,11 @@ def build_network(settings: Settings, rng: np.random.Generator) -> nn.Sequential
 
 SHAPES = {"circles": {"factor": 0.5}}  # rings well apart, as TensorFlow Playground draws them
 PLAYGROUND_RADIUS = 5.0  # TensorFlow Playground's spiral reaches radius 5; ours, like the rest, 1
+LOSS_LIMIT = 1000.0
+RAN_AWAY = (f"the training loss passed {LOSS_LIMIT:,.0f}, so some logits z are near ±1,000 "
+            "or beyond, where p = σ(z) is exactly 0 or 1 in float64")
+OVERFLOWED = ("the next step overflowed float64 (a number past 1.8×10³⁰⁸, or one that is not "
+              "a number) and was undone")
 MAX_HISTORY = 2000  # loss points kept per run: then every other one goes and the stride doubles
 
 
@@ -104,7 +109,7 @@ class Playground:
         )
         self.watched = self.model.parameters()[0]  # w1: from x₁, x₂ to the first layer
         self.steps = 0
-        self.diverged = False  # the loss stopped being a finite number: no more steps
+        self.diverged = ""  # why the run takes no more steps: RAN_AWAY or OVERFLOWED
         self.last_update: WeightUpdate | None = None
         self.history: dict[str, list[float]] = {"step": [], "train_loss": [], "test_loss": []}
         self.history_stride = 1  # a loss point every this many steps
@@ -137,33 +142,36 @@ class Playground:
     def step(self, count: int = 1) -> None:
         """`count` optimizer steps, each on a fresh mini-batch of training points.
 
-        A step whose loss or new weights are not finite numbers is undone and the run
-        is marked diverged: it takes no more steps, and the page says why. Overflow
-        inside that step is expected then, so numpy is not asked to warn about it."""
+        The run stops (`diverged` says why, and the page with it) after a step whose
+        training loss passes LOSS_LIMIT, and instead of a step that overflows float64
+        anywhere (its loss, its gradients, its new weights): that step is undone."""
         for _ in range(count):
             if self.diverged:
                 return
             batch = self.batch_rng.choice(len(self.y_train), self.settings.batch, replace=False)
             parameters = self.model.parameters()
             before = [p.data.copy() for p in parameters]
-            with np.errstate(over="ignore", invalid="ignore"):
-                self.optimizer.zero_grad()
-                loss = self.loss_tensor(self.X_train[batch], self.y_train[batch])
-                loss.backward()
-                grad = self.watched.grad[0, 0]
-                self.optimizer.step()
-                losses = self._losses()
-            if not (np.isfinite([loss.item(), *losses.values()]).all()
-                    and all(np.isfinite(p.data).all() for p in parameters)):
+            try:
+                with np.errstate(over="raise", invalid="raise"):
+                    self.optimizer.zero_grad()
+                    loss = self.loss_tensor(self.X_train[batch], self.y_train[batch])
+                    loss.backward()
+                    grad = self.watched.grad[0, 0]
+                    self.optimizer.step()
+                    losses = self._losses()
+            except FloatingPointError:
                 for p, data in zip(parameters, before):
                     p.data = data
-                self.diverged = True
+                self.diverged = OVERFLOWED
                 return
             self.last_update = WeightUpdate(f"{self.watched.name}[0,0]", float(before[0][0, 0]),
                                             float(grad), float(self.watched.data[0, 0]))
             self.steps += 1
-            if self.steps % self.history_stride == 0:
+            if self.steps % self.history_stride == 0 or losses["train_loss"] > LOSS_LIMIT:
                 self._record(losses)
+            if losses["train_loss"] > LOSS_LIMIT:
+                self.diverged = RAN_AWAY
+                return
 
     def _losses(self) -> dict[str, float]:
         return {"train_loss": self.loss(self.X_train, self.y_train),

@@ -34,18 +34,22 @@ document.addEventListener("pointerdown", (event) => {
   document.addEventListener("pointerup", stop);
 });
 
-/* A text box marked invalid (class "invalid") says so to assistive technology too, and
-   points at its hint and its error message. */
+/* A control marked invalid (class "invalid": a text box, or a slider whose number box
+   took a value) says so to assistive technology too, and points at its hint and its
+   error message. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   playground: {
     markInvalid: function () {
       const ids = [];
       for (const context of window.dash_clientside.callback_context.inputs_list) {
-        const box = document.getElementById(context.id);
+        const control = document.getElementById(context.id);
+        const box = control && (control.matches("input") ? control : control.querySelector("input"));
         if (!box) continue;
         const invalid = (context.value || "").split(" ").includes("invalid");
         box.setAttribute("aria-invalid", String(invalid));
-        box.setAttribute("aria-describedby", `${context.id}-hint ${context.id}-error`);
+        const notes = [`${context.id}-hint`, `${context.id}-error`];
+        box.setAttribute("aria-describedby",
+                         notes.filter((id) => document.getElementById(id)).join(" "));
         if (invalid) ids.push(context.id);
       }
       return ids;
@@ -82,7 +86,99 @@ function nameControls() {
   }
 }
 
-new MutationObserver(nameControls).observe(document.documentElement, {
+/* On a narrow screen the settings start folded (the drawer then shows only the buttons);
+   on a wide one they are always unfolded. */
+const NARROW = window.matchMedia("(max-width: 900px)");
+let settingsFolded = false;
+
+function foldSettings() {
+  const settings = document.getElementById("settings");
+  if (!settings) return;
+  settings.open = !NARROW.matches;
+  settingsFolded = true;
+}
+
+NARROW.addEventListener("change", foldSettings);
+
+/* The zoomed graph drawing opens on its middle, where a top-to-bottom drawing is, not
+   on the blank left edge: its width (the zoom) is watched once it is on the page. */
+let drawingWatched = false;
+
+function watchDrawing() {
+  const drawing = document.getElementById("graph-svg");
+  if (!drawing) return;
+  const frame = drawing.parentElement;
+  new MutationObserver(() => requestAnimationFrame(() => {
+    frame.scrollLeft = (frame.scrollWidth - frame.clientWidth) / 2;
+  })).observe(drawing, {attributes: true, attributeFilter: ["style"]});
+  drawingWatched = true;
+}
+
+new MutationObserver(() => {
+  nameControls();
+  if (!settingsFolded) foldSettings();
+  if (!drawingWatched) watchDrawing();
+}).observe(document.documentElement, {
   subtree: true, childList: true, attributes: true,
   attributeFilter: ["role", "aria-selected", "aria-labelledby", "class"],
 });
+
+/* What Dash does not tell the page: whether the server answers. A callback request that
+   fails (the server is stopped) or gets a server error pauses the training and says so;
+   one unanswered for SLOW_MS says the page is waiting, and why it may be; an answer
+   clears the note. */
+const SLOW_MS = 5000;
+const SERVER_DOWN = "The server does not answer (it was stopped or restarted), so training is " +
+  "paused. Start it again with python examples/playground/app.py, then press Train.";
+const SERVER_FAILED = "The server failed to answer (HTTP {status}), so training is paused; " +
+  "its own output says why.";
+const SERVER_SLOW = "Waiting for the server: it has not answered this page for 5 s. It may be " +
+  "busy with other pages; a browser also opens at most six connections to one server, " +
+  "shared by all its tabs, so close or pause other playground tabs.";
+
+function connectionNote(text) {
+  const note = document.getElementById("connection-note");
+  if (note && note.textContent !== text) note.textContent = text;
+}
+
+function pauseTraining() {
+  const set = window.dash_clientside && window.dash_clientside.set_props;
+  if (!set) return;
+  set("ticker", {disabled: true});
+  set("train-button", {children: "▶ Train"});
+}
+
+let serverDown = false;
+const sendRequest = window.fetch;
+window.fetch = function (resource) {
+  const url = typeof resource === "string" ? resource : resource.url;
+  if (!String(url).includes("_dash-update-component")) return sendRequest.apply(this, arguments);
+  const slow = setTimeout(() => serverDown || connectionNote(SERVER_SLOW), SLOW_MS);
+  return sendRequest.apply(this, arguments).then((response) => {
+    clearTimeout(slow);
+    serverDown = response.status >= 500;
+    if (serverDown) pauseTraining();
+    connectionNote(serverDown ? SERVER_FAILED.replace("{status}", response.status) : "");
+    return response;
+  }, (error) => {
+    clearTimeout(slow);
+    serverDown = true;
+    pauseTraining();
+    connectionNote(SERVER_DOWN);
+    throw error;
+  });
+};
+
+/* While training, a screen reader hears the step, the loss and the accuracy every
+   ANNOUNCE_MS through a polite live region: the tiles themselves change on every tick,
+   too often to be announced. */
+const ANNOUNCE_MS = 5000;
+setInterval(() => {
+  const region = document.getElementById("progress-announcement");
+  const button = document.getElementById("train-button");
+  if (!region || !button || !button.textContent.includes("Pause")) return;
+  const value = (id) => (document.getElementById(id) || {}).textContent;
+  const text = `Step ${value("step-count")}: training loss ${value("train-loss")}, ` +
+    `test accuracy ${value("test-accuracy")}.`;
+  if (region.textContent !== text) region.textContent = text;
+}, ANNOUNCE_MS);
