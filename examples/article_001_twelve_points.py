@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import SymLogNorm
-from report import Report, run_from_command_line
+from report import Report, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, formulas, grad, nn, no_grad, optim, plot
 
@@ -415,10 +415,14 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     X, labels = datasets.twelve_points()
     y = labels.astype(float)
     report = Report("Article 001: twelve points, two sigmoid hidden units, cross-entropy")
-    reproduce_sklearn(report, out_dir, X, y)
-    reproduce_landscapes(report, out_dir, X, y, quick)
-    reproduce_curvature(report, out_dir, X, y)
-    reproduce_training(report, out_dir, X, y, quick)
+    with progress("scikit-learn's network"):
+        reproduce_sklearn(report, out_dir, X, y)
+    with progress("cost landscapes"):
+        reproduce_landscapes(report, out_dir, X, y, quick)
+    with progress("curvature"):
+        reproduce_curvature(report, out_dir, X, y)
+    with progress("training"):
+        reproduce_training(report, out_dir, X, y, quick)
     report.print()
     return report
 

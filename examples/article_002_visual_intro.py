@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from report import Report, run_from_command_line
+from report import Report, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
 
@@ -541,13 +541,20 @@ def run(out_dir: Path, quick: bool = False) -> Report:
                     f"Playground rows: SGD lr {PLAYGROUND_LEARNING_RATE}, batch {PLAYGROUND_BATCH}, "
                     f"{PLAYGROUND_EPOCHS[quick]} epochs, {PLAYGROUND_SEEDS} seeds, "
                     f"median (range))")
-    logistic_regression(data, epochs, out_dir, report)
-    one_neuron(data, epochs, out_dir, report)
-    hidden_neurons(data, epochs, out_dir, report)
-    three_classes(data, epochs, out_dir, report)
-    relu_vs_sigmoid(data, quick, out_dir, report)
-    playground_experiments(quick, out_dir, report)
-    other_playground_sets(quick, report)
+    with progress("logistic regression"):
+        logistic_regression(data, epochs, out_dir, report)
+    with progress("one hidden neuron"):
+        one_neuron(data, epochs, out_dir, report)
+    with progress("more hidden neurons"):
+        hidden_neurons(data, epochs, out_dir, report)
+    with progress("three classes"):
+        three_classes(data, epochs, out_dir, report)
+    with progress("4-4-2 relu vs sigmoid"):
+        relu_vs_sigmoid(data, quick, out_dir, report)
+    with progress("the Playground's spiral"):
+        playground_experiments(quick, out_dir, report)
+    with progress("the Playground's other data sets"):
+        other_playground_sets(quick, report)
     report.values["data"] = data
     report.print()
     return report

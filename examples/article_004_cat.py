@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
-from report import Report, run_from_command_line
+from report import Report, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, grad, nn, no_grad, optim, plot
 
@@ -269,13 +269,15 @@ def run(out_dir: Path, quick: bool = False) -> Report:
 
     neuron = make_neuron(data.X_train.shape[1], "article")
     curvature = Curvature(neuron.parameters(), every=CURVATURE_EVERY[quick])
-    history = train(neuron, data, article_steps, curvature.measure)
+    with progress(f"{article_steps} steps from w = 0.01·randn, with the curvature"):
+        history = train(neuron, data, article_steps, curvature.measure)
     draw_curvature(curvature, history, out_dir / "curvature.png")
     draw_curves(history, f"w = 0.01·randn, lr {LEARNING_RATE}", out_dir / "loss_curves.png")
     draw_predictions(neuron, data, out_dir / "predictions.png")
 
     coursera = make_neuron(data.X_train.shape[1], "zeros")
-    coursera_history = train(coursera, data, coursera_steps)
+    with progress(f"{coursera_steps} steps from w = 0"):
+        coursera_history = train(coursera, data, coursera_steps)
     draw_curves(coursera_history, f"w = 0, lr {LEARNING_RATE}", out_dir / "loss_curves_zeros.png")
     draw_weights(coursera, f"{coursera_steps} steps from w = 0", out_dir / "weights.png")
 

@@ -7,7 +7,9 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tinygrad_nn import datasets
@@ -45,6 +47,15 @@ class Report:
 
     def print(self) -> None:
         print(self.table(), flush=True)
+
+
+@contextmanager
+def progress(part: str) -> Iterator[None]:
+    """Print one line when `part` of an article is done, with its time, so that a run of
+    several minutes says where it is."""
+    start = time.perf_counter()
+    yield
+    print(f"  {part}: done in {time.perf_counter() - start:.1f} s", flush=True)
 
 
 def marked_table(key: str, mode: str) -> re.Pattern:

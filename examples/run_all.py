@@ -108,40 +108,41 @@ def graph_jobs(out: Path, quick: bool) -> list[Job]:
                 lambda: importlib.import_module(GRAPHS).run(out / "graphs", quick))]
 
 
-def run_job(job: Job, position: str) -> Outcome:
+def run_job(job: Job, position: str, data_problem: str | None = None) -> Outcome:
     """Run one job with its progress lines; an exception is printed, not raised, and
-    missing data is a skip, not a failure."""
+    missing data is a skip, not a failure, whose line says there and then why
+    (`data_problem`, when getting the data failed before the run) and what to do."""
     print(f"{position} {job.label} …", flush=True)
     start = time.perf_counter()
     outcome = Outcome(job.label, 0.0)
     try:
         outcome.result = job.run()
     except datasets.DataUnavailable as unavailable:
-        outcome.skipped = unavailable.reason
+        outcome.skipped = data_problem or unavailable.reason
     except (Exception, SystemExit) as failure:  # noqa: BLE001 - any failure: report, go on
         traceback.print_exc()
         outcome.error = f"{type(failure).__name__}: {failure}"
     outcome.seconds = time.perf_counter() - start
-    status = ("skipped (the summary says why)" if outcome.skipped
+    status = (f"skipped: {outcome.skipped}; {CAT_DATA_ADVICE}" if outcome.skipped
               else f"FAILED after {outcome.seconds:.1f} s" if outcome.error
               else f"done in {outcome.seconds:.1f} s")
     print(f"{position} {job.label} … {status}\n", flush=True)
     return outcome
 
 
-def run_all(jobs: list[Job]) -> list[Outcome]:
+def run_all(jobs: list[Job], data_problem: str | None = None) -> list[Outcome]:
     """Every job in turn, whatever the ones before did."""
-    return [run_job(job, f"[{i}/{len(jobs)}]") for i, job in enumerate(jobs, start=1)]
+    return [run_job(job, f"[{i}/{len(jobs)}]", data_problem)
+            for i, job in enumerate(jobs, start=1)]
 
 
-def summary(outcomes: list[Outcome], data_problem: str | None = None) -> str:
+def summary(outcomes: list[Outcome]) -> str:
     """One line per job, whole messages (a failure's further lines indented under it);
-    a skip says why (`data_problem`, when getting the data failed before the run) and
-    what to do, in one line."""
+    a skip points back to its line, which said why."""
     lines = ["Summary"]
     for outcome in outcomes:
         if outcome.skipped:
-            status = f"skipped: {data_problem or outcome.skipped}; {CAT_DATA_ADVICE}"
+            status = "skipped: its data could not be had (why: above)"
         elif outcome.error:
             status = "FAILED: " + outcome.error.replace("\n", "\n" + " " * 8)
         else:
@@ -233,8 +234,8 @@ def main() -> int:
     data_problem = prepare_cat_data(args.data, download=not args.no_download)
     jobs = (article_jobs(EXAMPLES, args.out, args.quick, args.only)
             + graph_jobs(args.out, args.quick))
-    outcomes = run_all(jobs)
-    print(summary(outcomes, data_problem), flush=True)
+    outcomes = run_all(jobs, data_problem)
+    print(summary(outcomes), flush=True)
     if args.docs:
         reports = {o.label.replace(" ", "_"): o.result for o in outcomes
                    if isinstance(o.result, Report)}
