@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from report import Report, run_from_command_line
+from report import Report, nudge_if_asked, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
 
@@ -61,7 +61,7 @@ def make_network(n_hidden: int) -> nn.Sequential:
     network[2].weight.data[...] = w2.T
     for layer, suffix in ((network[0], "1"), (network[2], "2")):
         layer.weight.name, layer.bias.name = f"w{suffix}", f"b{suffix}"
-    return network
+    return nudge_if_asked(network)
 
 
 def train(network: nn.Sequential, X: np.ndarray, y: np.ndarray, iterations: int) -> list[float]:
