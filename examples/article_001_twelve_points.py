@@ -274,19 +274,23 @@ def animate_training(history: History, X: np.ndarray, y: np.ndarray, frames: int
 
 def animate_cost(history: History, X: np.ndarray, y: np.ndarray, frames: int,
                  path: Path) -> Path:
-    """GIF of the cost as training goes: left, C as w1[0] varies with the six other
-    parameters where training has them, the current w1[0] marked; right, C per epoch."""
+    """GIF of the cost as training goes: left, C as w1[0] varies over the static figure's
+    range with the six other parameters where training has them, the current w1[0]
+    marked; right, C per epoch. Both axes stay fixed from frame to frame, so that only
+    what changes moves."""
     epochs = np.unique(np.geomspace(1, len(history.costs), frames).astype(int)) - 1
-    p = np.linspace(-60, 60, 241)
+    p = np.linspace(-100, 100, 401)  # the range of cost_w1.png
+    curves = {epoch: cost_landscape(cost, history.parameters[epoch], [(0, p)], X, y)
+              for epoch in epochs}
+    top = 1.05 * max(float(curve.max()) for curve in curves.values())
 
     def draw(figure, epoch: int) -> None:
         landscape_ax, cost_ax = figure.subplots(1, 2)
         current = history.parameters[epoch]
-        curve = cost_landscape(cost, current, [(0, p)], X, y)
-        landscape_ax.plot(p, curve, color="black", linewidth=1.8)
+        landscape_ax.plot(p, curves[epoch], color="black", linewidth=1.8)
         landscape_ax.plot(current[0], history.costs[epoch], "o", color=plot.PATH_COLOR,
                           markersize=10, label=f"now: w1[0] = {current[0]:.2f}")
-        landscape_ax.set(xlabel="w1[0]", ylabel="cost C", xlim=(p[0], p[-1]),
+        landscape_ax.set(xlabel="w1[0]", ylabel="cost C", xlim=(p[0], p[-1]), ylim=(0, top),
                          title=f"C as w1[0] varies, the others as at epoch {epoch}")
         landscape_ax.legend(loc="upper right")
         landscape_ax.grid(alpha=0.3)
@@ -295,6 +299,7 @@ def animate_cost(history: History, X: np.ndarray, y: np.ndarray, frames: int,
         cost_ax.plot(every[:epoch + 1], history.costs[:epoch + 1], color="black", linewidth=1.8)
         cost_ax.plot(epoch, history.costs[epoch], "o", color=plot.PATH_COLOR, markersize=10)
         cost_ax.set(yscale="log", xlabel="epoch", ylabel="cost C (log scale)",
+                    ylim=(0.8 * min(history.costs), 1.25 * max(history.costs)),
                     title=f"epoch {epoch}: C = {history.costs[epoch]:.4f}")
         cost_ax.grid(alpha=0.3, which="both")
 

@@ -346,7 +346,8 @@ def reproduce_two_features(report: Report, out_dir: Path) -> Descent:
     report.add("gd_2_error", "E after gradient descent", "—", descent.errors[-1],
                f"{descent.errors[-1]:,.2f}")
     two_inputs = nn.Sequential(linear_neuron(list(descent.weights[-1]), descent.biases[-1]))
-    viz.save(viz.draw_network(two_inputs), out_dir / "network_two_inputs.png")
+    viz.save(viz.draw_network(two_inputs, input_names=("area (sq ft)", "bathrooms")),
+             out_dir / "network_two_inputs.png")
     return descent
 
 
@@ -380,7 +381,8 @@ def reproduce_classifier(report: Report, out_dir: Path, quick: bool) -> None:
 def softmax_network(layer: nn.Linear) -> object:
     """The article's softmax network: two inputs (standardised area and bathrooms), two
     output neurons (good, bad) with the trained weights, then softmax."""
-    return viz.draw_network(nn.Sequential(layer, nn.Softmax()))
+    return viz.draw_network(nn.Sequential(layer, nn.Softmax()),
+                            input_names=("area\n(standardised)", "bathrooms\n(standardised)"))
 
 
 def run(out_dir: Path, quick: bool = False) -> Report:
