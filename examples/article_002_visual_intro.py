@@ -52,7 +52,7 @@ DEEP_EPOCHS = {False: 1000, True: 300}
 # last-bit difference does not move, where one start's cost at an epoch jumps with it
 DEEP_READ_EPOCHS = {False: (300, 600), True: (300,)}
 SOLVED_COST = 0.1  # "solved": mean training cross-entropy below this
-COARSE, FINE = 70, 160  # decision-region grid points per axis (GIF frames, figures)
+FINE = 160  # decision-region grid points per axis (figures and GIF frames)
 
 # TensorFlow Playground (its playground.ts, nn.ts, dataset.ts): 500 points, the first half
 # (after a shuffle) for training, mini-batches of 10, learning rate 0.03, weights
@@ -206,18 +206,28 @@ def hidden_lines(model: nn.Sequential) -> list[tuple[np.ndarray, float]]:
     return list(zip(first.weight.data.T, first.bias.data))
 
 
+PANEL_INCHES = 3.4  # three panels across at 80 dpi: the docs' 800 px, its text still legible
+BACKGROUND_KEY = "background: the more probable class's colour, white where the network is unsure"
+
+
 def draw_panels(panels: list[tuple[str, nn.Sequential, np.ndarray, np.ndarray]], columns: int,
                 suptitle: str, path: Path, class_names: list[str] | None = None) -> None:
-    """Decision regions of several models side by side, with their hidden units' lines."""
+    """Decision regions of several models side by side, with their hidden units' lines,
+    one legend under them all and the background's key in the title (a colour bar and a
+    legend per panel would leave the panels no room at the docs' width)."""
     rows = -(-len(panels) // columns)
-    figure = plot.new_figure(6.2 * columns, 5.6 * rows)
+    figure = plot.new_figure(PANEL_INCHES * columns, (PANEL_INCHES + 0.5) * rows + 1.0)
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     for ax, (title, model, X, y) in zip(axes, panels):
         plot.decision_regions(predict_proba(model), X, y, hidden_lines=hidden_lines(model),
                               class_names=class_names, title=title, resolution=FINE, ax=ax)
+        ax.title.set_fontsize(10)
     for ax in axes[len(panels):]:
         ax.set_axis_off()
-    figure.suptitle(suptitle, fontsize=13)
+    for colour_bar in figure.axes[len(axes):]:
+        colour_bar.remove()
+    plot.shared_legend(figure, fontsize=10)
+    figure.suptitle(f"{suptitle}\n{BACKGROUND_KEY}", fontsize=11)
     plot.save(figure, path, dpi=80)
 
 
@@ -314,8 +324,9 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
     report.values["deep_curves"] = curves
     report.values["deep_first_epochs"] = solved
 
-    figure = plot.new_figure(18, 5.4)
-    loss_ax, relu_ax, sigmoid_ax = figure.subplots(1, 3)
+    figure = plot.new_figure(10.0, 8.6)
+    axes = figure.subplot_mosaic([["loss", "loss"], ["relu", "sigmoid"]])
+    loss_ax, relu_ax, sigmoid_ax = axes["loss"], axes["relu"], axes["sigmoid"]
     colour = {"relu": plot.CLASS_COLORS[1], "sigmoid": plot.CLASS_COLORS[0]}
     styles = {name: {"color": colour[name.split(",")[0]],  # names are "relu, train" etc.
                      "linestyle": "--" if name.endswith("test") else "-"} for name in curves}
@@ -327,6 +338,10 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
         plot.decision_regions(predict_proba(best_models[label]), X, y, X_test, y_test,
                               title=f"4-4-2 {label} after {epochs} epochs, best start",
                               resolution=FINE, ax=ax)
+    for colour_bar in figure.axes[len(axes):]:
+        colour_bar.remove()
+    plot.shared_legend(figure, fontsize=10)
+    figure.suptitle(BACKGROUND_KEY, fontsize=11)
     plot.save(figure, out_dir / "relu_vs_sigmoid.png", dpi=80)
 
 
@@ -643,9 +658,13 @@ def animate_playground(run: PlaygroundRun, data, path: Path) -> None:
     def draw(figure, epoch: int) -> None:
         run.networks.load_state_dict(run.snapshots[epoch])
         playground_panel(run, data, f"4-4-2 relu, epoch {epoch}", figure.add_subplot(),
-                         epoch=epoch, resolution=COARSE)
+                         epoch=epoch, resolution=FINE)
+        for colour_bar in figure.axes[1:]:  # it would say "probability" of a tanh output
+            colour_bar.remove()
+        figure.suptitle("background: the output, orange at −1, white at 0, blue at +1",
+                        fontsize=10)
 
-    plot.animate(sorted(run.snapshots), draw, path, fps=3, figsize=(6.4, 6.6), dpi=80)
+    plot.animate(sorted(run.snapshots), draw, path, fps=3, figsize=(6.4, 7.0), dpi=80)
     run.networks.load_state_dict(final)
 
 
