@@ -55,7 +55,7 @@ README_ROWS = {  # the lines of each article's table that the README shows
             "cost over w1[0] in [−100, 100] (10000 points): local minima"),
     "002": ("logistic regression, circles data: accuracy",
             "4-4-2: starts with train cost < 0.1 by epoch 300 / 600 (relu; sigmoid, of 6)",
-            "Playground 4-4-2 relu: test; train loss at 1,000 / 3,600 epochs",
+            "Playground 8 vs 5 tanh: test loss at the end; epoch < 0.3",
             "Playground 4-4-2 relu: test loss at the end",
             "Playground 4-4-2 sigmoid vs 8 tanh in one layer: epoch < 0.3"),
     "003": ("error E at W = 0.180", "E at W = 0, b = 0", "softmax([2, 4])"),
