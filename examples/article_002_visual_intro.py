@@ -77,7 +77,7 @@ PLAYGROUND_GIF_FRAMES = {False: 16, True: 4}
 # why the spiral is the one to take (each falls to a few tanh neurons, the spiral does not).
 PLAYGROUND_OTHER_DATA = ("circle", "xor", "gauss")
 PLAYGROUND_OTHER_WIDTHS = (1, 3, 8)
-PLAYGROUND_OTHER_EPOCHS = {False: 300, True: 100}
+PLAYGROUND_OTHER_EPOCHS = {False: 300, True: 80}
 
 
 @dataclass(frozen=True)
