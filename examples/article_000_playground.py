@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from report import Report, run_from_command_line
+from report import Report, nudge_if_asked, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
 
@@ -61,7 +61,7 @@ def make_network(n_hidden: int) -> nn.Sequential:
     network[2].weight.data[...] = w2.T
     for layer, suffix in ((network[0], "1"), (network[2], "2")):
         layer.weight.name, layer.bias.name = f"w{suffix}", f"b{suffix}"
-    return network
+    return nudge_if_asked(network)
 
 
 def train(network: nn.Sequential, X: np.ndarray, y: np.ndarray, iterations: int) -> list[float]:
@@ -128,8 +128,16 @@ def run(out_dir: Path, quick: bool = False) -> Report:
             acc = accuracy(network, X, y)
             report.add(f"accuracy_{name}_{n_hidden}", f"{name}, {n_hidden} hidden: accuracy",
                        ARTICLE_SAYS.get((name, n_hidden), "—"), acc, shown=f"{acc:.0%}")
+    for ax in axes.ravel():
+        ax.tick_params(labelsize=16)
+        ax.xaxis.label.set_fontsize(18)
+        ax.yaxis.label.set_fontsize(18)
+        ax.title.set_fontsize(17)
+    for colour_bar in figure.axes[axes.size:]:  # nine copies of one key: the title says it
+        colour_bar.remove()
     figure.suptitle("Two-layer tanh/sigmoid network: rows are data sets, columns hidden units; "
-                    "dashed: each hidden unit's line $w_1 \\cdot x + b_1 = 0$", fontsize=20)
+                    "dashed: each hidden unit's line $w_1 \\cdot x + b_1 = 0$;\nbackground: the "
+                    "more probable class's colour, white where the network is unsure", fontsize=20)
     plot.shared_legend(figure, fontsize=20)
     plot.save(figure, out_dir / "grid.png", dpi=70)
     report.values.update(networks=networks, data=data)

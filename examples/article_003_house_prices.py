@@ -287,7 +287,10 @@ def reproduce_one_feature(report: Report, out_dir: Path) -> Descent:
     predictions = X[:, 0] * ARTICLE_WEIGHT
     report.add("predictions_0180", "predictions at W = 0.180", "379 / 288 / 432",
                predictions, " / ".join(f"{p:.2f}" for p in predictions))
-    squared = (y_[:, 0] - predictions) ** 2
+    differences = y_[:, 0] - predictions
+    report.add("differences_0180", "y_ − y per house (price − prediction)", "21 / 42 / -63",
+               differences, " / ".join(f"{d:.2f}" for d in differences))
+    squared = differences ** 2
     report.add("squared_errors_0180", "(y_ − y)² per house", "449 / 1756 / 3969",
                squared, " / ".join(f"{s:.1f}" for s in squared))
     with no_grad():
@@ -316,10 +319,19 @@ def reproduce_one_feature(report: Report, out_dir: Path) -> Descent:
               out_dir / "fit_one_feature.png", dpi=100)
     plot.save(plot_error_vs_weight(X, y_), out_dir / "error_vs_weight.png", dpi=100)
     plot.save(plot_weight_bias_error(X, y_, descent), out_dir / "weight_bias_error.png", dpi=100)
+    viz.save(viz.draw_network(weight_only_neuron(ARTICLE_WEIGHT), decimals=3),
+             out_dir / "network_weight_only.png")
     return descent
 
 
-def reproduce_two_features(report: Report) -> Descent:
+def weight_only_neuron(weight: float) -> nn.Sequential:
+    """The article's first network, y = W·x: one weight, no bias."""
+    layer = nn.Linear(1, 1, bias=False, init="zeros")
+    layer.weight.data[...] = weight
+    return nn.Sequential(layer)
+
+
+def reproduce_two_features(report: Report, out_dir: Path) -> Descent:
     X, y_ = datasets.house_prices()
     error = mean_squared_error(linear_neuron([0.0, 0.0], 0.0), X, y_)
     report.add("error_zeros_2", "E, 10 houses, W1 = W2 = b = 0", "108,268", error, f"{error:,.2f}")
@@ -333,6 +345,9 @@ def reproduce_two_features(report: Report) -> Descent:
     add_newton_rows(report, "2", X, y_)
     report.add("gd_2_error", "E after gradient descent", "—", descent.errors[-1],
                f"{descent.errors[-1]:,.2f}")
+    two_inputs = nn.Sequential(linear_neuron(list(descent.weights[-1]), descent.biases[-1]))
+    viz.save(viz.draw_network(two_inputs, input_names=("area (sq ft)", "bathrooms")),
+             out_dir / "network_two_inputs.png")
     return descent
 
 
@@ -366,7 +381,8 @@ def reproduce_classifier(report: Report, out_dir: Path, quick: bool) -> None:
 def softmax_network(layer: nn.Linear) -> object:
     """The article's softmax network: two inputs (standardised area and bathrooms), two
     output neurons (good, bad) with the trained weights, then softmax."""
-    return viz.draw_network(nn.Sequential(layer, nn.Softmax()))
+    return viz.draw_network(nn.Sequential(layer, nn.Softmax()),
+                            input_names=("area\n(standardised)", "bathrooms\n(standardised)"))
 
 
 def run(out_dir: Path, quick: bool = False) -> Report:
@@ -374,7 +390,7 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     out_dir = Path(out_dir)
     report = Report("Article 003: house prices, mean squared error, gradient descent, softmax")
     one = reproduce_one_feature(report, out_dir)
-    two = reproduce_two_features(report)
+    two = reproduce_two_features(report, out_dir)
     plot.save(plot_error_curves({"1 feature (3 houses)": one.errors,
                                  "2 features (10 houses)": two.errors}),
               out_dir / "gradient_descent_error.png", dpi=100)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
-from report import Report, run_from_command_line
+from report import Report, nudge_if_asked, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, grad, nn, no_grad, optim, plot
 
@@ -87,7 +87,7 @@ def make_neuron(n_pixels: int, init: str) -> nn.Sequential:
     else:
         raise ValueError(f"init must be 'article' or 'zeros'; got {init!r}")
     layer.weight.name, layer.bias.name = "w", "b"
-    return nn.Sequential(layer, nn.Sigmoid())
+    return nudge_if_asked(nn.Sequential(layer, nn.Sigmoid()))
 
 
 def accuracy(a: np.ndarray, y: np.ndarray) -> float:
@@ -269,13 +269,15 @@ def run(out_dir: Path, quick: bool = False) -> Report:
 
     neuron = make_neuron(data.X_train.shape[1], "article")
     curvature = Curvature(neuron.parameters(), every=CURVATURE_EVERY[quick])
-    history = train(neuron, data, article_steps, curvature.measure)
+    with progress(f"{article_steps} steps from w = 0.01·randn, with the curvature"):
+        history = train(neuron, data, article_steps, curvature.measure)
     draw_curvature(curvature, history, out_dir / "curvature.png")
     draw_curves(history, f"w = 0.01·randn, lr {LEARNING_RATE}", out_dir / "loss_curves.png")
     draw_predictions(neuron, data, out_dir / "predictions.png")
 
     coursera = make_neuron(data.X_train.shape[1], "zeros")
-    coursera_history = train(coursera, data, coursera_steps)
+    with progress(f"{coursera_steps} steps from w = 0"):
+        coursera_history = train(coursera, data, coursera_steps)
     draw_curves(coursera_history, f"w = 0, lr {LEARNING_RATE}", out_dir / "loss_curves_zeros.png")
     draw_weights(coursera, f"{coursera_steps} steps from w = 0", out_dir / "weights.png")
 
@@ -283,10 +285,10 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     report.add("n_train", "training / test images", "209 / 50", len(data.y_train),
                shown=f"{len(data.y_train)} / {len(data.y_test)}")
     report.add("n_inputs", "inputs per image", "64·64·3 = 12288", data.X_train.shape[1])
-    report.add("start_cost", "cost before training (w = 0.01·randn)", "0.72463 (notebook)",
+    report.add("start_cost", "cost before training (w = 0.01·randn)", "— (the author's notebook: 0.72463)",
                history.train_cost[0], shown=f"{history.train_cost[0]:.5f}")
     if not quick:
-        report.add("train_cost_900", "train cost at step 900", "0.22683 (notebook)",
+        report.add("train_cost_900", "train cost at step 900", "— (the author's notebook: 0.22683)",
                    history.train_cost[900], shown=f"{history.train_cost[900]:.5f}")
         report.add("train_accuracy_900", "train / test accuracy at step 900 (test: 901)", "96% / 76%", history.train_accuracy[900],
                    shown=f"{history.train_accuracy[900]:.1%} / {history.test_accuracy[901]:.1%}")
@@ -333,11 +335,11 @@ def add_curvature_rows(report: Report, curvature: Curvature, history: History,
     start, when it falls below 2/α, and the last step at which the cost still rose."""
     top, limit = np.array(curvature.top), 2 / LEARNING_RATE
     report.add("top_curvature_start", "top Hessian eigenvalue at the start (power iteration)",
-               "about 554 (docs)", top[0], f"{top[0]:.1f}")
+               "— (ours, in the docs: about 554)", top[0], f"{top[0]:.1f}")
     above = np.flatnonzero(top >= limit)
     last_above = curvature.steps[above[-1]] if len(above) else None
     report.add("curvature_last_above", f"last measured step with it above 2/α = {limit:.0f}",
-               "'falls below 400'", last_above, str(last_above))
+               "— (ours, in the docs: falls below 400)", last_above, str(last_above))
     rises = np.flatnonzero(np.diff(history.train_cost) > 0)
     last_rise = int(rises[-1]) + 1 if len(rises) else None
     report.add("last_cost_rise", "last step at which the train cost rose", "—", last_rise,

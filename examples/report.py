@@ -7,10 +7,14 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from tinygrad_nn import datasets
+import numpy as np
+
+from tinygrad_nn import datasets, nn
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -22,18 +26,21 @@ CAT_DATA_ADVICE = (f"pass --data DIR holding {' and '.join(datasets.CATVNONCAT_S
 class Report:
     """Rows of (quantity, the article's value, our value), printed as one table.
 
-    The numbers themselves are kept in `values` so that tests can assert them.
+    The numbers themselves are kept in `values`, and what the table shows of each in
+    `shown`, so that tests can assert them.
     """
 
     def __init__(self, title: str):
         self.title = title
         self.rows: list[tuple[str, str, str]] = []
         self.values: dict[str, object] = {}
+        self.shown: dict[str, str] = {}
 
     def add(self, key: str, quantity: str, article: str, ours: object, shown: str | None = None) -> None:
         """Record `ours` under `key` and a row that shows it (as `shown`, if given)."""
         self.values[key] = ours
-        self.rows.append((quantity, article, shown if shown is not None else str(ours)))
+        self.shown[key] = shown if shown is not None else str(ours)
+        self.rows.append((quantity, article, self.shown[key]))
 
     def table(self) -> str:
         header = ("", "the article says", "we got")
@@ -45,6 +52,30 @@ class Report:
 
     def print(self) -> None:
         print(self.table(), flush=True)
+
+
+NUDGE_STARTS = {"on": False}
+"""Whether networks start one ulp away from their initial weights (--nudge): a printed digit
+that changes then hangs on the last bit, which another machine's libm or BLAS may set
+differently."""
+
+
+def nudge_if_asked(model: nn.Module) -> nn.Module:
+    """`model`, with every parameter moved one ulp up (np.nextafter) when --nudge asked for
+    it; called where each article's networks get their initial weights."""
+    if NUDGE_STARTS["on"]:
+        for parameter in model.parameters():
+            parameter.data = np.nextafter(parameter.data, np.inf)
+    return model
+
+
+@contextmanager
+def progress(part: str) -> Iterator[None]:
+    """Print one line when `part` of an article is done, with its time, so that a run of
+    several minutes says where it is."""
+    start = time.perf_counter()
+    yield
+    print(f"  {part}: done in {time.perf_counter() - start:.1f} s", flush=True)
 
 
 def marked_table(key: str, mode: str) -> re.Pattern:
@@ -65,6 +96,9 @@ def argument_parser(description: str, default_out: str) -> argparse.ArgumentPars
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="fewer iterations; for tests and CI")
     parser.add_argument("--out", type=Path, default=Path(default_out), help="folder for the figures")
+    parser.add_argument("--nudge", action="store_true",
+                        help="start every network one ulp away from its initial weights: a "
+                             "printed number that changes is printed too finely")
     return parser
 
 
@@ -101,6 +135,7 @@ def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default
     args = parser.parse_args()
     if cat_data and (problem := prepare_cat_data(args.data, download=not args.no_download)):
         sys.exit(f"skipped: {problem}; {CAT_DATA_ADVICE}")
+    NUDGE_STARTS["on"] = args.nudge
     run(args.out, args.quick)
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from report import (
     CAT_DATA_ADVICE,
+    NUDGE_STARTS,
     README,
     Report,
     add_cat_data_options,
@@ -53,9 +54,10 @@ README_ROWS = {  # the lines of each article's table that the README shows
     "001": ("scikit-learn's parameters in our network: points right",
             "cost over w1[0] in [−100, 100] (10000 points): local minima"),
     "002": ("logistic regression, circles data: accuracy",
-            "4-4-2: first epoch with train cost < 0.1 (relu / sigmoid)",
-            "Playground 8 tanh neurons: test; train loss",
-            "Playground 4-4-2 relu: test; train loss"),
+            "4-4-2: starts with train cost < 0.1 by epoch 300 / 600 (relu; sigmoid, of 6)",
+            "Playground 8 vs 5 tanh: test loss at the end; epoch < 0.3",
+            "Playground 4-4-2 relu: test loss at the end",
+            "Playground 4-4-2 sigmoid vs 8 tanh in one layer: epoch < 0.3"),
     "003": ("error E at W = 0.180", "E at W = 0, b = 0", "softmax([2, 4])"),
     "004": ("cost before training (w = 0.01·randn)", "train cost at step 900",
             "train / test accuracy at step 900 (test: 901)"),
@@ -108,40 +110,41 @@ def graph_jobs(out: Path, quick: bool) -> list[Job]:
                 lambda: importlib.import_module(GRAPHS).run(out / "graphs", quick))]
 
 
-def run_job(job: Job, position: str) -> Outcome:
+def run_job(job: Job, position: str, data_problem: str | None = None) -> Outcome:
     """Run one job with its progress lines; an exception is printed, not raised, and
-    missing data is a skip, not a failure."""
+    missing data is a skip, not a failure, whose line says there and then why
+    (`data_problem`, when getting the data failed before the run) and what to do."""
     print(f"{position} {job.label} …", flush=True)
     start = time.perf_counter()
     outcome = Outcome(job.label, 0.0)
     try:
         outcome.result = job.run()
     except datasets.DataUnavailable as unavailable:
-        outcome.skipped = unavailable.reason
+        outcome.skipped = data_problem or unavailable.reason
     except (Exception, SystemExit) as failure:  # noqa: BLE001 - any failure: report, go on
         traceback.print_exc()
         outcome.error = f"{type(failure).__name__}: {failure}"
     outcome.seconds = time.perf_counter() - start
-    status = ("skipped (the summary says why)" if outcome.skipped
+    status = (f"skipped: {outcome.skipped}; {CAT_DATA_ADVICE}" if outcome.skipped
               else f"FAILED after {outcome.seconds:.1f} s" if outcome.error
               else f"done in {outcome.seconds:.1f} s")
     print(f"{position} {job.label} … {status}\n", flush=True)
     return outcome
 
 
-def run_all(jobs: list[Job]) -> list[Outcome]:
+def run_all(jobs: list[Job], data_problem: str | None = None) -> list[Outcome]:
     """Every job in turn, whatever the ones before did."""
-    return [run_job(job, f"[{i}/{len(jobs)}]") for i, job in enumerate(jobs, start=1)]
+    return [run_job(job, f"[{i}/{len(jobs)}]", data_problem)
+            for i, job in enumerate(jobs, start=1)]
 
 
-def summary(outcomes: list[Outcome], data_problem: str | None = None) -> str:
+def summary(outcomes: list[Outcome]) -> str:
     """One line per job, whole messages (a failure's further lines indented under it);
-    a skip says why (`data_problem`, when getting the data failed before the run) and
-    what to do, in one line."""
+    a skip points back to its line, which said why."""
     lines = ["Summary"]
     for outcome in outcomes:
         if outcome.skipped:
-            status = f"skipped: {data_problem or outcome.skipped}; {CAT_DATA_ADVICE}"
+            status = "skipped: its data could not be had (why: above)"
         elif outcome.error:
             status = "FAILED: " + outcome.error.replace("\n", "\n" + " " * 8)
         else:
@@ -230,11 +233,12 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     """Get the data, run everything, sum up; 1 if anything that ran failed."""
     args = parse_args()
+    NUDGE_STARTS["on"] = args.nudge
     data_problem = prepare_cat_data(args.data, download=not args.no_download)
     jobs = (article_jobs(EXAMPLES, args.out, args.quick, args.only)
             + graph_jobs(args.out, args.quick))
-    outcomes = run_all(jobs)
-    print(summary(outcomes, data_problem), flush=True)
+    outcomes = run_all(jobs, data_problem)
+    print(summary(outcomes), flush=True)
     if args.docs:
         reports = {o.label.replace(" ", "_"): o.result for o in outcomes
                    if isinstance(o.result, Report)}

@@ -39,6 +39,11 @@ CHROMIUM_FLAGS = (  # the background-networking ones keep Chromium off the netwo
 )
 
 
+CAT_DATA_MISSING = (f"the cat/non-cat files ({' and '.join(datasets.CATVNONCAT_SHA256)}) are "
+                    f"not here: set {datasets.DATA_ENV_VAR} to their folder")
+"""The one reason every test that needs the cat/non-cat files gives when it skips."""
+
+
 def pytest_configure(config) -> None:
     if not os.environ.get(datasets.DATA_ENV_VAR) and DATA_BESIDE_PROJECT.is_dir():
         os.environ[datasets.DATA_ENV_VAR] = str(DATA_BESIDE_PROJECT)

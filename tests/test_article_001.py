@@ -158,5 +158,15 @@ def test_the_curvature_map_finds_the_cost_curving_down(run):
     q, surface = report.values["surface"]
     assert smallest.shape == surface.shape == (len(q), len(q))
     assert smallest.min() < -1e-2 and smallest.max() > 1e-2
-    assert report.values["curvature_surface"] == np.mean(smallest < 0)
+    assert report.values["curvature_surface"] == np.mean(smallest < article.CONCAVE_BELOW)
     assert 0.0 < report.values["curvature_w1"] < 1.0
+
+
+def test_the_share_that_curves_down_does_not_hang_on_rounding(run):
+    """Counted below CONCAVE_BELOW, the share of the w1[0] grid that curves down is the same
+    by second differences and by autograd's Hessian, to a point in a hundred."""
+    report = run[1]
+    p, costs = report.values["landscape"]
+    by_differences = article.concave_share(costs, p[1] - p[0])
+    assert abs(by_differences - report.values["curvature_w1"]) < 0.01
+    assert 0.1 < by_differences < 0.3

@@ -89,18 +89,20 @@ def test_three_classes_with_six_neurons(quick_run):
 
 def test_relu_converges_faster_than_sigmoid(quick_run):
     values = quick_run[1].values
-    assert values["deep_relu_loss"] < 0.5 * values["deep_sigmoid_loss"]
     curves = values["deep_curves"]
     for name in ("relu", "sigmoid"):
         assert curves[f"{name}, train"][-1] < curves[f"{name}, train"][0]
-    relu_epoch = values["deep_epochs_to_solve"]["relu"]
-    assert relu_epoch is not None and curves["sigmoid, train"][relu_epoch] > article.SOLVED_COST
+    (epoch, counts), = values["deep_solved"].items()
+    assert counts["relu"] >= article.DEEP_STARTS[True] - 1 and counts["sigmoid"] == 0
+    firsts = values["deep_first_epochs"]["relu"]
+    assert counts["relu"] == sum(e is not None and e <= epoch for e in firsts)
 
 
 def test_figures_are_written(quick_run):
     out, report = quick_run
     for name in ("logistic_regression.png", "one_neuron.png", "hidden_neurons.png",
-                 "three_classes.png", "relu_vs_sigmoid.png", "playground.png"):
+                 "three_classes.png", "relu_vs_sigmoid.png", "playground.png",
+                 "playground_curves.png"):
         with Image.open(out / name) as image:
             assert image.format == "PNG" and min(image.size) > 200
     relu_run = report.values["playground_runs"]["pg_442_relu"]
@@ -146,7 +148,7 @@ def test_playground_rows_report_the_median_of_the_runs(quick_run):
     for experiment in article.PLAYGROUND_EXPERIMENTS:
         run = values["playground_runs"][experiment.key]
         assert run.test.shape == run.train.shape == (article.PLAYGROUND_EPOCHS[True] + 1,
-                                                     article.PLAYGROUND_SEEDS)
+                                                     article.PLAYGROUND_SEEDS[True])
         assert values[experiment.key] == np.median(run.test[-1])
         assert values[f"{experiment.key}_train"] == np.median(run.train[-1])
 
@@ -158,6 +160,31 @@ def test_the_playgrounds_other_sets_fall_to_three_neurons_where_the_spiral_does_
         losses = values[f"pg_{kind}"]
         assert losses[3] < 0.25 < spiral_three, (kind, losses, spiral_three)
         assert losses[8] <= losses[1] + 0.02, (kind, losses)
+
+
+@pytest.mark.parametrize("value, shown", [(0.3, "0.30"), (0.38449, "0.38"), (0.0012345, "0.0012"),
+                                          (0.0996, "0.10"), (1234, "1,200"), (0.0, "0")])
+def test_two_digits_keeps_two_significant_digits(value, shown):
+    assert article.two_digits(value) == shown
+
+
+def test_each_claim_row_says_whether_the_runs_hold_it(quick_run):
+    """A claim's row begins 'holds' exactly when its comparison came out true, and the
+    comparisons are those of the median curves."""
+    report = quick_run[1]
+    claims = [key for key in report.values if key.startswith("claim_")]
+    assert len(claims) == 5
+    for key in claims:
+        expected = "holds: " if report.values[key] else "contradicted: "
+        assert report.shown[key].startswith(expected), (key, report.shown[key])
+    runs, reached = report.values["playground_runs"], report.values["pg_reached"]
+    assert report.values["claim_relu_perfect"] == (
+        np.median(runs["pg_442_relu"].test[-1]) < article.NEAR_ZERO)
+    for key, run in runs.items():
+        curve = np.median(run.test, axis=1)
+        assert reached[key] == article.first_epoch_below(curve, article.PLAYGROUND_LEVEL)
+    assert report.values["claim_layers_faster"] == article.sooner(reached["pg_442_sigmoid"],
+                                                                  reached["pg_8"])
 
 
 def test_playground_networks_side_by_side_train_as_one_by_one():

@@ -14,7 +14,8 @@ import article_003_house_prices as article
 from tinygrad_nn import datasets
 
 FIGURES = ["fit_one_feature.png", "error_vs_weight.png", "weight_bias_error.png",
-           "gradient_descent_error.png", "good_bad_regions.png", "softmax_network.png"]
+           "gradient_descent_error.png", "good_bad_regions.png", "softmax_network.png",
+           "network_weight_only.png", "network_two_inputs.png"]
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,7 @@ def test_the_articles_predictions_and_errors_to_the_unit(run):
     assert round(values["average_price_per_sqft"], 3) == 0.180
     assert np.round(values["predictions_0180"]).tolist() == [379, 288, 432]
     assert np.round(values["squared_errors_0180"]).tolist() == [449, 1756, 3969]
+    assert np.round(values["differences_0180"]).tolist() == [21, 42, -63]
     assert values["prediction_2000"] == pytest.approx(360.0, abs=1e-9)  # "$360,000"
     assert round(values["error_0180"]) == 2058
     assert round(values["error_dials"]) == 799

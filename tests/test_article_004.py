@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CAT_DATA_MISSING
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
@@ -19,7 +20,7 @@ def _load_or_skip() -> article.CatData:
     try:
         return article.load_data()
     except FileNotFoundError:
-        pytest.skip("the catvnoncat .h5 files are not here: set TINYGRAD_NN_DATA to their folder")
+        pytest.skip(CAT_DATA_MISSING)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CAT_DATA_MISSING
 
 from tinygrad_nn import datasets
 
@@ -466,7 +467,7 @@ def _shared_data_dir() -> Path:
 def data_dir() -> Path:
     folder = _shared_data_dir()
     if not all((folder / name).is_file() for name in CAT_FILES):
-        pytest.skip(f"cat/non-cat files not found in {folder}; set {datasets.DATA_ENV_VAR}")
+        pytest.skip(CAT_DATA_MISSING)
     return folder
 
 

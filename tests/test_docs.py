@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CAT_DATA_MISSING
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
@@ -109,7 +110,7 @@ def test_the_quick_table_is_what_the_quick_run_prints(page, quick_run_all):
     number = _article_key(page).split("_")[1]
     printed = printed_table(result.stdout, number)
     if printed is None and f"article {number} … skipped" in result.stdout:
-        pytest.skip(f"article {number} was skipped: its data is not here")
+        pytest.skip(CAT_DATA_MISSING)
     assert printed is not None, result.stdout[-2000:] + result.stderr[-2000:]
     assert marked_table(page, "quick") == printed, (
         f"{page.name}'s quick table differs from what the script prints now; "
@@ -133,7 +134,7 @@ def test_the_pytorch_snippet_prints_the_engines_numbers(page, code, prints, tmp_
         try:
             datasets.find_catvnoncat()
         except datasets.DataUnavailable:
-            pytest.skip("the catvnoncat .h5 files are not here: set TINYGRAD_NN_DATA")
+            pytest.skip(CAT_DATA_MISSING)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=tmp_path, env=env, timeout=900, check=False)

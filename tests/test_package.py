@@ -1,9 +1,11 @@
-"""The package itself: its version, and the modules reached as attributes but loaded
+"""The package itself: its version, the wheel's license, and the modules reached as attributes but loaded
 only when used, so that `import tinygrad_nn` stays light."""
 
 import json
+import shutil
 import subprocess
 import sys
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -63,3 +65,27 @@ def test_version_without_metadata_is_the_checkouts_pyproject(monkeypatch):
     declared = next(line for line in (ROOT / "pyproject.toml").read_text().splitlines()
                     if line.startswith("version = "))
     assert f'version = "{tinygrad_nn._version()}"' == declared
+
+
+def test_the_wheel_carries_the_license(tmp_path):
+    """Built offline from a copy of the sources, the wheel holds LICENSE and its metadata
+    names the SPDX expression MIT (setuptools ≥ 77, which the dev extra installs)."""
+    setuptools = pytest.importorskip("setuptools")
+    if int(setuptools.__version__.split(".")[0]) < 77:
+        pytest.skip(f"setuptools {setuptools.__version__} predates license-files (needs ≥ 77)")
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "tinygrad_nn", source / "tinygrad_nn",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--no-index", "-q", "-w", str(tmp_path / "dist"), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    wheel = next((tmp_path / "dist").glob("tinygrad_nn-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        licence = next(name for name in names if name.endswith(".dist-info/licenses/LICENSE"))
+        assert archive.read(licence) == (ROOT / "LICENSE").read_bytes()
+        meta = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in meta.splitlines()
+    assert "License-File: LICENSE" in meta.splitlines()

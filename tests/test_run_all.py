@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CAT_DATA_MISSING
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -65,12 +66,16 @@ def test_offline_article_004_is_skipped_in_one_line_and_the_run_exits_0(
 ):
     status, printed = _run_article_004_alone(monkeypatch, capsys, tmp_path)
     assert status == 0
-    why = [line for line in printed.splitlines() if "skipped:" in line]
+    lines = printed.splitlines()
+    why = [line for line in lines if "skipped:" in line and "Could not" in line]
     assert len(why) == 1, printed
-    assert why[0].lstrip().startswith("article 004")
+    assert why[0].startswith("[1/1] article 004 … skipped: "), "said at the skip"
+    assert lines.index(why[0]) < lines.index("Summary")
     assert f"Could not download train_catvnoncat.h5 from {offline_mirror}" in why[0]
     assert why[0].endswith("pass --data DIR holding train_catvnoncat.h5 and test_catvnoncat.h5,"
                            " or set TINYGRAD_NN_DATA")
+    summary_line = next(line for line in lines if line.lstrip().startswith("article 004"))
+    assert len(summary_line) < 100 and "skipped" in summary_line
     assert "all 0 ran in" in printed and "(1 skipped)" in printed
 
 
@@ -83,8 +88,7 @@ def test_no_download_skips_article_004_without_trying(empty_home, serve_folder, 
     assert "downloading was not allowed; pass --data DIR" in printed
 
 
-@pytest.mark.skipif(CAT_FOLDER is None, reason="the catvnoncat .h5 files are not here: "
-                    "set TINYGRAD_NN_DATA to their folder")
+@pytest.mark.skipif(CAT_FOLDER is None, reason=CAT_DATA_MISSING)
 def test_data_option_names_the_folder_of_the_cat_files(empty_home, offline_mirror, monkeypatch,
                                                        capsys, tmp_path):
     status, printed = _run_article_004_alone(monkeypatch, capsys, tmp_path, "--data",

@@ -386,6 +386,15 @@ def test_draw_network_colours_links_by_sign():
     assert viz.POSITIVE in positive and viz.NEGATIVE in negative
 
 
+def test_draw_network_names_the_inputs_it_is_given():
+    model = nn.Sequential(nn.Linear(2, 1))
+    source = viz.draw_network(model, input_names=("area (standardised)", "bathrooms")).source
+    assert "area (standardised)" in source and "bathrooms" in source
+    assert "x1" not in source and "x1" in viz.draw_network(model).source
+    with pytest.raises(ValueError, match="1 names for the model's 2 inputs"):
+        viz.draw_network(model, input_names=("area",))
+
+
 def test_draw_network_refuses_what_it_cannot_draw():
     with pytest.raises(ValueError, match="at most 16 neurons a layer"):
         viz.draw_network(nn.Sequential(nn.Linear(2, 30), nn.ReLU(), nn.Linear(30, 1)))

@@ -4,6 +4,7 @@ it, neurons in columns, a weight on every link, a bias under every neuron."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -47,17 +48,21 @@ def _dense_layers(model: Any) -> list[tuple[Any, str]]:
     return layers
 
 
-def draw_network(model: Any, decimals: int = 2,
-                 show_weights: bool | None = None) -> Drawing:
+def draw_network(model: Any, decimals: int = 2, show_weights: bool | None = None,
+                 input_names: Sequence[str] | None = None) -> Drawing:
     """A `Sequential` of `Linear` layers drawn as the articles draw networks, as a
     `graphviz.Digraph` that Jupyter shows inline:
     columns of neurons (inputs x, hidden layers, outputs ŷ), links coloured by the
     sign of their weight and as wide as its size, each neuron with its activation
     and its bias b. Weights are written on the links when `show_weights`, by
     default only in layers of at most WRITTEN_LINKS = 8 links (more would overlap).
-    At most MAX_NEURONS = 16 neurons a layer."""
+    At most MAX_NEURONS = 16 neurons a layer. `input_names` names the inputs (default
+    x, or x1, x2, …), e.g. to say that they were standardised."""
     layers = _dense_layers(model)
     sizes = [layers[0][0].weight.shape[0]] + [layer.weight.shape[1] for layer, _ in layers]
+    if input_names is not None and len(input_names) != sizes[0]:
+        raise ValueError(f"input_names has {len(input_names)} names for the model's "
+                         f"{sizes[0]} inputs")
     if max(sizes) > MAX_NEURONS:
         raise ValueError(f"draw_network draws at most {MAX_NEURONS} neurons a layer; the layer "
                          f"sizes here are {sizes}. Use draw_graph for bigger models")
@@ -75,7 +80,7 @@ def draw_network(model: Any, decimals: int = 2,
                  pos=_pinned(column * COLUMN_GAP, top))
         for i in range(sizes[column]):
             dot.node(f"n{column}_{i}", pos=_pinned(*_position(column, i, sizes[column])),
-                     **_neuron(layers, column, i, sizes, decimals))
+                     **_neuron(layers, column, i, sizes, decimals, input_names))
     for column, (layer, _) in enumerate(layers):
         written = show_weights if show_weights is not None else layer.weight.size <= WRITTEN_LINKS
         for i, j in np.ndindex(*layer.weight.shape):
@@ -109,10 +114,13 @@ def _pinned(x: float, y: float) -> str:
 
 
 def _neuron(layers: list[tuple[Any, str]], column: int, i: int, sizes: list[int],
-            decimals: int) -> dict:
-    """An input is a plain circle named x (x1, x2, …); a neuron shows its
-    activation (Σ if none) and, below it, its bias."""
+            decimals: int, input_names: Sequence[str] | None = None) -> dict:
+    """An input is a plain circle named x (x1, x2, …) or by `input_names`; a neuron
+    shows its activation (Σ if none) and, below it, its bias."""
     if column == 0:
+        if input_names is not None:  # words: a rounded box, which widens to fit them
+            return {"label": input_names[i], "shape": "box", "style": "rounded,filled",
+                    "fillcolor": KIND_COLOURS["input"]}
         return {"label": "x" if sizes[0] == 1 else f"x{i + 1}", "shape": "circle",
                 "style": "filled", "fillcolor": KIND_COLOURS["input"], "width": "0.6"}
     layer, symbol = layers[column - 1]
