@@ -156,15 +156,16 @@ def as_gradient(got: Any, what: str) -> np.ndarray:
 
 
 def compare(got: np.ndarray, expected: np.ndarray, what: str,
-            mistakes: Iterable[tuple[str, Any]] = ()) -> None:
-    """Raise Wrong unless got equals expected; the mistake is the first of `mistakes`
-    (name, the gradient or gradients it would give) that reproduces got."""
+            mistakes: Iterable[tuple[str, Any]] = (), after: str = "") -> None:
+    """Raise Wrong unless got equals expected, naming the first wrong element of `what`
+    (then `after`, e.g. "after the step"); the mistake is the first of `mistakes` (name,
+    the array or arrays it would give) that reproduces got."""
     if got.shape != expected.shape:
         raise Wrong(f"{what} has shape {got.shape}; it must have shape {expected.shape}")
     index = first_wrong(got, expected)
     if index is None:
         return
-    at = f"{what}[{', '.join(map(str, index))}]" if index else what
+    at = (f"{what}[{', '.join(map(str, index))}]" if index else what) + after
     detail = f"{at}: expected {number(expected[index])}, got {number(got[index])}"
     for name, predicted in mistakes:
         candidates = predicted if isinstance(predicted, list) else [predicted]
@@ -207,12 +208,18 @@ def run_backward(engine: Engine, case: OpCase, arrays: list[np.ndarray], g: np.n
     return out, tuple(got)
 
 
+def upstream(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """The g = ∂L/∂out a case hands backward: not all ones, so that a backward that
+    forgets to multiply by g is caught."""
+    return np.random.default_rng(seed + 1000).uniform(0.5, 1.5, shape)
+
+
 def check_case(engine: Engine, spec: OpSpec, case: OpCase, seed: int) -> None:
     """One call of the op's backward against central differences of its forward."""
     arrays = case.inputs(seed)
     op_class = getattr(engine.ops, case.op)
     out = np.asarray(op_class().forward(*[a.copy() for a in arrays], **case.attrs))
-    g = np.random.default_rng(seed + 1000).uniform(0.5, 1.5, out.shape)  # not all ones
+    g = upstream(out.shape, seed)
     out, got = run_backward(engine, case, arrays, g)
     expected = [numerical_gradient(op_class, arrays, case.attrs, g, i) for i in range(len(arrays))]
     for i, name in enumerate(spec.input_names):
@@ -477,9 +484,10 @@ def grade_sgd_step(grader: Grader) -> str:
     SGD(params, lr=0.1).step()
     for p, old, grad in zip(params, before, grads):
         if grad is None:
-            compare(np.asarray(p.data, float), old, f"{p.name} (no gradient: unchanged)")
+            compare(np.asarray(p.data, float), old, p.name, after=", which has no gradient")
             continue
-        compare(np.asarray(p.data, float), old - 0.1 * grad, f"{p.name} after the step", [
+        compare(np.asarray(p.data, float), old - 0.1 * grad, p.name, after=" after the step",
+                mistakes=[
             ("a sign flipped: the step went uphill, p + lr·g", old + 0.1 * grad),
             ("the learning rate left out: p − g", old - grad),
             ("not changed: write into p.data (p.data -= lr * p.grad)", old)])
