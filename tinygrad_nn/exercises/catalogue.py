@@ -119,8 +119,9 @@ BLANKS = (
           "gradient. Add, never assign: a tensor used twice (x * x) gets both."),
     Blank("sgd_step", 9, "SGD step",
           "SGD.step: move every parameter p that has a gradient to p − lr·∂L/∂p.",
-          "Change p.data in place (p.data -= self.lr * p.grad), so the model that holds p "
-          "sees the new values; skip a parameter whose grad is None."),
+          "Against the gradient, not along it, and scaled by the learning rate. Change the "
+          "values in p.data in place (the model holds the same Tensor p, not a copy), and "
+          "skip a parameter whose grad is None."),
 )
 
 BY_NAME = {blank.name: blank for blank in BLANKS}
