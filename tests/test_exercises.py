@@ -17,7 +17,7 @@ import pytest
 from tinygrad_nn import datasets
 from tinygrad_nn.exercises import check, start, table
 from tinygrad_nn.exercises.cases import SPECS
-from tinygrad_nn.exercises.catalogue import BLANKS, EXERCISES
+from tinygrad_nn.exercises.catalogue import BLANKS, BY_NAME, EXERCISES
 from tinygrad_nn.exercises.check import ROWS
 from tinygrad_nn.exercises.grading import BLOCKED, FAILED, NOT_DONE, PASSED, SKIPPED
 from tinygrad_nn.exercises.loading import load_engine
@@ -26,7 +26,6 @@ from tinygrad_nn.exercises.workspace import (
     FILES,
     SOLUTION,
     not_written,
-    solution_source,
     with_blanks,
 )
 from tinygrad_nn.viz import backward_steps
@@ -56,7 +55,7 @@ def statuses(results) -> dict[str, str]:
 
 def planted(tmp_path: Path, filename: str, old: str, new: str) -> Path:
     """The reference solution with one line changed."""
-    folder = start(tmp_path / "engine", solved=True)
+    folder = start(tmp_path / "engine", written=BY_NAME)
     path = folder / filename
     text = path.read_text()
     assert text.count(old) == 1, f"{old!r} is not once in {filename}"
@@ -66,7 +65,7 @@ def planted(tmp_path: Path, filename: str, old: str, new: str) -> Path:
 
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory):
-    folder = start(tmp_path_factory.mktemp("solved") / "engine", solved=True)
+    folder = start(tmp_path_factory.mktemp("solved") / "engine", written=BY_NAME)
     return check(folder)[1]
 
 
@@ -104,7 +103,7 @@ def test_without_the_cat_files_the_capstone_says_so_in_one_line(tmp_path, monkey
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     if cat_files_here():
         pytest.skip("the cat files are found even so")
-    (result,) = check(start(tmp_path / "engine", solved=True), "capstone_004")[1][-1:]
+    (result,) = check(start(tmp_path / "engine", written=BY_NAME), "capstone_004")[1][-1:]
     assert result.status == SKIPPED
     assert "needs the cat/non-cat files: set TINYGRAD_NN_DATA" in result.detail
     assert "\n" not in result.detail
@@ -207,7 +206,7 @@ def test_a_mistake_fails_its_exercise_only_and_blocks_what_depends_on_it(tmp_pat
 
 def test_ops_are_graded_on_equal_shapes_until_unbroadcast_is_written(tmp_path):
     folder = start(tmp_path / "engine")
-    solution = solution_source("ops.py")
+    solution = with_blanks((SOLUTION / "ops.py").read_text(), written=BY_NAME)
     answer = solution[solution.index("class Add"):solution.index("class Mul")]
     text = (folder / "ops.py").read_text()
     blank = text[text.index("class Add"):text.index("class Mul")]
@@ -275,7 +274,7 @@ def test_a_marker_out_of_place_is_refused():
 
 
 def test_the_workspace_runs_alone_and_check_leaves_no_trace_in_it(tmp_path):
-    folder = start(tmp_path / "my_engine", solved=True)
+    folder = start(tmp_path / "my_engine", written=BY_NAME)
     check(folder, "mul")
     assert not (folder / "__pycache__").exists()
     assert not any(name.startswith("_learners_engine") for name in sys.modules)
@@ -291,7 +290,7 @@ def test_the_workspace_runs_alone_and_check_leaves_no_trace_in_it(tmp_path):
 
 def test_two_workspaces_graded_in_turn_do_not_mix(tmp_path):
     blank = start(tmp_path / "blank")
-    solved = start(tmp_path / "solved", solved=True)
+    solved = start(tmp_path / "solved", written=BY_NAME)
     assert check(solved, "mul")[1][0].status == PASSED
     assert check(blank, "mul")[1][0].status == NOT_DONE
     assert check(solved, "mul")[1][0].status == PASSED
@@ -317,3 +316,38 @@ def test_the_stepper_shows_the_learners_numbers(tmp_path):
     loss = graded_graph(load_engine(folder), "sub", SPECS["sub"].cases[0], 0)
     step = next(s for s in backward_steps(loss) if type(s.op).__name__ == "Sub")
     np.testing.assert_array_equal(step.contributions[1], step.upstream)  # the sign the learner lost
+
+
+# ---- the docs and the package ----------------------------------------------------
+
+
+def test_the_docs_sample_is_what_check_prints(tmp_path):
+    page = (PROJECT / "docs" / "exercises.md").read_text()
+    shown = re.search(r"<!-- exercises:sample -->\n```text\n(.*?)```\n<!-- /exercises:sample -->",
+                      page, re.DOTALL).group(1)
+    folder = start(tmp_path / "my_engine", written={"add", "mul", "neg", "sub", "div", "pow"})
+    ops = folder / "ops.py"
+    ops.write_text(ops.read_text().replace("unbroadcast(-g, b.shape)", "unbroadcast(g, b.shape)"))
+    run = exercises("check", "my_engine", cwd=tmp_path)
+    assert run.stdout == shown, run.stderr
+
+
+def test_the_docs_cover_every_exercise_and_say_that_check_runs_your_code():
+    page = (PROJECT / "docs" / "exercises.md").read_text()
+    assert "**`check` runs your code.**" in page
+    rows = re.findall(r"^\| (\d+) \| (.*?) \|", page, re.MULTILINE)
+    assert [int(n) for n, _ in rows] == [e.number for e in EXERCISES]
+    for (_, written), exercise in zip(rows, EXERCISES):
+        for name in exercise.blanks:
+            assert ROWS[name].title.split()[0].lower() in written.lower()
+    for page_name in ("README.md", "docs/reading_the_engine.md"):
+        assert "exercises.md" in (PROJECT / page_name).read_text(), page_name
+
+
+def test_pyproject_ships_every_package_so_the_workspace_is_in_the_wheel():
+    tomllib = pytest.importorskip("tomllib")
+    listed = tomllib.loads((PROJECT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    found = sorted(".".join(p.parent.relative_to(PROJECT).parts)
+                   for p in (PROJECT / "tinygrad_nn").rglob("__init__.py"))
+    assert sorted(listed) == found
+    assert "tinygrad_nn.exercises.solution" in found

@@ -77,4 +77,10 @@ def table(results: list[Result]) -> str:
                                            subsequent_indent=indent + "  ")
     done = sum(r.status == PASSED for r in results)
     lines += ["", f"{done} of {len(results)} passed."]
+    waiting = [r.row for r in results if r.status not in (PASSED, SKIPPED)]
+    if waiting:
+        lines.append(f"Next: {waiting[0].title} (exercise {waiting[0].exercise}).")
+    if any(r.case is not None for r in results):
+        lines.append("check --stepper OUT draws the backward pass of each failed op, step by "
+                     "step, on your engine.")
     return "\n".join(lines)

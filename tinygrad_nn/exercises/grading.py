@@ -275,7 +275,7 @@ def grade_op(grader: Grader, name: str) -> str:
         compare(as_gradient(got, "∂L/∂x"), derivative(x), f"with g = 1, ∂out/∂x ({formula_name})")
         return f"and agrees with {formula_name}"
     if not broadcast_ready:
-        return "on equal shapes; shapes that broadcast are graded once unbroadcast (5) passes"
+        return "on equal shapes only, until unbroadcast (5) passes"
     return ""
 
 

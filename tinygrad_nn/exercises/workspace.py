@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Collection
 from pathlib import Path
 
 from tinygrad_nn.exercises.catalogue import BY_NAME, EXERCISES, Blank
@@ -33,9 +34,9 @@ def blank_lines(blank: Blank, indent: str) -> list[str]:
     return [*task, *hint, stop]
 
 
-def with_blanks(source: str, filename: str = "<source>") -> str:
-    """`source` with every marked region replaced by its blank; the solution's markers
-    themselves dropped from a file with no region (there are none outside regions)."""
+def with_blanks(source: str, filename: str = "<source>", written: Collection[str] = ()) -> str:
+    """`source` with every marked region replaced by its blank, except the regions of
+    the blanks in `written`, which keep the reference answer (without the markers)."""
     out: list[str] = []
     inside: str | None = None
     for number, line in enumerate(source.splitlines(), 1):
@@ -44,24 +45,17 @@ def with_blanks(source: str, filename: str = "<source>") -> str:
             inside = begin["name"]
             if inside not in BY_NAME:
                 raise ValueError(f"{filename}:{number}: no exercise is called {inside!r}")
-            out.extend(blank_lines(BY_NAME[inside], begin["indent"]))
+            if inside not in written:
+                out.extend(blank_lines(BY_NAME[inside], begin["indent"]))
         elif end and inside is not None:
             inside = None
         elif begin or end:
             raise ValueError(f"{filename}:{number}: a marker out of place: {line.strip()}")
-        elif inside is None:
+        elif inside is None or inside in written:
             out.append(line)
     if inside is not None:
         raise ValueError(f"{filename}: the region of {inside!r} has no `# --- end ---`")
     return "\n".join(out) + "\n"
-
-
-def solution_source(filename: str) -> str:
-    """A file of the reference solution, without its markers: the engine as it reads
-    when every exercise is done."""
-    text = (SOLUTION / filename).read_text(encoding="utf-8")
-    return "\n".join(line for line in text.splitlines()
-                     if not (BEGIN.match(line) or END.match(line))) + "\n"
 
 
 def guide() -> str:
@@ -79,10 +73,11 @@ def guide() -> str:
     return "\n".join(lines)
 
 
-def start(folder: str | Path, force: bool = False, solved: bool = False) -> Path:
+def start(folder: str | Path, force: bool = False, written: Collection[str] = ()) -> Path:
     """Write the workspace into `folder` (made if missing). A folder that holds
     anything is refused unless `force`, which overwrites the engine's files only.
-    `solved` writes the reference solution instead of the blanks."""
+    The blanks named in `written` get the reference answer instead (all of them,
+    `BY_NAME`: the reference solution)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise FileExistsError(f"{folder} is a file, not a folder: name a new or empty folder")
@@ -92,9 +87,8 @@ def start(folder: str | Path, force: bool = False, solved: bool = False) -> Path
             f"engine files ({', '.join(FILES)}, README.md)")
     folder.mkdir(parents=True, exist_ok=True)
     for filename in FILES:
-        text = (solution_source(filename) if solved
-                else with_blanks((SOLUTION / filename).read_text(encoding="utf-8"), filename))
-        (folder / filename).write_text(text, encoding="utf-8")
+        source = (SOLUTION / filename).read_text(encoding="utf-8")
+        (folder / filename).write_text(with_blanks(source, filename, written), encoding="utf-8")
     (folder / "README.md").write_text(guide(), encoding="utf-8")
     return folder
 
