@@ -253,7 +253,7 @@ def test_the_workspace_holds_every_blank_once_and_none_of_its_answers(tmp_path):
     text = "".join((folder / name).read_text() for name in FILES)
     for blank in BLANKS:
         assert text.count(f'raise NotImplementedError("exercise {blank.name}: not written yet")') == 1
-        assert f"Exercise {blank.exercise} ({blank.title})." in text
+        assert f"Exercise {blank.exercise}, {blank.title}: " in text
     assert not_written(folder) == {blank.name for blank in BLANKS}
     for answer in ("unbroadcast(g * b, a.shape)", "g @ b.T", "pending[parent] + contribution",
                    "self.lr * p.grad", "stack.append((tensor, True))"):

@@ -77,7 +77,7 @@ def table(results: list[Result]) -> str:
                                            subsequent_indent=indent + "  ")
     done = sum(r.status == PASSED for r in results)
     lines += ["", f"{done} of {len(results)} passed."]
-    waiting = [r.row for r in results if r.status not in (PASSED, SKIPPED)]
+    waiting = [r.first_to_do or r.row for r in results if r.status not in (PASSED, SKIPPED)]
     if waiting:
         lines.append(f"Next: {waiting[0].title} (exercise {waiting[0].exercise}).")
     if any(r.case is not None for r in results):

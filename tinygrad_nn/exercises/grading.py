@@ -57,13 +57,15 @@ class Row:
 
 @dataclass(frozen=True)
 class Result:
-    """How a row went. `case` is the op call that failed (with its seed), for a stepper."""
+    """How a row went. `case` is the op call that failed (with its seed), for a stepper;
+    `first_to_do` the row to work on first when this one is blocked."""
 
     row: Row
     status: str
     detail: str = ""
     mistake: str = ""
     case: tuple[OpCase, int] | None = None
+    first_to_do: Row | None = None
 
 
 class Grader:
@@ -94,8 +96,10 @@ class Grader:
             return Result(row, NOT_DONE, "its body still raises NotImplementedError")
         blockers = [name for name in row.needs if not self.passed(name)]
         if blockers:
+            first = self.result(blockers[0])
             return Result(row, BLOCKED, "by " + ", ".join(map(self.label, blockers[:3]))
-                          + (", …" if len(blockers) > 3 else ""))
+                          + (", …" if len(blockers) > 3 else ""),
+                          first_to_do=first.first_to_do or first.row)
         try:
             with np.errstate(all="raise"):
                 return Result(row, PASSED, row.grade(self))
@@ -106,7 +110,8 @@ class Grader:
         except NotImplementedError as error:
             blank = re.match(r"exercise (\w+):", str(error))
             if blank and blank[1] in self.rows and blank[1] != row.name:
-                return Result(row, BLOCKED, f"by {self.label(blank[1])}")
+                return Result(row, BLOCKED, f"by {self.label(blank[1])}",
+                              first_to_do=self.rows[blank[1]])
             return Result(row, NOT_DONE, where(error, self.engine.folder))
         except RecursionError as error:
             return Result(row, FAILED, where(error, self.engine.folder),

@@ -26,7 +26,7 @@ WIDTH = 92
 def blank_lines(blank: Blank, indent: str) -> list[str]:
     """The task, the hint and the raise that stand in for a solution."""
     comment = indent + "# "
-    task = textwrap.wrap(f"Exercise {blank.exercise} ({blank.title}). {blank.task}", WIDTH,
+    task = textwrap.wrap(f"Exercise {blank.exercise}, {blank.title}: {blank.task}", WIDTH,
                          initial_indent=comment, subsequent_indent=comment)
     hint = textwrap.wrap(f"Hint: {blank.hint}", WIDTH, initial_indent=comment,
                          subsequent_indent=comment + "  ")
