@@ -351,3 +351,17 @@ def test_pyproject_ships_every_package_so_the_workspace_is_in_the_wheel():
                    for p in (PROJECT / "tinygrad_nn").rglob("__init__.py"))
     assert sorted(listed) == found
     assert "tinygrad_nn.exercises.solution" in found
+
+
+def test_a_learner_goes_from_start_to_the_capstone_one_exercise_at_a_time(tmp_path):
+    done: set[str] = set()
+    for exercise in EXERCISES[:-1]:
+        folder = start(tmp_path / "engine", force=True, written=done)
+        before = check(folder, str(exercise.number))[1]
+        assert {r.status for r in before} == {NOT_DONE}, table(before)
+        done |= set(exercise.blanks)
+        folder = start(tmp_path / "engine", force=True, written=done)
+        after = check(folder, str(exercise.number))[1]
+        assert {r.status for r in after} == {PASSED}, table(after)
+    (article_001, _) = check(folder, "capstone")[1]
+    assert article_001.status == PASSED

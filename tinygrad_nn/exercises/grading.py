@@ -101,7 +101,7 @@ class Grader:
                           + (", …" if len(blockers) > 3 else ""),
                           first_to_do=first.first_to_do or first.row)
         try:
-            with np.errstate(all="raise"):
+            with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
                 return Result(row, PASSED, row.grade(self))
         except Wrong as wrong:
             return Result(row, FAILED, wrong.detail, wrong.mistake, wrong.case)
@@ -361,6 +361,9 @@ def check_order(order: Any, made: list[Any]) -> None:
     everything = {id(t): t for t in made} | {id(p): p for t in made for p in inputs_of(t)}
     seen: dict[int, int] = {}
     for position, tensor in enumerate(order):
+        if id(tensor) not in everything:
+            raise Wrong(f"position {position} holds {tensor!r:.60}, which is not a tensor of "
+                        "the graph")
         if id(tensor) in seen:
             raise Wrong(f"{describe(tensor)} is listed at positions {seen[id(tensor)]} and "
                         f"{position}", "a tensor listed twice: keep a set of visited tensors")
