@@ -92,10 +92,14 @@ def test_the_capstone_trains_article_001_as_the_engine_does(solved):
 
 @pytest.mark.skipif(not cat_files_here(),
                     reason="the catvnoncat .h5 files are not here: set TINYGRAD_NN_DATA to their folder")
-def test_the_capstone_reaches_article_004s_accuracy(solved):
+def test_the_capstone_reaches_article_004s_accuracy_as_the_docs_show(solved):
     result = next(r for r in solved if r.row.name == "capstone_004")
     assert result.status == PASSED
     assert result.detail.startswith("201/209 train (96%), 38/50 test (76%) after 900 steps")
+    page = (PROJECT / "docs" / "exercises.md").read_text()
+    shown = re.search(r"<!-- exercises:capstone -->\n```text\n(.*?)```", page, re.DOTALL).group(1)
+    capstone = [line for line in table(solved).splitlines() if "capstone:" in line]
+    assert shown == "\n".join(capstone) + "\n"
 
 
 def test_without_the_cat_files_the_capstone_says_so_in_one_line(tmp_path, monkeypatch):

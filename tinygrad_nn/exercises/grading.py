@@ -278,7 +278,7 @@ def grade_op(grader: Grader, name: str) -> str:
         ones = np.ones(x.shape)
         _, (got,) = run_backward(engine, case, [x], ones)
         compare(as_gradient(got, "∂L/∂x"), derivative(x), f"with g = 1, ∂out/∂x ({formula_name})")
-        return f"and agrees with {formula_name}"
+        return f"agrees with {formula_name} too"
     if not broadcast_ready:
         return "on equal shapes only, until unbroadcast (5) passes"
     return ""
@@ -397,7 +397,7 @@ def grade_topological_order(grader: Grader) -> str:
     for build in (graph_fan_out, graph_diamond, graph_chain):
         made = build(tensor.Tensor)
         check_order(tensor.topological_order(made[-1]), made)
-    return f"(a chain of {DEEP:,} ops too)"
+    return f"a chain of {DEEP:,} ops too"
 
 
 # ---- the backward walk ---------------------------------------------------------
@@ -448,7 +448,7 @@ def grade_backward_pass(grader: Grader) -> str:
     compare(learner_gradient(chain[0], "∂t/∂x"), np.array(0.9999**DEEP),
             f"∂t/∂x through a chain of {DEEP:,} ops")
     check_formulas(T)
-    return "and agrees with formulas.py for articles 001, 003 and 004"
+    return "agrees with formulas.py on articles 001, 003 and 004 too"
 
 
 def check_formulas(T: type) -> None:
