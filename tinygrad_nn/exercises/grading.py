@@ -31,7 +31,6 @@ EPS, RTOL, ATOL = 1e-6, 1e-5, 1e-7
 DEEP = 10_000  # ops in the deep chain: ten times Python's recursion limit
 
 
-
 class Wrong(Exception):
     """A graded answer is wrong: what (the first wrong element), and the likely mistake."""
 
@@ -88,7 +87,7 @@ class Grader:
         return f"{self.rows[name].title} ({self.rows[name].exercise})"
 
     def passed(self, name: str) -> bool:
-        """Whether the row passed (a skipped row blocks nothing after it)."""
+        """Whether the row passed."""
         return self.result(name).status == PASSED
 
     def _grade(self, row: Row) -> Result:
