@@ -9,11 +9,11 @@ One file per job: `catalogue` (the exercises and their hints), `workspace` (the
 blanked copy, written from the reference solution in `solution/`), `loading`
 (importing your folder), `cases` (what each op is graded on, and its known
 mistakes), `grading` (the checks), `articles` (the articles' models on your
-engine), `capstone`, `check` (the rows and the table), `stepper` (the backward
-stepper of a failed op).
+engine), `capstone`, `progress` (the rows, `check` and the table), `stepper` (the
+backward stepper of a failed op).
 """
 
-from tinygrad_nn.exercises.check import check, table
+from tinygrad_nn.exercises.progress import check, table
 from tinygrad_nn.exercises.workspace import start
 
 __all__ = ["check", "start", "table"]

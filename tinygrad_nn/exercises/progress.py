@@ -1,5 +1,5 @@
-"""`check`: the rows in the exercises' order, graded on the learner's engine, and
-the table that shows them.
+"""Progress: the rows in the exercises' order, graded on the learner's engine by
+`check`, and the table that shows them.
 """
 
 from __future__ import annotations
