@@ -18,9 +18,9 @@ from tinygrad_nn import datasets
 from tinygrad_nn.exercises import check, start, table
 from tinygrad_nn.exercises.cases import SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, BY_NAME, EXERCISES
-from tinygrad_nn.exercises.progress import ROWS
 from tinygrad_nn.exercises.grading import BLOCKED, FAILED, NOT_DONE, PASSED, SKIPPED
 from tinygrad_nn.exercises.loading import load_engine
+from tinygrad_nn.exercises.progress import ROWS
 from tinygrad_nn.exercises.stepper import graded_graph
 from tinygrad_nn.exercises.workspace import (
     FILES,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tinygrad_nn.exercises.progress import check, selected, table
 from tinygrad_nn.exercises.loading import NotAWorkspace
+from tinygrad_nn.exercises.progress import check, selected, table
 from tinygrad_nn.exercises.workspace import start
 
 
