@@ -1,0 +1,19 @@
+"""Graded exercises: write the engine's backward passes yourself.
+
+`python -m tinygrad_nn.exercises start DIR` writes a small copy of the engine (its
+ops, the topological order, the backward walk and the SGD step) with chosen bodies
+left for you to write; `python -m tinygrad_nn.exercises check DIR` imports the
+engine from DIR, runs your code and grades it in order. See docs/exercises.md.
+
+One file per job: `catalogue` (the exercises and their hints), `workspace` (the
+blanked copy, written from the reference solution in `solution/`), `loading`
+(importing your folder), `cases` (what each op is graded on, and its known
+mistakes), `grading` (the checks), `articles` (the articles' models on your
+engine), `capstone`, `progress` (the rows, `check` and the table), `stepper` (the
+backward stepper of a failed op).
+"""
+
+from tinygrad_nn.exercises.progress import check, table
+from tinygrad_nn.exercises.workspace import start
+
+__all__ = ["check", "start", "table"]

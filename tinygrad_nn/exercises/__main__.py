@@ -1,0 +1,55 @@
+"""python -m tinygrad_nn.exercises start DIR [--force] | check DIR [--only NAME] [--stepper OUT]"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tinygrad_nn.exercises.loading import NotAWorkspace
+from tinygrad_nn.exercises.progress import check, selected, table
+from tinygrad_nn.exercises.workspace import start
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `start` or `check`; the exit status is 0 when everything graded passed."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tinygrad_nn.exercises",
+        description="Graded exercises: write the engine's backward passes yourself.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    begin = commands.add_parser("start", help="write a workspace: the engine with blanks")
+    begin.add_argument("folder")
+    begin.add_argument("--force", action="store_true",
+                       help="overwrite the engine's files in a folder that is not empty")
+    grade = commands.add_parser("check", help="import the engine in FOLDER, run it and grade it")
+    grade.add_argument("folder")
+    grade.add_argument("--only", help="one exercise: a name (mul), a number (1) or capstone")
+    grade.add_argument("--stepper", metavar="OUT",
+                       help="for each failed op, write the backward stepper of a small graph "
+                            "on your engine to OUT/<op>.html")
+    args = parser.parse_args(argv)
+    if args.command == "start":
+        try:
+            folder = start(args.folder, force=args.force)
+        except FileExistsError as error:
+            print(f"start: {error}", file=sys.stderr)
+            return 1
+        print(f"Your engine is in {folder}. Write the bodies that raise NotImplementedError, "
+              f"in order, and grade them with:\n  python -m tinygrad_nn.exercises check {folder}")
+        return 0
+    try:
+        selected(args.only)
+        grader, results = check(args.folder, args.only)
+    except (ValueError, NotAWorkspace) as error:
+        print(f"check: {error}", file=sys.stderr)
+        return 2
+    print(table(results))
+    if args.stepper:
+        from tinygrad_nn.exercises.stepper import write_steppers
+
+        for line in write_steppers(grader, results, args.stepper):
+            print(line)
+    return 0 if all(r.status in ("passed", "skipped") for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,501 @@
+"""`check`: grade the learner's engine blank by blank, in the exercises' order.
+
+Each row is run on the learner's code only: an op's backward called directly (so
+that ops are graded before the walk exists) against central differences of its
+own forward, with an upstream gradient g that is not all ones; the topological
+order and the walk on graphs with fan-out, constants and a deep chain; the walk
+against the articles' hand-derived gradients (`formulas.py`); the SGD step; and the
+capstone. A failure names the first wrong element and, when the numbers match a
+known mistake, that mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from tinygrad_nn import datasets, formulas
+from tinygrad_nn.exercises import articles
+from tinygrad_nn.exercises.cases import SPECS, OpCase, OpSpec
+from tinygrad_nn.exercises.loading import Engine, where
+from tinygrad_nn.gradcheck import central_difference
+
+PASSED, FAILED, NOT_DONE, BLOCKED, SKIPPED = (
+    "passed", "failed", "not done yet", "blocked", "skipped")
+EPS, RTOL, ATOL = 1e-6, 1e-5, 1e-7
+DEEP = 10_000  # ops in the deep chain: ten times Python's recursion limit
+
+
+class Wrong(Exception):
+    """A graded answer is wrong: what (the first wrong element), and the likely mistake."""
+
+    def __init__(self, detail: str, mistake: str = "", case: tuple[OpCase, int] | None = None):
+        super().__init__(detail)
+        self.detail, self.mistake, self.case = detail, mistake, case
+
+
+class Skipped(Exception):
+    """A row that cannot run here (the cat/non-cat files are missing)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a blank, or half of the capstone."""
+
+    name: str
+    exercise: int
+    title: str
+    needs: tuple[str, ...]
+    grade: Callable[[Grader], str]  # returns a note; raises Wrong or Skipped
+
+
+@dataclass(frozen=True)
+class Result:
+    """How a row went. `case` is the op call that failed (with its seed), for a stepper;
+    `first_to_do` the row to work on first when this one is blocked."""
+
+    row: Row
+    status: str
+    detail: str = ""
+    mistake: str = ""
+    case: tuple[OpCase, int] | None = None
+    first_to_do: Row | None = None
+
+
+class Grader:
+    """Grades the rows of one engine, each once, a row's prerequisites first."""
+
+    def __init__(self, engine: Engine, not_written: set[str], rows: dict[str, Row]):
+        self.engine = engine
+        self.not_written = not_written
+        self.rows = rows
+        self.results: dict[str, Result] = {}
+
+    def result(self, name: str) -> Result:
+        """The row's result, graded on first asking."""
+        if name not in self.results:
+            self.results[name] = self._grade(self.rows[name])
+        return self.results[name]
+
+    def label(self, name: str) -> str:
+        """A row as other rows name it: "Mul (1)"."""
+        return f"{self.rows[name].title} ({self.rows[name].exercise})"
+
+    def passed(self, name: str) -> bool:
+        """Whether the row passed."""
+        return self.result(name).status == PASSED
+
+    def _grade(self, row: Row) -> Result:
+        if row.name in self.not_written:
+            return Result(row, NOT_DONE, "its body still raises NotImplementedError")
+        blockers = [name for name in row.needs if not self.passed(name)]
+        if blockers:
+            first = self.result(blockers[0])
+            return Result(row, BLOCKED, "by " + ", ".join(map(self.label, blockers[:3]))
+                          + (", …" if len(blockers) > 3 else ""),
+                          first_to_do=first.first_to_do or first.row)
+        try:
+            with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
+                return Result(row, PASSED, row.grade(self))
+        except Wrong as wrong:
+            return Result(row, FAILED, wrong.detail, wrong.mistake, wrong.case)
+        except Skipped as why:
+            return Result(row, SKIPPED, str(why))
+        except NotImplementedError as error:
+            blank = re.match(r"exercise (\w+):", str(error))
+            if blank and blank[1] in self.rows and blank[1] != row.name:
+                return Result(row, BLOCKED, f"by {self.label(blank[1])}",
+                              first_to_do=self.rows[blank[1]])
+            return Result(row, NOT_DONE, where(error, self.engine.folder))
+        except RecursionError as error:
+            return Result(row, FAILED, where(error, self.engine.folder),
+                          "recursion: Python allows about 1,000 nested calls; walk the graph "
+                          "with an explicit stack")
+        except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
+            return Result(row, FAILED, where(error, self.engine.folder), _guess(row, error))
+
+
+def _guess(row: Row, error: Exception) -> str:
+    """What an exception usually means in this row."""
+    if row.name == "matmul" and isinstance(error, ValueError):
+        return "a transpose on the wrong side: only g @ Bᵀ and Aᵀ @ g have A's and B's shapes"
+    if isinstance(error, FloatingPointError):
+        return "a division by zero or an overflow: a derivative written from the wrong values"
+    return ""
+
+
+# ---- comparing arrays ----------------------------------------------------------
+
+
+def number(value: float) -> str:
+    """A value in a message: six significant digits."""
+    return f"{value:.6g}"
+
+
+def first_wrong(got: np.ndarray, expected: np.ndarray) -> tuple[int, ...] | None:
+    """The index of the first element that differs, or None when all agree."""
+    wrong = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL)
+    return tuple(int(i) for i in np.argwhere(wrong)[0]) if wrong.any() else None
+
+
+def agrees(got: Any, expected: np.ndarray) -> bool:
+    """Same shape and the same values, to the grading tolerance."""
+    got = np.asarray(got, dtype=float)
+    return got.shape == expected.shape and first_wrong(got, expected) is None
+
+
+def as_gradient(got: Any, what: str) -> np.ndarray:
+    """A returned gradient as a float array, or Wrong saying what came back instead."""
+    if got is None:
+        raise Wrong(f"{what} is None", "nothing returned for an input that needs a gradient")
+    try:
+        return np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise Wrong(f"{what} is {type(got).__name__}, not an array") from None
+
+
+def compare(got: np.ndarray, expected: np.ndarray, what: str,
+            mistakes: Iterable[tuple[str, Any]] = (), after: str = "") -> None:
+    """Raise Wrong unless got equals expected, naming the first wrong element of `what`
+    (then `after`, e.g. "after the step"); the mistake is the first of `mistakes` (name,
+    the array or arrays it would give) that reproduces got."""
+    if got.shape != expected.shape:
+        raise Wrong(f"{what} has shape {got.shape}; it must have shape {expected.shape}")
+    index = first_wrong(got, expected)
+    if index is None:
+        return
+    at = (f"{what}[{', '.join(map(str, index))}]" if index else what) + after
+    detail = f"{at}: expected {number(expected[index])}, got {number(got[index])}"
+    for name, predicted in mistakes:
+        candidates = predicted if isinstance(predicted, list) else [predicted]
+        if any(c is not None and agrees(got, np.asarray(c, dtype=float)) for c in candidates):
+            raise Wrong(detail, name)
+    raise Wrong(detail)
+
+
+# ---- ops -----------------------------------------------------------------------
+
+
+def numerical_gradient(op_class: type, arrays: list[np.ndarray], attrs: dict, g: np.ndarray,
+                       i: int) -> np.ndarray:
+    """∂/∂arrays[i] of Σ g·forward(arrays), by central differences of the learner's
+    forward: what backward must give for input i."""
+    held = SimpleNamespace(data=arrays[i].copy())
+    operands = list(arrays)
+    operands[i] = held.data
+
+    def value() -> float:
+        return float(np.sum(op_class().forward(*operands, **attrs) * g))
+
+    grad = np.zeros(held.data.shape)
+    for index in np.ndindex(grad.shape):
+        grad[index] = central_difference(value, held, index, EPS)
+    return grad
+
+
+def run_backward(engine: Engine, case: OpCase, arrays: list[np.ndarray], g: np.ndarray) -> tuple:
+    """The learner's op forward, then its backward handed g, with copies of everything
+    (so that an op that writes into its arguments cannot change the grading)."""
+    op = getattr(engine.ops, case.op)()
+    op.needs_grad = (True,) * len(arrays)
+    out = np.asarray(op.forward(*[a.copy() for a in arrays], **case.attrs))
+    got = op.backward(g.copy(), *[a.copy() for a in arrays], out.copy())
+    if not isinstance(got, (tuple, list)) or len(got) != len(arrays):
+        raise Wrong(f"backward returned {type(got).__name__} {got!r:.60}; it must return a "
+                    f"tuple of {len(arrays)}, one gradient per input",
+                    "a one-input op returns a tuple of one: (gradient,), with the comma")
+    return out, tuple(got)
+
+
+def upstream(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """The g = ∂L/∂out a case hands backward: not all ones, so that a backward that
+    forgets to multiply by g is caught."""
+    return np.random.default_rng(seed + 1000).uniform(0.5, 1.5, shape)
+
+
+def check_case(engine: Engine, spec: OpSpec, case: OpCase, seed: int) -> None:
+    """One call of the op's backward against central differences of its forward."""
+    arrays = case.inputs(seed)
+    op_class = getattr(engine.ops, case.op)
+    out = np.asarray(op_class().forward(*[a.copy() for a in arrays], **case.attrs))
+    g = upstream(out.shape, seed)
+    out, got = run_backward(engine, case, arrays, g)
+    expected = [numerical_gradient(op_class, arrays, case.attrs, g, i) for i in range(len(arrays))]
+    for i, name in enumerate(spec.input_names):
+        what = f"∂L/∂{name}"
+        grad = as_gradient(got[i], what)
+        if grad.shape != expected[i].shape:
+            raise Wrong(f"{what} has shape {grad.shape}; {name} has shape {expected[i].shape}",
+                        _shape_mistake(grad.shape, out.shape, name, spec.op), (case, seed))
+        mistakes = _op_mistakes(spec, op_class, case, arrays, out, g, expected, i)
+        try:
+            compare(grad, expected[i], what, mistakes)
+        except Wrong as wrong:
+            raise Wrong(wrong.detail, wrong.mistake, (case, seed)) from None
+
+
+def _shape_mistake(shape: tuple, out_shape: tuple, name: str, op: str) -> str:
+    """What a gradient of the wrong shape usually means."""
+    if op == "MatMul":
+        return "a transpose on the wrong side: ∂L/∂A = g @ Bᵀ, ∂L/∂B = Aᵀ @ g"
+    if shape == out_shape:
+        return f"a broadcast not summed back: pass it through unbroadcast(·, {name}.shape)"
+    return ""
+
+
+def _op_mistakes(spec: OpSpec, op_class: type, case: OpCase, arrays: list[np.ndarray],
+                 out: np.ndarray, g: np.ndarray, expected: list[np.ndarray],
+                 i: int) -> Iterator[tuple[str, Any]]:
+    """The generic mistakes and this op's own, as (name, what input i would get),
+    computed only as far as they are asked for."""
+    yield "a sign flipped", -expected[i]
+    if len(arrays) == 2 and arrays[0].shape == arrays[1].shape:
+        yield "the gradients swapped: each input got the other's", expected[1 - i]
+    for name, wrong in spec.mistakes:
+        yield name, wrong(g, *arrays, out, **case.attrs)[i]
+    yield ("g not multiplied in: the chain rule hands on g × the local derivative",
+           numerical_gradient(op_class, arrays, case.attrs, np.ones_like(g), i))
+
+
+def grade_op(grader: Grader, name: str) -> str:
+    """Every case of the op; shapes that broadcast once unbroadcast works; the
+    article's formula for the local derivative where there is one."""
+    spec, engine = SPECS[name], grader.engine
+    broadcast_ready = not any(c.broadcasts for c in spec.cases) or grader.passed("unbroadcast")
+    for seed, case in enumerate(spec.cases):
+        if broadcast_ready or not case.broadcasts:
+            check_case(engine, spec, case, seed)
+    if spec.formula is not None:
+        formula_name, derivative = spec.formula
+        case = spec.cases[0]
+        (x,) = case.inputs(0)
+        ones = np.ones(x.shape)
+        _, (got,) = run_backward(engine, case, [x], ones)
+        compare(as_gradient(got, "∂L/∂x"), derivative(x), f"with g = 1, ∂out/∂x ({formula_name})")
+        return f"agrees with {formula_name} too"
+    if not broadcast_ready:
+        return "on equal shapes only, until unbroadcast (5) passes"
+    return ""
+
+
+def _summed_back(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """∂/∂x of Σ grad·broadcast(x), x of `shape`, by central differences: what
+    unbroadcast(grad, shape) must be."""
+    held = SimpleNamespace(data=np.zeros(shape))
+    expected = np.zeros(shape)
+    for index in np.ndindex(shape):
+        expected[index] = central_difference(
+            lambda: float(np.sum(np.broadcast_to(held.data, grad.shape) * grad)), held, index, EPS)
+    return expected
+
+
+def grade_unbroadcast(grader: Grader) -> str:
+    """unbroadcast(grad, shape) against the gradient of Σ grad·broadcast(x)."""
+    unbroadcast = grader.engine.ops.unbroadcast
+    rng = np.random.default_rng(7)
+    for big, shape in (((2, 3), (3,)), ((2, 3), (1, 3)), ((2, 3), (2, 1)), ((4, 2, 3), (2, 1)),
+                       ((2, 3), ())):
+        grad = rng.uniform(0.5, 1.5, big)
+        expected = _summed_back(grad, shape)
+        what = f"unbroadcast(grad of shape {big}, {shape})"
+        got = as_gradient(unbroadcast(grad.copy(), shape), what)
+        if got.shape != shape:
+            mistake = ("the leading axes numpy added not summed away" if got.ndim > len(shape)
+                       else "the size-1 axes not kept: sum them with keepdims=True")
+            raise Wrong(f"{what} has shape {got.shape}", mistake)
+        compare(got, expected, what, [("a sign flipped", -expected)])
+    return ""
+
+
+# ---- the topological order -----------------------------------------------------
+
+
+def named(tensor: Any, name: str) -> Any:
+    """`tensor`, named (so that messages can say which)."""
+    tensor.name = name
+    return tensor
+
+
+def graph_fan_out(T: type) -> list[Any]:
+    """x used twice: loss = x·x + x. Returns the tensors made, root last."""
+    x = T(3.0, requires_grad=True, name="x")
+    y = named(x * x, "y")
+    return [x, y, named(y + x, "loss")]
+
+
+def graph_diamond(T: type, x: Any = None) -> list[Any]:
+    """An input reached by paths of different lengths, and a constant c; x made if
+    not given."""
+    x = T([0.5, -1.0], requires_grad=True, name="x") if x is None else x
+    c = T([2.0, 3.0], name="c")
+    a = named(x.exp(), "a")
+    b = named(a * x, "b")
+    d = named(b + a * c, "d")
+    return [x, c, a, b, d, named((d * b).sum(), "loss")]
+
+
+def graph_chain(T: type, length: int = DEEP) -> list[Any]:
+    """A chain of `length` ops, each multiplying by a constant: ∂t/∂x = 0.9999^length."""
+    made = [T(1.0, requires_grad=True, name="x")]
+    for i in range(length):
+        made.append(named(made[-1] * 0.9999, f"t{i + 1}"))
+    return made
+
+
+def inputs_of(tensor: Any) -> tuple:
+    """The tensors an op made `tensor` from; none for a leaf."""
+    return tuple(tensor._op.inputs) if tensor._op is not None else ()
+
+
+def check_order(order: Any, made: list[Any]) -> None:
+    """`order` lists every tensor of the graph once, each after its inputs."""
+    root = made[-1]
+    if not isinstance(order, (list, tuple)):
+        raise Wrong(f"topological_order returned {type(order).__name__}; it must return a list")
+    everything = {id(t): t for t in made} | {id(p): p for t in made for p in inputs_of(t)}
+    seen: dict[int, int] = {}
+    for position, tensor in enumerate(order):
+        if id(tensor) not in everything:
+            raise Wrong(f"position {position} holds {tensor!r:.60}, which is not a tensor of "
+                        "the graph")
+        if id(tensor) in seen:
+            raise Wrong(f"{describe(tensor)} is listed at positions {seen[id(tensor)]} and "
+                        f"{position}", "a tensor listed twice: keep a set of visited tensors")
+        seen[id(tensor)] = position
+    missing = [t for key, t in everything.items() if key not in seen]
+    if missing:
+        leaf = missing[0]._op is None
+        raise Wrong(f"{describe(missing[0])} is not listed ({len(order)} of {len(everything)} "
+                    f"tensors)", "the leaves left out: list every tensor, leaves (_op None) too"
+                    if leaf else "a tensor left out")
+    for tensor in order:
+        for parent in inputs_of(tensor):
+            if seen[id(parent)] > seen[id(tensor)]:
+                reversed_order = seen[id(root)] == 0
+                raise Wrong(
+                    f"{describe(tensor)} is at position {seen[id(tensor)]}, before its input "
+                    f"{describe(parent)} at position {seen[id(parent)]}",
+                    "the order reversed: each tensor must come after its inputs, the root last "
+                    "(backward walks the list from the end)" if reversed_order else
+                    "a tensor appended before all of its inputs were")
+
+
+def describe(tensor: Any) -> str:
+    """A tensor in a message: its name, or what it is."""
+    return getattr(tensor, "name", None) or f"a constant of shape {np.shape(tensor.data)}"
+
+
+def grade_topological_order(grader: Grader) -> str:
+    """Fan-out, a diamond with a constant, and a chain of DEEP ops."""
+    tensor = grader.engine.tensor
+    for build in (graph_fan_out, graph_diamond, graph_chain):
+        made = build(tensor.Tensor)
+        check_order(tensor.topological_order(made[-1]), made)
+    return f"a chain of {DEEP:,} ops too"
+
+
+# ---- the backward walk ---------------------------------------------------------
+
+
+def learner_gradient(tensor: Any, what: str) -> np.ndarray:
+    """A leaf's .grad after backward(), or Wrong saying that none came."""
+    if tensor.grad is None:
+        raise Wrong(f"{what} is None after backward()",
+                    "a tensor not yielded: yield every tensor that has a pending gradient")
+    return np.asarray(tensor.grad, dtype=float)
+
+
+def numerical_leaf_gradient(build: Callable[[], list[Any]], leaf: Any) -> np.ndarray:
+    """∂root/∂leaf by central differences, the graph rebuilt (forward only) each time."""
+    grad = np.zeros(leaf.data.shape)
+    for index in np.ndindex(grad.shape):
+        grad[index] = central_difference(lambda: float(build()[-1].data), leaf, index, EPS)
+    return grad
+
+
+OVERWRITTEN = "a contribution overwritten instead of added: pending[input] + contribution"
+
+
+def grade_backward_pass(grader: Grader) -> str:
+    """Fan-out (x·x + x at x = 3: 2x + 1 = 7; overwriting gives 1, 3 or 4), a diamond
+    with a constant, a deep chain, and the articles' formulas."""
+    T = grader.engine.tensor.Tensor
+    made = graph_fan_out(T)
+    made[-1].backward()
+    compare(learner_gradient(made[0], "∂loss/∂x"), np.array(7.0), "∂loss/∂x of x·x + x at x = 3",
+            [(OVERWRITTEN, [np.array(1.0), np.array(3.0), np.array(4.0)]),
+             ("a sign flipped", np.array(-7.0))])
+    made = graph_diamond(T)
+    x, c = made[0], made[1]
+    made[-1].backward()
+    expected = numerical_leaf_gradient(lambda: graph_diamond(T, x), x)
+    compare(learner_gradient(x, "∂loss/∂x"), expected, "∂loss/∂x of the diamond")
+    if c.grad is not None:
+        raise Wrong("the constant c (requires_grad=False) has a gradient",
+                    "gradients handed to tensors that need none: skip inputs that do not "
+                    "require a gradient")
+    if made[2].grad is None:
+        raise Wrong("the intermediate a = eˣ has no .grad after backward()",
+                    "only leaves yielded: yield every tensor that requires a gradient")
+    chain = graph_chain(T)
+    chain[-1].backward()
+    compare(learner_gradient(chain[0], "∂t/∂x"), np.array(0.9999**DEEP),
+            f"∂t/∂x through a chain of {DEEP:,} ops")
+    check_formulas(T)
+    return "agrees with formulas.py on articles 001, 003 and 004 too"
+
+
+def check_formulas(T: type) -> None:
+    """The walk on articles 001, 003 and 004 against their hand-derived gradients."""
+    rng = np.random.RandomState(3)
+    X, y = datasets.twelve_points()
+    y = y.astype(float)
+    w1, b1, w2, b2 = articles.parameters_001(T, rng)
+    (articles.cross_entropy(articles.network_001(T(X), w1, b1, w2, b2), y) * (1.0 / len(X))
+     ).backward()
+    hand = formulas.sigmoid_network_gradients(X, y, w1.data, b1.data, w2.data, b2.data[0])
+    for tensor, key in ((w1, "d_w1"), (b1, "d_b1"), (w2, "d_w2"), (b2, "d_b2")):
+        compare(learner_gradient(tensor, f"∂C/∂{tensor.name}"), np.reshape(hand[key], tensor.shape),
+                f"∂C/∂{tensor.name} (article 001, formulas.sigmoid_network_gradients)")
+    X, y_ = rng.uniform(-1, 1, (6, 3)), rng.uniform(-1, 1, 6)
+    w, b = T(rng.uniform(-1, 1, (3, 1)), requires_grad=True), T([0.5], requires_grad=True)
+    articles.squared_error_003(T(X), w, b, y_[:, None]).backward()
+    dw, db = formulas.linear_regression_gradients(X, y_, w.data[:, 0], 0.5)
+    compare(learner_gradient(w, "∂E/∂w")[:, 0], dw, "∂E/∂w (article 003, formulas.linear_regression_gradients)")
+    compare(learner_gradient(b, "∂E/∂b"), np.array([db]), "∂E/∂b (article 003)")
+    X, y = rng.uniform(0, 1, (6, 4)), rng.randint(0, 2, (6, 1)).astype(float)
+    w, b = T(rng.normal(0, 0.5, (4, 1)), requires_grad=True), T([0.1], requires_grad=True)
+    (articles.cross_entropy(articles.neuron_004(T(X), w, b), y) * (1.0 / len(X))).backward()
+    hand = formulas.logistic_regression_gradients(X, y, w.data, 0.1)
+    compare(learner_gradient(w, "∂C/∂w"), hand["dw"], "∂C/∂w (article 004, formulas.logistic_regression_gradients)")
+    compare(learner_gradient(b, "∂C/∂b"), np.array([hand["db"]]), "∂C/∂b (article 004)")
+
+
+# ---- the SGD step --------------------------------------------------------------
+
+
+def grade_sgd_step(grader: Grader) -> str:
+    """One step with lr 0.1 on two parameters, and one without a gradient."""
+    T, SGD = grader.engine.tensor.Tensor, grader.engine.optim.SGD
+    rng = np.random.default_rng(11)
+    before = [rng.uniform(-1, 1, (2, 3)), rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 2)]
+    params = [T(values, requires_grad=True, name=name) for values, name in zip(before, "pqr")]
+    grads = [rng.uniform(0.5, 1.5, (2, 3)), rng.uniform(0.5, 1.5, 3), None]
+    for p, grad in zip(params, grads):
+        p.grad = None if grad is None else grad.copy()
+    SGD(params, lr=0.1).step()
+    for p, old, grad in zip(params, before, grads):
+        if grad is None:
+            compare(np.asarray(p.data, float), old, p.name, after=", which has no gradient")
+            continue
+        compare(np.asarray(p.data, float), old - 0.1 * grad, p.name, after=" after the step",
+                mistakes=[
+            ("a sign flipped: the step went uphill, p + lr·g", old + 0.1 * grad),
+            ("the learning rate left out: p − g", old - grad),
+            ("not changed: write into p.data (p.data -= lr * p.grad)", old)])
+    return ""
