@@ -145,10 +145,8 @@ def own_gradient(contribution: Any, tensor: Any, g: Any) -> Any:
     A recorded pass's Tensors are new tensors already, and are left as they are."""
     if not isinstance(contribution, np.ndarray):
         return contribution
-    if contribution is g or contribution.base is not None:
-        return contribution.astype(tensor.dtype)  # a copy
-    if contribution.dtype != tensor.dtype:
-        return contribution.astype(tensor.dtype)
+    if contribution is g or contribution.base is not None or contribution.dtype != tensor.dtype:
+        return contribution.astype(tensor.dtype)  # a copy of its own, in the tensor's dtype
     return contribution
 
 
