@@ -145,8 +145,11 @@ def own_gradient(contribution: Any, tensor: Any, g: Any) -> Any:
     A recorded pass's Tensors are new tensors already, and are left as they are."""
     if not isinstance(contribution, np.ndarray):
         return contribution
-    if contribution is g or contribution.base is not None or contribution.dtype != tensor.dtype:
-        return contribution.astype(tensor.dtype)  # a copy of its own, in the tensor's dtype
+    dtype = tensor._data.dtype
+    if contribution.dtype != dtype:
+        return contribution.astype(dtype)  # a new array
+    if contribution is g or contribution.base is not None:
+        return contribution.copy()
     return contribution
 
 
