@@ -107,14 +107,13 @@ def record_write(*tensors: Any) -> None:
         tensor._version.last_write = latest_write
 
 
-def shared_version(data: np.ndarray, inputs: tuple) -> Version | None:
-    """The Version an op's output must share: its input's when numpy made the output a
-    view of that input's memory (reshape, transpose, basic indexing), else None."""
-    if data.base is not None:
-        for tensor in inputs:
-            if np.may_share_memory(data, tensor.data):
-                return tensor._version
-    return None
+def shared_version(view: np.ndarray, inputs: tuple) -> Version:
+    """The Version of the input whose memory an op's output is a view of (reshape,
+    transpose, basic indexing); a Version of its own if it is a view of none."""
+    for tensor in inputs:
+        if np.may_share_memory(view, tensor.data):
+            return tensor._version
+    return Version()
 
 
 def described(tensor: Any) -> str:

@@ -36,9 +36,8 @@ def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
     except ValueError as error:  # shapes that do not broadcast, values outside the domain
         raise guards.op_error(op, inputs, error) from None
     out = Tensor(data)
-    view_of = guards.shared_version(data, inputs)
-    if view_of is not None:  # the output is a view: a write through either is a write to both
-        out._version = view_of
+    if data.base is not None:  # numpy made a view: a write through either is a write to both
+        out._version = guards.shared_version(data, inputs)
     needs_grad = tuple([t.requires_grad for t in inputs])
     if guards.is_grad_enabled() and True in needs_grad:
         op.inputs, op.needs_grad, op.recorded_at = inputs, needs_grad, guards.latest_write
