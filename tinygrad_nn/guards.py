@@ -93,10 +93,7 @@ latest_write = 0
 class Version:
     """The last write into one memory: shared by a tensor, its detach() and its views."""
 
-    __slots__ = ("last_write",)
-
-    def __init__(self) -> None:
-        self.last_write = 0
+    last_write = 0  # until a write gives the instance its own
 
 
 def record_write(*tensors: Any) -> None:
