@@ -62,8 +62,13 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
 
 
 def stop_server(server: subprocess.Popen) -> None:
+    """Ended whatever happened: a server that ignores the request to stop is killed."""
     server.terminate()
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def assert_clean(log: Path) -> None:
