@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from chaos import common_digits, significant, unanimous, verdict_word
 from report import Report, nudge_if_asked, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
@@ -78,6 +79,14 @@ PLAYGROUND_GIF_FRAMES = {False: 16, True: 4}
 PLAYGROUND_OTHER_DATA = ("circle", "xor", "gauss")
 PLAYGROUND_OTHER_WIDTHS = (1, 3, 8)
 PLAYGROUND_OTHER_EPOCHS = {False: 300, True: 80}
+# Runs of a chaotic experiment (chaos.py): from its start and from the start moved 1, 2, ...
+# ulps. Chaotic are those whose rows a one-ulp nudge changed: one identity neuron (the
+# cost is nearly flat along the line's position on the circles, so where Adam leaves it,
+# a point to one side or the other, hangs on the last bits) and 4-4-2 relu on the
+# Playground (its seeds split between learning the spiral and stalling, and a last bit
+# can send one seed either way, moving the median).
+CHAOS_RUNS = {False: 5, True: 2}
+CHAOTIC_ONE_NEURON = ("identity",)
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,7 @@ class PlaygroundExperiment:
     hidden: tuple[int, ...]
     activation: str
     article_says: str
+    chaotic: bool = False
 
 
 # One layer uses the Playground's default activation, tanh (the article names sigmoid only
@@ -101,7 +111,7 @@ PLAYGROUND_EXPERIMENTS = (
     PlaygroundExperiment("pg_442_sigmoid", "4-4-2 sigmoid", DEEP_LAYERS, "sigmoid",
                          "better and faster than 1 layer"),
     PlaygroundExperiment("pg_442_relu", "4-4-2 relu", DEEP_LAYERS, "relu",
-                         "nearly perfect, loss near 0, half the time"),
+                         "nearly perfect, loss near 0, half the time", chaotic=True),
     PlaygroundExperiment("pg_8_relu", "8 relu neurons", (8,), "relu",
                          "does not reach 4-4-2 relu"),
 )
@@ -125,10 +135,11 @@ class Fit:
     accuracies: list[float]
 
 
-def make_mlp(hidden: tuple[int, ...], activation: str, n_outputs: int, seed: int) -> nn.Sequential:
+def make_mlp(hidden: tuple[int, ...], activation: str, n_outputs: int, seed: int,
+             ulps: int = 0) -> nn.Sequential:
     """Linear → activation for each hidden layer, then Linear to the logits.
     `hidden=()` is logistic regression. Weights start Xavier-uniform, as
-    scikit-learn's MLPClassifier starts them, from `seed`."""
+    scikit-learn's MLPClassifier starts them, from `seed` (moved `ulps` ulps up)."""
     rng = np.random.default_rng(seed)
     layers: list[nn.Module] = []
     width = 2
@@ -136,7 +147,7 @@ def make_mlp(hidden: tuple[int, ...], activation: str, n_outputs: int, seed: int
         layers += [nn.Linear(width, size, rng=rng), ACTIVATIONS[activation]()]
         width = size
     layers.append(nn.Linear(width, n_outputs, rng=rng))
-    return nudge_if_asked(nn.Sequential(*layers))
+    return nudge_if_asked(nn.Sequential(*layers), ulps)
 
 
 def cost(model: nn.Sequential, X: np.ndarray, y: np.ndarray) -> Tensor:
@@ -185,12 +196,13 @@ def train(model: nn.Sequential, X: np.ndarray, y: np.ndarray, epochs: int,
 
 
 def best_of_starts(hidden: tuple[int, ...], activation: str, X: np.ndarray, y: np.ndarray,
-                   epochs: int, starts: int = STARTS) -> Fit:
-    """Train from seeds 0..starts−1; keep the start with the lowest final cost."""
+                   epochs: int, starts: int = STARTS, ulps: int = 0) -> Fit:
+    """Train from seeds 0..starts−1 (each moved `ulps` ulps up); keep the start with the
+    lowest final cost."""
     n_outputs = 1 if y.max() == 1 else int(y.max()) + 1
     fits = []
     for seed in range(starts):
-        model = make_mlp(hidden, activation, n_outputs, seed)
+        model = make_mlp(hidden, activation, n_outputs, seed, ulps)
         fits.append((train(model, X, y, epochs), model))
     history, model = min(fits, key=lambda fit: fit[0].train[-1])
     return Fit(model, history, [accuracy(m, X, y) for _, m in fits])
@@ -254,16 +266,21 @@ def logistic_regression(data, epochs: int, out_dir: Path, report: Report) -> Non
     draw_panels(panels, 2, "Logistic regression: one straight line", out_dir / "logistic_regression.png")
 
 
-def one_neuron(data, epochs: int, out_dir: Path, report: Report) -> None:
+def one_neuron(data, quick: bool, out_dir: Path, report: Report) -> None:
+    """One hidden neuron of each activation; a chaotic one (CHAOTIC_ONE_NEURON) is run
+    CHAOS_RUNS times, a few ulps apart, and its row prints what the runs share."""
     X, y = data["circles"]
     panels = []
     for activation in ACTIVATIONS:
-        fit = best_of_starts((1,), activation, X, y, epochs)
-        best = max(fit.accuracies)
-        panels.append((f"1 neuron, {activation}", fit.model, X, y))
+        runs = CHAOS_RUNS[quick] if activation in CHAOTIC_ONE_NEURON else 1
+        fits = [best_of_starts((1,), activation, X, y, EPOCHS[quick], ulps=ulps)
+                for ulps in range(runs)]
+        best = [100 * max(fit.accuracies) for fit in fits]
+        pictured = [100 * accuracy(fit.model, X, y) for fit in fits]
+        panels.append((f"1 neuron, {activation}", fits[0].model, X, y))
         report.add(f"one_neuron_{activation}", f"1 hidden neuron, {activation}: best accuracy "
-                   "(pictured: the lowest-cost start)", "a line: fails", best,
-                   shown=f"{best:.0%} (pictured: {accuracy(fit.model, X, y):.0%})")
+                   "(pictured: the lowest-cost start)", "a line: fails", best[0] / 100,
+                   shown=f"{common_digits(best)}% (pictured: {common_digits(pictured)}%)")
     draw_panels(panels, 3, "One hidden neuron: a straight boundary, whatever the activation",
                 out_dir / "one_neuron.png")
 
@@ -450,19 +467,10 @@ def median_seed(losses: np.ndarray) -> int:
     return int(np.argsort(losses)[(len(losses) - 1) // 2])
 
 
-def two_digits(value: float) -> str:
-    """`value` to two significant digits, a trailing zero kept: 0.30, 0.0012, 1,200."""
-    rounded = float(f"{value:.2g}")
-    if rounded == 0:
-        return "0"
-    decimals = max(0, 1 - int(np.floor(np.log10(abs(rounded)))))
-    return f"{rounded:,.{decimals}f}"
-
-
 def median_test(run: PlaygroundRun, epoch: int) -> float:
-    """The median over seeds of the test loss after `epoch` epochs, to the two digits the
-    table shows: the claims compare what the table shows."""
-    return float(two_digits(float(np.median(run.test[epoch]))).replace(",", ""))
+    """The median over seeds of the test loss after `epoch` epochs, to two digits: the
+    claims compare what the table shows."""
+    return float(significant(float(np.median(run.test[epoch])), 2).replace(",", ""))
 
 
 def epoch_reached(run: PlaygroundRun) -> int | None:
@@ -470,39 +478,67 @@ def epoch_reached(run: PlaygroundRun) -> int | None:
     return first_epoch_below(np.median(run.test, axis=1), PLAYGROUND_LEVEL)
 
 
-def shown_epoch(epoch: int | None, epochs: int) -> str:
-    """An epoch from `epoch_reached`, to two digits (the median curve's crossing moves by
-    a few epochs when one seed's loss does), or '> N' when it is not reached by epoch N."""
-    return f"> {epochs:,}" if epoch is None else two_digits(epoch)
+def shown_epochs(reached: list[int | None], epochs: int) -> str:
+    """The epochs from `epoch_reached` of the runs of one network, to the digits they share
+    (the median curve's crossing moves by a few epochs when one seed's loss does), '> N'
+    for runs that do not reach it by epoch N, both when the runs differ."""
+    first = [epoch for epoch in reached if epoch is not None]
+    never = f"> {epochs:,}"
+    if not first:
+        return never
+    return common_digits(first) if len(first) == len(reached) else f"{common_digits(first)} or {never}"
+
+
+World = dict[str, PlaygroundRun]
+"""One run of each Playground network: an outcome that one machine could print."""
+
+
+def playground_worlds(quick: bool, data: dict[str, np.ndarray], seeds: list[int],
+                      snapshot_epochs: np.ndarray) -> list[World]:
+    """Every network trained on `data`; a chaotic one CHAOS_RUNS times, a few ulps apart,
+    and world i holds its run i beside the one run of each other network. Only the first
+    world's 4-4-2 relu keeps snapshots (for the GIF)."""
+    epochs = PLAYGROUND_EPOCHS[quick]
+    runs = {experiment.key: [
+        train_playground(nudge_if_asked(PlaygroundNetworks(experiment.hidden, experiment.activation,
+                                                           seeds), ulps),
+                         data, epochs, snapshot_epochs if experiment.key == "pg_442_relu" and not ulps
+                         else ())
+        for ulps in range(CHAOS_RUNS[quick] if experiment.chaotic else 1)]
+        for experiment in PLAYGROUND_EXPERIMENTS}
+    return [{key: each[min(world, len(each) - 1)] for key, each in runs.items()}
+            for world in range(CHAOS_RUNS[quick])]
 
 
 def playground_experiments(quick: bool, out_dir: Path, report: Report) -> None:
     """The seven networks of the article's Playground part, each from several seeds
-    (each seed draws its own data and start), read at the checkpoints."""
+    (each seed draws its own data and start), read at the checkpoints; every row prints
+    what all worlds share."""
     checkpoints, seeds = PLAYGROUND_CHECKPOINTS[quick], list(range(PLAYGROUND_SEEDS[quick]))
     epochs = checkpoints[-1]
     data = playground_data(seeds)
     gif_epochs = np.unique(np.geomspace(1, epochs + 1, PLAYGROUND_GIF_FRAMES[quick]).astype(int) - 1)
     at = " / ".join(f"{epoch:,}" for epoch in checkpoints)
-    runs = {}
+    worlds = playground_worlds(quick, data, seeds, gif_epochs)
+    runs = worlds[0]
     for experiment in PLAYGROUND_EXPERIMENTS:
-        networks = nudge_if_asked(PlaygroundNetworks(experiment.hidden, experiment.activation, seeds))
-        snapshots = gif_epochs if experiment.key == "pg_442_relu" else ()
-        run = runs[experiment.key] = train_playground(networks, data, epochs, snapshots)
-        report.add(experiment.key, f"Playground {experiment.label}: test; train loss at {at} epochs",
-                   experiment.article_says, float(np.median(run.test[-1])),
-                   shown=" / ".join(f"{two_digits(median_test(run, epoch))}; "
-                                    f"{two_digits(np.median(run.train[epoch]))}"
-                                    for epoch in checkpoints))
-        report.values[f"{experiment.key}_train"] = float(np.median(run.train[-1]))
+        key = experiment.key
+        report.add(key, f"Playground {experiment.label}: test; train loss at {at} epochs",
+                   experiment.article_says, float(np.median(runs[key].test[-1])),
+                   shown=" / ".join(
+                       f"{common_digits([np.median(world[key].test[epoch]) for world in worlds])}; "
+                       f"{common_digits([np.median(world[key].train[epoch]) for world in worlds])}"
+                       for epoch in checkpoints))
+        report.values[f"{key}_train"] = float(np.median(runs[key].train[-1]))
     reached = {key: epoch_reached(run) for key, run in runs.items()}
     report.add("pg_reached", f"Playground: first epoch with median test loss < {PLAYGROUND_LEVEL}",
                "(the article's 'faster')", reached, shown=", ".join(
                    f"{experiment.label.removesuffix(' neurons').removesuffix(' neuron')}: "
-                   f"{shown_epoch(reached[experiment.key], epochs)}"
+                   f"{shown_epochs([epoch_reached(world[experiment.key]) for world in worlds], epochs)}"
                    for experiment in PLAYGROUND_EXPERIMENTS))
-    playground_claims(runs, reached, epochs, report)
+    playground_claims(worlds, epochs, report)
     report.values["playground_runs"] = runs
+    report.values["playground_worlds"] = worlds
     report.values["playground_data"] = data
     draw_playground_figure(runs, data, epochs, out_dir / "playground.png")
     draw_playground_curves(runs, checkpoints, out_dir / "playground_curves.png")
@@ -515,43 +551,75 @@ def sooner(first: int | None, second: int | None) -> bool:
     return first is not None and (second is None or first < second)
 
 
-def playground_claims(runs: dict[str, PlaygroundRun], reached: dict[str, int | None],
-                      epochs: int, report: Report) -> None:
+def half_the_time(relu: int | None, sigmoid: int | None) -> bool:
+    """Whether relu reached the level in at most half the epochs sigmoid took (None: never)."""
+    return relu is not None and (sigmoid is None or 2 * relu <= sigmoid)
+
+
+@dataclass
+class SharedByWorlds:
+    """The numbers a claim's row shows, each to the digits that every world shares."""
+
+    worlds: list[World]
+    epochs: int
+
+    def end(self, key: str) -> str:
+        """Network `key`'s median test loss at the end."""
+        return common_digits([median_test(world[key], -1) for world in self.worlds])
+
+    def when(self, key: str) -> str:
+        """The epoch at which network `key`'s median test loss got below the level."""
+        return shown_epochs([epoch_reached(world[key]) for world in self.worlds], self.epochs)
+
+
+@dataclass(frozen=True)
+class PlaygroundClaim:
+    """One of the article's comparisons: whether a world holds it, and what its row shows."""
+
+    key: str
+    comparison: str
+    article_says: str
+    holds: Callable[[World], bool]
+    evidence: Callable[[SharedByWorlds], str]
+
+
+LEVEL = f"epoch < {PLAYGROUND_LEVEL}"
+PLAYGROUND_CLAIMS = (
+    PlaygroundClaim(
+        "claim_8_vs_5", f"8 vs 5 tanh: test loss at the end; {LEVEL}", "8: better and faster",
+        lambda w: (median_test(w["pg_8"], -1) < median_test(w["pg_5"], -1)
+                   and sooner(epoch_reached(w["pg_8"]), epoch_reached(w["pg_5"]))),
+        lambda s: f"{s.end('pg_8')} vs {s.end('pg_5')}; {s.when('pg_8')} vs {s.when('pg_5')}"),
+    PlaygroundClaim(
+        "claim_layers_faster", f"4-4-2 sigmoid vs 8 tanh in one layer: {LEVEL}",
+        "several layers: faster",
+        lambda w: sooner(epoch_reached(w["pg_442_sigmoid"]), epoch_reached(w["pg_8"])),
+        lambda s: f"{s.when('pg_442_sigmoid')} vs {s.when('pg_8')}"),
+    PlaygroundClaim(
+        "claim_relu_perfect", "4-4-2 relu: test loss at the end", "nearly perfect, loss near 0",
+        lambda w: median_test(w["pg_442_relu"], -1) < NEAR_ZERO,
+        lambda s: f"{s.end('pg_442_relu')} (near 0: below {NEAR_ZERO})"),
+    PlaygroundClaim(
+        "claim_relu_half_time", f"4-4-2 relu vs sigmoid: {LEVEL}", "relu: half the time",
+        lambda w: half_the_time(epoch_reached(w["pg_442_relu"]), epoch_reached(w["pg_442_sigmoid"])),
+        lambda s: f"{s.when('pg_442_relu')} vs {s.when('pg_442_sigmoid')}"),
+    PlaygroundClaim(
+        "claim_8_relu_short", "8 relu vs 4-4-2 relu: test loss at the end",
+        "8 relu: does not reach 4-4-2 relu",
+        lambda w: median_test(w["pg_8_relu"], -1) > median_test(w["pg_442_relu"], -1),
+        lambda s: f"{s.end('pg_8_relu')} vs {s.end('pg_442_relu')}"),
+)
+
+
+def playground_claims(worlds: list[World], epochs: int, report: Report) -> None:
     """The article's comparisons, each read off the median curves (lower at the end,
-    below PLAYGROUND_LEVEL sooner) and said to hold or to be contradicted."""
-    def end(key: str) -> str:
-        return two_digits(median_test(runs[key], -1))
-
-    def when(key: str) -> str:
-        return shown_epoch(reached[key], epochs)
-
-    def verdict(holds: bool, evidence: str) -> str:
-        return f"{'holds' if holds else 'contradicted'}: {evidence}"
-
-    level = f"epoch < {PLAYGROUND_LEVEL}"
-    better = median_test(runs["pg_8"], -1) < median_test(runs["pg_5"], -1)
-    faster = sooner(reached["pg_8"], reached["pg_5"])
-    report.add("claim_8_vs_5", f"Playground 8 vs 5 tanh: test loss at the end; {level}",
-               "8: better and faster", better and faster,
-               shown=verdict(better and faster,
-                             f"{end('pg_8')} vs {end('pg_5')}; {when('pg_8')} vs {when('pg_5')}"))
-    layers_faster = sooner(reached["pg_442_sigmoid"], reached["pg_8"])
-    report.add("claim_layers_faster", f"Playground 4-4-2 sigmoid vs 8 tanh in one layer: {level}",
-               "several layers: faster", layers_faster,
-               shown=verdict(layers_faster, f"{when('pg_442_sigmoid')} vs {when('pg_8')}"))
-    near_zero = median_test(runs["pg_442_relu"], -1) < NEAR_ZERO
-    report.add("claim_relu_perfect", "Playground 4-4-2 relu: test loss at the end",
-               "nearly perfect, loss near 0", near_zero,
-               shown=verdict(near_zero, f"{end('pg_442_relu')} (near 0: below {NEAR_ZERO})"))
-    relu, sigmoid = reached["pg_442_relu"], reached["pg_442_sigmoid"]
-    half = relu is not None and (sigmoid is None or 2 * relu <= sigmoid)
-    report.add("claim_relu_half_time", f"Playground 4-4-2 relu vs sigmoid: {level}",
-               "relu: half the time", half,
-               shown=verdict(half, f"{when('pg_442_relu')} vs {when('pg_442_sigmoid')}"))
-    short = median_test(runs["pg_8_relu"], -1) > median_test(runs["pg_442_relu"], -1)
-    report.add("claim_8_relu_short", "Playground 8 relu vs 4-4-2 relu: test loss at the end",
-               "8 relu: does not reach 4-4-2 relu", short,
-               shown=verdict(short, f"{end('pg_8_relu')} vs {end('pg_442_relu')}"))
+    below PLAYGROUND_LEVEL sooner) in every world: said to hold or to be contradicted
+    when all worlds agree, else undecided."""
+    shared = SharedByWorlds(worlds, epochs)
+    for claim in PLAYGROUND_CLAIMS:
+        verdict = unanimous([claim.holds(world) for world in worlds])
+        report.add(claim.key, f"Playground {claim.comparison}", claim.article_says, verdict,
+                   shown=f"{verdict_word(verdict)}: {claim.evidence(shared)}")
 
 
 def other_playground_sets(quick: bool, report: Report) -> None:
@@ -566,7 +634,7 @@ def other_playground_sets(quick: bool, report: Report) -> None:
         report.add(f"pg_{kind}", f"Playground {kind}, {epochs} epochs: test loss by tanh neurons",
                    "(not in the article)", {width: float(np.median(loss))
                                             for width, loss in losses.items()},
-                   shown=", ".join(f"{width}: {two_digits(np.median(loss))}"
+                   shown=", ".join(f"{width}: {significant(np.median(loss), 2)}"
                                    for width, loss in losses.items()))
 
 
@@ -680,7 +748,7 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     with progress("logistic regression"):
         logistic_regression(data, epochs, out_dir, report)
     with progress("one hidden neuron"):
-        one_neuron(data, epochs, out_dir, report)
+        one_neuron(data, quick, out_dir, report)
     with progress("more hidden neurons"):
         hidden_neurons(data, epochs, out_dir, report)
     with progress("three classes"):
