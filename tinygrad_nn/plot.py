@@ -115,7 +115,7 @@ def _legend_below(ax: Axes, ncol: int, handles: list[Line2D] | None = None) -> N
     """A legend under the axis label: it hides no data and costs no width in a grid."""
     under_axis_label = offset_copy(ax.transAxes, fig=ax.figure, y=-AXIS_LABEL_ROOM, units="points")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              bbox_transform=under_axis_label, ncol=ncol, borderaxespad=0, fontsize="small")
+              bbox_transform=under_axis_label, ncol=ncol, borderaxespad=0, fontsize="medium")
 
 
 def shared_legend(figure: Figure, fontsize: float, ncol: int | None = None) -> None:
@@ -535,9 +535,9 @@ def landscape_2d(
             "to draw the trajectory on the 3-D surface, give its costs: "
             "trajectory of shape (m, 3) with the cost as third column"
         )
-    if surface:
-        figure = new_figure(10.0, 4.4)
-        ax = figure.add_subplot(1, 2, 1)
+    if surface:  # one above the other: side by side, 800 px would shrink their text
+        figure = new_figure(8.0, 8.4)
+        ax = figure.add_subplot(2, 1, 1)
     else:
         figure, ax = _figure_and_axes(ax, 6.4, 5.0)
 
@@ -557,7 +557,7 @@ def landscape_2d(
     ax.set_title(heading)
 
     if surface:
-        ax3d = figure.add_subplot(1, 2, 2, projection="3d")
+        ax3d = figure.add_subplot(2, 1, 2, projection="3d")
         ax3d.plot_surface(grid_p1, grid_p2, costs, cmap="viridis", alpha=0.8, linewidth=0)
         if path is not None:
             _draw_path(ax3d, path[:, 0], path[:, 1], path_costs)
@@ -605,7 +605,7 @@ def image_grid(
 
     columns = max(1, min(columns, n_images))
     rows = -(-n_images // columns)
-    figure = new_figure(2.2 * columns, 2.6 * rows + (0.4 if title else 0.0))
+    figure = new_figure(1.6 * columns, 2.0 * rows + (0.4 if title else 0.0))
     for index, axes in enumerate(figure.subplots(rows, columns, squeeze=False).ravel()):
         axes.set_axis_off()
         if index >= n_images:
