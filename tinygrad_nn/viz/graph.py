@@ -269,6 +269,9 @@ def digraph(graph: Graph, look: Look, moment: Moment | None = None) -> Drawing:
     for tail, head, attrs in edges:
         dot.edge(tail, head, **attrs)
     _legend(dot, moment)
+    # The legend after the root (below it, top to bottom): beside the graph it would add
+    # its width to the graph's, and a page shrinks the whole picture to fit.
+    dot.edge(tensor_node(graph.number(graph.root)), "legend", style="invis")
     return dot
 
 
