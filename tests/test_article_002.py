@@ -195,8 +195,9 @@ def test_only_the_chaotic_network_runs_again_a_few_ulps_apart(quick_run):
 
 
 def test_a_row_says_when_worlds_differ_on_the_epoch_reached():
-    assert article.shown_epochs([1640, 1650, 1580], 3600) == "1,600"
-    assert article.shown_epochs([1640, 2050], 3600) == "2,000"
+    assert article.shown_epochs([1640, 1650, 1580], 3600) == "2,000"
+    assert article.shown_epochs([1641, 1642], 3600) == "1,600"
+    assert article.shown_epochs([1640, 2050], 3600) == "1,000–2,000"
     assert article.shown_epochs([1640, None], 3600) == "1,600 or > 3,600"
     assert article.shown_epochs([None, None], 3600) == "> 3,600"
 
