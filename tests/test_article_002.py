@@ -182,16 +182,22 @@ def test_each_claim_row_says_whether_every_world_holds_it(quick_run):
         assert reached[key] == article.first_epoch_below(curve, article.PLAYGROUND_LEVEL)
 
 
-def test_only_the_chaotic_network_runs_again_a_few_ulps_apart(quick_run):
-    """Each world has its own 4-4-2 relu run, one ulp further from the start than the
-    world before; every other network is the same run in every world."""
-    worlds = quick_run[1].values["playground_worlds"]
-    first, second = worlds[0], worlds[1]
+def test_only_the_chaotic_networks_run_again_a_few_ulps_apart(monkeypatch):
+    """Each world has its own run of a chaotic network (4-4-2 relu, 8 relu), one ulp
+    further from the start than the world before; every other network is the same run
+    in every world."""
+    monkeypatch.setitem(article.CHAOS_RUNS, True, 2)
+    monkeypatch.setitem(article.PLAYGROUND_EPOCHS, True, 3)
+    worlds = article.playground_worlds(True, article.playground_data([0, 1]), [0, 1], np.array([1]))
+    assert len(worlds) == 2
+    first, second = worlds
     for experiment in article.PLAYGROUND_EXPERIMENTS:
         assert (first[experiment.key] is second[experiment.key]) is not experiment.chaotic
-    relu, nudged = first["pg_442_relu"], second["pg_442_relu"]
-    assert not np.array_equal(relu.test, nudged.test)
-    np.testing.assert_allclose(relu.test[0], nudged.test[0], rtol=1e-12)
+    relu, nudged = first["pg_442_relu"].networks, second["pg_442_relu"].networks
+    start = article.PlaygroundNetworks((4, 4, 2), "relu", [0, 1]).weights[0].data
+    assert not np.array_equal(relu.weights[0].data, nudged.weights[0].data)
+    assert first["pg_442_relu"].snapshots and not second["pg_442_relu"].snapshots
+    np.testing.assert_allclose(relu.weights[0].data, start, atol=0.1)  # three epochs from it
 
 
 def test_a_row_says_when_worlds_differ_on_the_epoch_reached():
