@@ -495,19 +495,26 @@ World = dict[str, PlaygroundRun]
 """One run of each Playground network: an outcome that one machine could print."""
 
 
+def experiment_runs(experiment: PlaygroundExperiment, quick: bool, data: dict[str, np.ndarray],
+                    seeds: list[int], snapshot_epochs: Iterable[int] = ()) -> list[PlaygroundRun]:
+    """One network's runs: one, or for a chaotic network CHAOS_RUNS, from its start moved
+    0, 1, 2, ... ulps up; only the first keeps the snapshots."""
+    runs = []
+    for ulps in range(CHAOS_RUNS[quick] if experiment.chaotic else 1):
+        networks = PlaygroundNetworks(experiment.hidden, experiment.activation, seeds)
+        runs.append(train_playground(nudge_if_asked(networks, ulps), data, PLAYGROUND_EPOCHS[quick],
+                                     () if ulps else snapshot_epochs))
+    return runs
+
+
 def playground_worlds(quick: bool, data: dict[str, np.ndarray], seeds: list[int],
                       snapshot_epochs: np.ndarray) -> list[World]:
-    """Every network trained on `data`; a chaotic one CHAOS_RUNS times, a few ulps apart,
-    and world i holds its run i beside the one run of each other network. Only the first
-    world's 4-4-2 relu keeps snapshots (for the GIF)."""
-    epochs = PLAYGROUND_EPOCHS[quick]
-    runs = {experiment.key: [
-        train_playground(nudge_if_asked(PlaygroundNetworks(experiment.hidden, experiment.activation,
-                                                           seeds), ulps),
-                         data, epochs, snapshot_epochs if experiment.key == "pg_442_relu" and not ulps
-                         else ())
-        for ulps in range(CHAOS_RUNS[quick] if experiment.chaotic else 1)]
-        for experiment in PLAYGROUND_EXPERIMENTS}
+    """Every network trained on `data` (`experiment_runs`); world i holds run i of each
+    chaotic network beside the one run of each other network. The 4-4-2 relu network
+    keeps snapshots (for the GIF)."""
+    runs = {experiment.key: experiment_runs(experiment, quick, data, seeds,
+                                            snapshot_epochs if experiment.key == "pg_442_relu" else ())
+            for experiment in PLAYGROUND_EXPERIMENTS}
     return [{key: each[min(world, len(each) - 1)] for key, each in runs.items()}
             for world in range(CHAOS_RUNS[quick])]
 
