@@ -92,14 +92,14 @@ def accuracy(network: nn.Sequential, X: np.ndarray, y: np.ndarray) -> float:
 
 def draw_data(data: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) -> None:
     """The three shapes of data the playground offers, before any training."""
-    figure = plot.new_figure(13, 4.2)
+    figure = plot.new_figure(8.0, 3.2)
     for ax, (name, (X, y)) in zip(figure.subplots(1, 3), data.items()):
         ax.scatter(X[:, 0], X[:, 1], c=[plot.CLASS_COLORS[c] for c in y], s=28,
                    edgecolors="black", linewidths=0.6)
-        ax.set_title(f"{name} ({len(y)} points)")
+        ax.set_title(f"{name} ({len(y)} points)", fontsize=11)
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
-    figure.suptitle("The playground's data shapes (orange: class 0, blue: class 1)")
+    figure.suptitle("The playground's data shapes (orange: class 0, blue: class 1)", fontsize=12)
     plot.save(figure, path, dpi=100)
 
 
@@ -111,7 +111,7 @@ def run(out_dir: Path, quick: bool = False) -> Report:
     report = Report(f"Article 000: the playground's 2-layer network (lr {LEARNING_RATE}, "
                     f"{ITERATIONS} iterations)")
     networks: dict[tuple[str, int], nn.Sequential] = {}
-    figure = plot.new_figure(19, 17)
+    figure = plot.new_figure(10.0, 11.0)
     axes = figure.subplots(len(data), len(HIDDEN_UNITS))
     for row, (name, (X, y)) in enumerate(data.items()):
         for column, n_hidden in enumerate(HIDDEN_UNITS):
@@ -123,23 +123,23 @@ def run(out_dir: Path, quick: bool = False) -> Report:
                 predict_proba(network), X, y, ax=axes[row, column],
                 resolution=REGION_RESOLUTION[quick],
                 hidden_lines=zip(first.weight.data.T, first.bias.data),
-                title=f"{name}, {n_hidden} hidden unit{'s' if n_hidden > 1 else ''} "
-                      f"(final cost {costs[-1]:.3f})")
+                title=f"{name}, {n_hidden} hidden unit{'s' if n_hidden > 1 else ''}\n"
+                      f"final cost {costs[-1]:.3f}")
             acc = accuracy(network, X, y)
             report.add(f"accuracy_{name}_{n_hidden}", f"{name}, {n_hidden} hidden: accuracy",
                        ARTICLE_SAYS.get((name, n_hidden), "—"), acc, shown=f"{acc:.0%}")
-    for ax in axes.ravel():
-        ax.tick_params(labelsize=16)
-        ax.xaxis.label.set_fontsize(18)
-        ax.yaxis.label.set_fontsize(18)
-        ax.title.set_fontsize(17)
+    for ax in axes.ravel():  # 800 px wide: 12-point text is 13 px on the page
+        ax.tick_params(labelsize=12)
+        ax.xaxis.label.set_fontsize(13)
+        ax.yaxis.label.set_fontsize(13)
+        ax.title.set_fontsize(12.5)
     for colour_bar in figure.axes[axes.size:]:  # nine copies of one key: the title says it
         colour_bar.remove()
-    figure.suptitle("Two-layer tanh/sigmoid network: rows are data sets, columns hidden units; "
-                    "dashed: each hidden unit's line $w_1 \\cdot x + b_1 = 0$;\nbackground: the "
-                    "more probable class's colour, white where the network is unsure", fontsize=20)
-    plot.shared_legend(figure, fontsize=20)
-    plot.save(figure, out_dir / "grid.png", dpi=70)
+    figure.suptitle("Two-layer tanh/sigmoid network: rows are data sets, columns hidden units;\n"
+                    "dashed: each hidden unit's line $w_1 \\cdot x + b_1 = 0$; background: the\n"
+                    "more probable class's colour, white where the network is unsure", fontsize=13)
+    plot.shared_legend(figure, fontsize=12.5, ncol=2)
+    plot.save(figure, out_dir / "grid.png", dpi=80)
     report.values.update(networks=networks, data=data)
     report.print()
     return report

@@ -195,8 +195,8 @@ def plot_fit(model: nn.Sequential, X: np.ndarray, y: np.ndarray, title: str, ax=
 
 def plot_cost_along_w1(p: np.ndarray, costs: dict[str, np.ndarray]):
     """One panel per cost function, its local minima marked."""
-    figure = plot.new_figure(12.0, 4.4)
-    for ax, (title, curve) in zip(figure.subplots(1, len(costs)), costs.items()):
+    figure = plot.new_figure(8.0, 3.6 * len(costs))  # one above the other: legible at 800 px
+    for ax, (title, curve) in zip(figure.subplots(len(costs), 1), costs.items()):
         plot.landscape_1d(p, curve, param_name="w1[0]", title=title, ax=ax)
         minima = local_minima(curve)
         ax.plot(p[minima], curve[minima], "v", color=plot.PATH_COLOR, markersize=9,
@@ -208,8 +208,8 @@ def plot_cost_along_w1(p: np.ndarray, costs: dict[str, np.ndarray]):
 def plot_curvature(q: np.ndarray, surface: np.ndarray, smallest: np.ndarray):
     """The cost surface beside the smallest eigenvalue of its Hessian: red where the
     surface curves down in some direction (not convex), blue where it curves up in all."""
-    figure = plot.new_figure(12.0, 5.0)
-    cost_ax, curvature_ax = figure.subplots(1, 2)
+    figure = plot.new_figure(8.0, 8.4)
+    cost_ax, curvature_ax = figure.subplots(2, 1)
     plot.landscape_2d(q, q, surface, param_names=("w1[0]", "w1[1]"), ax=cost_ax,
                       title="The cost as both hidden weights vary")
     grid = np.meshgrid(q, q)
@@ -227,8 +227,8 @@ def plot_curvature(q: np.ndarray, surface: np.ndarray, smallest: np.ndarray):
 
 def plot_training(history: History):
     """The seven parameters over the epochs, and the cost on a log axis."""
-    figure = plot.new_figure(12.0, 4.4)
-    params_ax, cost_ax = figure.subplots(1, 2)
+    figure = plot.new_figure(8.0, 7.6)
+    params_ax, cost_ax = figure.subplots(2, 1)
     draw_parameter_paths(params_ax, history, len(history.costs))
     plot.loss_curves({"cost C": history.costs}, log_scale=True, xlabel="epoch", ylabel="cost C",
                      title="Cross-entropy during training", ax=cost_ax)
@@ -253,7 +253,7 @@ def draw_parameter_paths(ax, history: History, upto: int) -> None:
     ax.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
     ax.set(xlabel="epoch", ylabel="value", title="The seven parameters during gradient descent")
     ax.grid(alpha=0.3)
-    ax.legend(ncol=2, fontsize="small", loc="upper left")
+    ax.legend(ncol=2, loc="upper left")
 
 
 def animate_training(history: History, X: np.ndarray, y: np.ndarray, frames: int,
@@ -263,13 +263,13 @@ def animate_training(history: History, X: np.ndarray, y: np.ndarray, frames: int
     model = make_network()
 
     def draw(figure, epoch: int) -> None:
-        fit_ax, params_ax = figure.subplots(1, 2)
+        fit_ax, params_ax = figure.subplots(2, 1)
         set_parameters(model, history.parameters[epoch])
         plot_fit(model, X, y, f"epoch {epoch}: cost {history.costs[epoch]:.3f}, "
                  f"{n_correct(model, X, y)}/12 right", ax=fit_ax)
         draw_parameter_paths(params_ax, history, epoch + 1)
 
-    return plot.animate(epochs, draw, path, fps=6, figsize=(12.0, 4.8))
+    return plot.animate(epochs, draw, path, fps=6, figsize=(8.0, 8.0), dpi=100)
 
 
 def animate_cost(history: History, X: np.ndarray, y: np.ndarray, frames: int,
@@ -285,7 +285,7 @@ def animate_cost(history: History, X: np.ndarray, y: np.ndarray, frames: int,
     top = 1.05 * max(float(curve.max()) for curve in curves.values())
 
     def draw(figure, epoch: int) -> None:
-        landscape_ax, cost_ax = figure.subplots(1, 2)
+        landscape_ax, cost_ax = figure.subplots(2, 1)
         current = history.parameters[epoch]
         landscape_ax.plot(p, curves[epoch], color="black", linewidth=1.8)
         landscape_ax.plot(current[0], history.costs[epoch], "o", color=plot.PATH_COLOR,
@@ -303,7 +303,7 @@ def animate_cost(history: History, X: np.ndarray, y: np.ndarray, frames: int,
                     title=f"epoch {epoch}: C = {history.costs[epoch]:.4f}")
         cost_ax.grid(alpha=0.3, which="both")
 
-    return plot.animate(epochs, draw, path, fps=6, figsize=(12.0, 4.8))
+    return plot.animate(epochs, draw, path, fps=6, figsize=(8.0, 8.0), dpi=100)
 
 
 # ---- the reproduction ------------------------------------------------------------

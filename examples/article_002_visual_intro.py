@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from chaos import common_digits, significant, unanimous, verdict_word
 from report import Report, nudge_if_asked, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
@@ -68,8 +69,9 @@ PLAYGROUND_CHECKPOINTS = {False: (1000, 3600), True: (100, 300)}
 PLAYGROUND_EPOCHS = {quick: epochs[-1] for quick, epochs in PLAYGROUND_CHECKPOINTS.items()}
 # Each seed draws its own data and start; side by side they cost little more than one.
 # 90,000 SGD steps amplify a last-bit difference (another machine's tanh or matmul) into
-# another loss for a seed; the rows give the median over many seeds, to 2 digits.
-PLAYGROUND_SEEDS = {False: 20, True: 5}
+# another loss for some seeds; the rows give the median over many seeds, to 2 digits
+# where the runs of a chaotic network (CHAOS_RUNS) agree on them.
+PLAYGROUND_SEEDS = {False: 100, True: 5}
 PLAYGROUND_LEVEL = 0.3  # "faster": the first epoch at which the median test loss is below this
 NEAR_ZERO = 0.05  # "loss near zero": a median test loss below this
 PLAYGROUND_GIF_FRAMES = {False: 16, True: 4}
@@ -78,6 +80,14 @@ PLAYGROUND_GIF_FRAMES = {False: 16, True: 4}
 PLAYGROUND_OTHER_DATA = ("circle", "xor", "gauss")
 PLAYGROUND_OTHER_WIDTHS = (1, 3, 8)
 PLAYGROUND_OTHER_EPOCHS = {False: 300, True: 80}
+# Runs of a chaotic experiment (chaos.py): from its start and from the start moved 1, 2, ...
+# ulps. Chaotic are those whose rows a one-ulp nudge changed: one identity neuron (the
+# cost is nearly flat along the line's position on the circles, so where Adam leaves it,
+# a point to one side or the other, hangs on the last bits) and, on the Playground, the
+# relu networks (a last bit moves the loss of 55 of 100 seeds of 4-4-2 relu by more than
+# 0.01 at 3,600 epochs, of 6 of 8 relu: a relu unit that dies or lives on that bit).
+CHAOS_RUNS = {False: 3, True: 1}  # --quick: short runs, whose rows a nudge does not move
+CHAOTIC_ONE_NEURON = ("identity",)
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,7 @@ class PlaygroundExperiment:
     hidden: tuple[int, ...]
     activation: str
     article_says: str
+    chaotic: bool = False
 
 
 # One layer uses the Playground's default activation, tanh (the article names sigmoid only
@@ -101,9 +112,9 @@ PLAYGROUND_EXPERIMENTS = (
     PlaygroundExperiment("pg_442_sigmoid", "4-4-2 sigmoid", DEEP_LAYERS, "sigmoid",
                          "better and faster than 1 layer"),
     PlaygroundExperiment("pg_442_relu", "4-4-2 relu", DEEP_LAYERS, "relu",
-                         "nearly perfect, loss near 0, half the time"),
+                         "nearly perfect, loss near 0, half the time", chaotic=True),
     PlaygroundExperiment("pg_8_relu", "8 relu neurons", (8,), "relu",
-                         "does not reach 4-4-2 relu"),
+                         "does not reach 4-4-2 relu", chaotic=True),
 )
 
 
@@ -125,10 +136,11 @@ class Fit:
     accuracies: list[float]
 
 
-def make_mlp(hidden: tuple[int, ...], activation: str, n_outputs: int, seed: int) -> nn.Sequential:
+def make_mlp(hidden: tuple[int, ...], activation: str, n_outputs: int, seed: int,
+             ulps: int = 0) -> nn.Sequential:
     """Linear → activation for each hidden layer, then Linear to the logits.
     `hidden=()` is logistic regression. Weights start Xavier-uniform, as
-    scikit-learn's MLPClassifier starts them, from `seed`."""
+    scikit-learn's MLPClassifier starts them, from `seed` (moved `ulps` ulps up)."""
     rng = np.random.default_rng(seed)
     layers: list[nn.Module] = []
     width = 2
@@ -136,7 +148,7 @@ def make_mlp(hidden: tuple[int, ...], activation: str, n_outputs: int, seed: int
         layers += [nn.Linear(width, size, rng=rng), ACTIVATIONS[activation]()]
         width = size
     layers.append(nn.Linear(width, n_outputs, rng=rng))
-    return nudge_if_asked(nn.Sequential(*layers))
+    return nudge_if_asked(nn.Sequential(*layers), ulps)
 
 
 def cost(model: nn.Sequential, X: np.ndarray, y: np.ndarray) -> Tensor:
@@ -185,12 +197,13 @@ def train(model: nn.Sequential, X: np.ndarray, y: np.ndarray, epochs: int,
 
 
 def best_of_starts(hidden: tuple[int, ...], activation: str, X: np.ndarray, y: np.ndarray,
-                   epochs: int, starts: int = STARTS) -> Fit:
-    """Train from seeds 0..starts−1; keep the start with the lowest final cost."""
+                   epochs: int, starts: int = STARTS, ulps: int = 0) -> Fit:
+    """Train from seeds 0..starts−1 (each moved `ulps` ulps up); keep the start with the
+    lowest final cost."""
     n_outputs = 1 if y.max() == 1 else int(y.max()) + 1
     fits = []
     for seed in range(starts):
-        model = make_mlp(hidden, activation, n_outputs, seed)
+        model = make_mlp(hidden, activation, n_outputs, seed, ulps)
         fits.append((train(model, X, y, epochs), model))
     history, model = min(fits, key=lambda fit: fit[0].train[-1])
     return Fit(model, history, [accuracy(m, X, y) for _, m in fits])
@@ -206,7 +219,8 @@ def hidden_lines(model: nn.Sequential) -> list[tuple[np.ndarray, float]]:
     return list(zip(first.weight.data.T, first.bias.data))
 
 
-PANEL_INCHES = 3.4  # three panels across at 80 dpi: the docs' 800 px, its text still legible
+PANEL_INCHES = 2.6  # three panels across at 100 dpi: within the docs' 800 px, 10-point text 14 px
+PAGE_DPI = 100
 BACKGROUND_KEY = "background: the more probable class's colour, white where the network is unsure"
 
 
@@ -226,9 +240,9 @@ def draw_panels(panels: list[tuple[str, nn.Sequential, np.ndarray, np.ndarray]],
         ax.set_axis_off()
     for colour_bar in figure.axes[len(axes):]:
         colour_bar.remove()
-    plot.shared_legend(figure, fontsize=10)
+    plot.shared_legend(figure, fontsize=10, ncol=min(columns, 2) if columns < 3 else None)
     figure.suptitle(f"{suptitle}\n{BACKGROUND_KEY}", fontsize=11)
-    plot.save(figure, path, dpi=80)
+    plot.save(figure, path, dpi=PAGE_DPI)
 
 
 def data_sets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -254,16 +268,21 @@ def logistic_regression(data, epochs: int, out_dir: Path, report: Report) -> Non
     draw_panels(panels, 2, "Logistic regression: one straight line", out_dir / "logistic_regression.png")
 
 
-def one_neuron(data, epochs: int, out_dir: Path, report: Report) -> None:
+def one_neuron(data, quick: bool, out_dir: Path, report: Report) -> None:
+    """One hidden neuron of each activation; a chaotic one (CHAOTIC_ONE_NEURON) is run
+    CHAOS_RUNS times, a few ulps apart, and its row prints what the runs share."""
     X, y = data["circles"]
     panels = []
     for activation in ACTIVATIONS:
-        fit = best_of_starts((1,), activation, X, y, epochs)
-        best = max(fit.accuracies)
-        panels.append((f"1 neuron, {activation}", fit.model, X, y))
+        runs = CHAOS_RUNS[quick] if activation in CHAOTIC_ONE_NEURON else 1
+        fits = [best_of_starts((1,), activation, X, y, EPOCHS[quick], ulps=ulps)
+                for ulps in range(runs)]
+        best = [100 * max(fit.accuracies) for fit in fits]
+        pictured = [100 * accuracy(fit.model, X, y) for fit in fits]
+        panels.append((f"1 neuron, {activation}", fits[0].model, X, y))
         report.add(f"one_neuron_{activation}", f"1 hidden neuron, {activation}: best accuracy "
-                   "(pictured: the lowest-cost start)", "a line: fails", best,
-                   shown=f"{best:.0%} (pictured: {accuracy(fit.model, X, y):.0%})")
+                   "(pictured: the lowest-cost start)", "a line: fails", best[0] / 100,
+                   shown=f"{common_digits(best)}% (pictured: {common_digits(pictured)}%)")
     draw_panels(panels, 3, "One hidden neuron: a straight boundary, whatever the activation",
                 out_dir / "one_neuron.png")
 
@@ -324,7 +343,7 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
     report.values["deep_curves"] = curves
     report.values["deep_first_epochs"] = solved
 
-    figure = plot.new_figure(10.0, 8.6)
+    figure = plot.new_figure(8.0, 7.4)
     axes = figure.subplot_mosaic([["loss", "loss"], ["relu", "sigmoid"]])
     loss_ax, relu_ax, sigmoid_ax = axes["loss"], axes["relu"], axes["sigmoid"]
     colour = {"relu": plot.CLASS_COLORS[1], "sigmoid": plot.CLASS_COLORS[0]}
@@ -336,13 +355,13 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
     X_test, y_test = data["spiral_test"]
     for ax, label in ((relu_ax, "relu"), (sigmoid_ax, "sigmoid")):
         plot.decision_regions(predict_proba(best_models[label]), X, y, X_test, y_test,
-                              title=f"4-4-2 {label} after {epochs} epochs, best start",
+                              title=f"4-4-2 {label}, {epochs} epochs, best start",
                               resolution=FINE, ax=ax)
     for colour_bar in figure.axes[len(axes):]:
         colour_bar.remove()
-    plot.shared_legend(figure, fontsize=10)
+    plot.shared_legend(figure, fontsize=10, ncol=3)
     figure.suptitle(BACKGROUND_KEY, fontsize=11)
-    plot.save(figure, out_dir / "relu_vs_sigmoid.png", dpi=80)
+    plot.save(figure, out_dir / "relu_vs_sigmoid.png", dpi=PAGE_DPI)
 
 
 def first_epoch_below(curve: np.ndarray, level: float) -> int | None:
@@ -450,19 +469,10 @@ def median_seed(losses: np.ndarray) -> int:
     return int(np.argsort(losses)[(len(losses) - 1) // 2])
 
 
-def two_digits(value: float) -> str:
-    """`value` to two significant digits, a trailing zero kept: 0.30, 0.0012, 1,200."""
-    rounded = float(f"{value:.2g}")
-    if rounded == 0:
-        return "0"
-    decimals = max(0, 1 - int(np.floor(np.log10(abs(rounded)))))
-    return f"{rounded:,.{decimals}f}"
-
-
 def median_test(run: PlaygroundRun, epoch: int) -> float:
-    """The median over seeds of the test loss after `epoch` epochs, to the two digits the
-    table shows: the claims compare what the table shows."""
-    return float(two_digits(float(np.median(run.test[epoch]))).replace(",", ""))
+    """The median over seeds of the test loss after `epoch` epochs, to two digits: the
+    claims compare what the table shows."""
+    return float(significant(float(np.median(run.test[epoch])), 2).replace(",", ""))
 
 
 def epoch_reached(run: PlaygroundRun) -> int | None:
@@ -470,39 +480,74 @@ def epoch_reached(run: PlaygroundRun) -> int | None:
     return first_epoch_below(np.median(run.test, axis=1), PLAYGROUND_LEVEL)
 
 
-def shown_epoch(epoch: int | None, epochs: int) -> str:
-    """An epoch from `epoch_reached`, to two digits (the median curve's crossing moves by
-    a few epochs when one seed's loss does), or '> N' when it is not reached by epoch N."""
-    return f"> {epochs:,}" if epoch is None else two_digits(epoch)
+def shown_epochs(reached: list[int | None], epochs: int) -> str:
+    """The epochs from `epoch_reached` of the runs of one network, to the digits they share
+    (the median curve's crossing moves by a few epochs when one seed's loss does), '> N'
+    for runs that do not reach it by epoch N, both when the runs differ."""
+    first = [epoch for epoch in reached if epoch is not None]
+    never = f"> {epochs:,}"
+    if not first:
+        return never
+    return common_digits(first) if len(first) == len(reached) else f"{common_digits(first)} or {never}"
+
+
+World = dict[str, PlaygroundRun]
+"""One run of each Playground network: an outcome that one machine could print."""
+
+
+def experiment_runs(experiment: PlaygroundExperiment, quick: bool, data: dict[str, np.ndarray],
+                    seeds: list[int], snapshot_epochs: Iterable[int] = ()) -> list[PlaygroundRun]:
+    """One network's runs: one, or for a chaotic network CHAOS_RUNS, from its start moved
+    0, 1, 2, ... ulps up; only the first keeps the snapshots."""
+    runs = []
+    for ulps in range(CHAOS_RUNS[quick] if experiment.chaotic else 1):
+        networks = PlaygroundNetworks(experiment.hidden, experiment.activation, seeds)
+        runs.append(train_playground(nudge_if_asked(networks, ulps), data, PLAYGROUND_EPOCHS[quick],
+                                     () if ulps else snapshot_epochs))
+    return runs
+
+
+def playground_worlds(quick: bool, data: dict[str, np.ndarray], seeds: list[int],
+                      snapshot_epochs: np.ndarray) -> list[World]:
+    """Every network trained on `data` (`experiment_runs`); world i holds run i of each
+    chaotic network beside the one run of each other network. The 4-4-2 relu network
+    keeps snapshots (for the GIF)."""
+    runs = {experiment.key: experiment_runs(experiment, quick, data, seeds,
+                                            snapshot_epochs if experiment.key == "pg_442_relu" else ())
+            for experiment in PLAYGROUND_EXPERIMENTS}
+    return [{key: each[min(world, len(each) - 1)] for key, each in runs.items()}
+            for world in range(CHAOS_RUNS[quick])]
 
 
 def playground_experiments(quick: bool, out_dir: Path, report: Report) -> None:
     """The seven networks of the article's Playground part, each from several seeds
-    (each seed draws its own data and start), read at the checkpoints."""
+    (each seed draws its own data and start), read at the checkpoints; every row prints
+    what all worlds share."""
     checkpoints, seeds = PLAYGROUND_CHECKPOINTS[quick], list(range(PLAYGROUND_SEEDS[quick]))
     epochs = checkpoints[-1]
     data = playground_data(seeds)
     gif_epochs = np.unique(np.geomspace(1, epochs + 1, PLAYGROUND_GIF_FRAMES[quick]).astype(int) - 1)
     at = " / ".join(f"{epoch:,}" for epoch in checkpoints)
-    runs = {}
+    worlds = playground_worlds(quick, data, seeds, gif_epochs)
+    runs = worlds[0]
     for experiment in PLAYGROUND_EXPERIMENTS:
-        networks = nudge_if_asked(PlaygroundNetworks(experiment.hidden, experiment.activation, seeds))
-        snapshots = gif_epochs if experiment.key == "pg_442_relu" else ()
-        run = runs[experiment.key] = train_playground(networks, data, epochs, snapshots)
-        report.add(experiment.key, f"Playground {experiment.label}: test; train loss at {at} epochs",
-                   experiment.article_says, float(np.median(run.test[-1])),
-                   shown=" / ".join(f"{two_digits(median_test(run, epoch))}; "
-                                    f"{two_digits(np.median(run.train[epoch]))}"
-                                    for epoch in checkpoints))
-        report.values[f"{experiment.key}_train"] = float(np.median(run.train[-1]))
+        key = experiment.key
+        report.add(key, f"Playground {experiment.label}: test; train loss at {at} epochs",
+                   experiment.article_says, float(np.median(runs[key].test[-1])),
+                   shown=" / ".join(
+                       f"{common_digits([np.median(world[key].test[epoch]) for world in worlds])}; "
+                       f"{common_digits([np.median(world[key].train[epoch]) for world in worlds])}"
+                       for epoch in checkpoints))
+        report.values[f"{key}_train"] = float(np.median(runs[key].train[-1]))
     reached = {key: epoch_reached(run) for key, run in runs.items()}
     report.add("pg_reached", f"Playground: first epoch with median test loss < {PLAYGROUND_LEVEL}",
                "(the article's 'faster')", reached, shown=", ".join(
                    f"{experiment.label.removesuffix(' neurons').removesuffix(' neuron')}: "
-                   f"{shown_epoch(reached[experiment.key], epochs)}"
+                   f"{shown_epochs([epoch_reached(world[experiment.key]) for world in worlds], epochs)}"
                    for experiment in PLAYGROUND_EXPERIMENTS))
-    playground_claims(runs, reached, epochs, report)
+    playground_claims(worlds, epochs, report)
     report.values["playground_runs"] = runs
+    report.values["playground_worlds"] = worlds
     report.values["playground_data"] = data
     draw_playground_figure(runs, data, epochs, out_dir / "playground.png")
     draw_playground_curves(runs, checkpoints, out_dir / "playground_curves.png")
@@ -515,43 +560,75 @@ def sooner(first: int | None, second: int | None) -> bool:
     return first is not None and (second is None or first < second)
 
 
-def playground_claims(runs: dict[str, PlaygroundRun], reached: dict[str, int | None],
-                      epochs: int, report: Report) -> None:
+def half_the_time(relu: int | None, sigmoid: int | None) -> bool:
+    """Whether relu reached the level in at most half the epochs sigmoid took (None: never)."""
+    return relu is not None and (sigmoid is None or 2 * relu <= sigmoid)
+
+
+@dataclass
+class SharedByWorlds:
+    """The numbers a claim's row shows, each to the digits that every world shares."""
+
+    worlds: list[World]
+    epochs: int
+
+    def end(self, key: str) -> str:
+        """Network `key`'s median test loss at the end."""
+        return common_digits([median_test(world[key], -1) for world in self.worlds])
+
+    def when(self, key: str) -> str:
+        """The epoch at which network `key`'s median test loss got below the level."""
+        return shown_epochs([epoch_reached(world[key]) for world in self.worlds], self.epochs)
+
+
+@dataclass(frozen=True)
+class PlaygroundClaim:
+    """One of the article's comparisons: whether a world holds it, and what its row shows."""
+
+    key: str
+    comparison: str
+    article_says: str
+    holds: Callable[[World], bool]
+    evidence: Callable[[SharedByWorlds], str]
+
+
+LEVEL = f"epoch < {PLAYGROUND_LEVEL}"
+PLAYGROUND_CLAIMS = (
+    PlaygroundClaim(
+        "claim_8_vs_5", f"8 vs 5 tanh: test loss at the end; {LEVEL}", "8: better and faster",
+        lambda w: (median_test(w["pg_8"], -1) < median_test(w["pg_5"], -1)
+                   and sooner(epoch_reached(w["pg_8"]), epoch_reached(w["pg_5"]))),
+        lambda s: f"{s.end('pg_8')} vs {s.end('pg_5')}; {s.when('pg_8')} vs {s.when('pg_5')}"),
+    PlaygroundClaim(
+        "claim_layers_faster", f"4-4-2 sigmoid vs 8 tanh in one layer: {LEVEL}",
+        "several layers: faster",
+        lambda w: sooner(epoch_reached(w["pg_442_sigmoid"]), epoch_reached(w["pg_8"])),
+        lambda s: f"{s.when('pg_442_sigmoid')} vs {s.when('pg_8')}"),
+    PlaygroundClaim(
+        "claim_relu_perfect", "4-4-2 relu: test loss at the end", "nearly perfect, loss near 0",
+        lambda w: median_test(w["pg_442_relu"], -1) < NEAR_ZERO,
+        lambda s: f"{s.end('pg_442_relu')} (near 0: below {NEAR_ZERO})"),
+    PlaygroundClaim(
+        "claim_relu_half_time", f"4-4-2 relu vs sigmoid: {LEVEL}", "relu: half the time",
+        lambda w: half_the_time(epoch_reached(w["pg_442_relu"]), epoch_reached(w["pg_442_sigmoid"])),
+        lambda s: f"{s.when('pg_442_relu')} vs {s.when('pg_442_sigmoid')}"),
+    PlaygroundClaim(
+        "claim_8_relu_short", "8 relu vs 4-4-2 relu: test loss at the end",
+        "8 relu: does not reach 4-4-2 relu",
+        lambda w: median_test(w["pg_8_relu"], -1) > median_test(w["pg_442_relu"], -1),
+        lambda s: f"{s.end('pg_8_relu')} vs {s.end('pg_442_relu')}"),
+)
+
+
+def playground_claims(worlds: list[World], epochs: int, report: Report) -> None:
     """The article's comparisons, each read off the median curves (lower at the end,
-    below PLAYGROUND_LEVEL sooner) and said to hold or to be contradicted."""
-    def end(key: str) -> str:
-        return two_digits(median_test(runs[key], -1))
-
-    def when(key: str) -> str:
-        return shown_epoch(reached[key], epochs)
-
-    def verdict(holds: bool, evidence: str) -> str:
-        return f"{'holds' if holds else 'contradicted'}: {evidence}"
-
-    level = f"epoch < {PLAYGROUND_LEVEL}"
-    better = median_test(runs["pg_8"], -1) < median_test(runs["pg_5"], -1)
-    faster = sooner(reached["pg_8"], reached["pg_5"])
-    report.add("claim_8_vs_5", f"Playground 8 vs 5 tanh: test loss at the end; {level}",
-               "8: better and faster", better and faster,
-               shown=verdict(better and faster,
-                             f"{end('pg_8')} vs {end('pg_5')}; {when('pg_8')} vs {when('pg_5')}"))
-    layers_faster = sooner(reached["pg_442_sigmoid"], reached["pg_8"])
-    report.add("claim_layers_faster", f"Playground 4-4-2 sigmoid vs 8 tanh in one layer: {level}",
-               "several layers: faster", layers_faster,
-               shown=verdict(layers_faster, f"{when('pg_442_sigmoid')} vs {when('pg_8')}"))
-    near_zero = median_test(runs["pg_442_relu"], -1) < NEAR_ZERO
-    report.add("claim_relu_perfect", "Playground 4-4-2 relu: test loss at the end",
-               "nearly perfect, loss near 0", near_zero,
-               shown=verdict(near_zero, f"{end('pg_442_relu')} (near 0: below {NEAR_ZERO})"))
-    relu, sigmoid = reached["pg_442_relu"], reached["pg_442_sigmoid"]
-    half = relu is not None and (sigmoid is None or 2 * relu <= sigmoid)
-    report.add("claim_relu_half_time", f"Playground 4-4-2 relu vs sigmoid: {level}",
-               "relu: half the time", half,
-               shown=verdict(half, f"{when('pg_442_relu')} vs {when('pg_442_sigmoid')}"))
-    short = median_test(runs["pg_8_relu"], -1) > median_test(runs["pg_442_relu"], -1)
-    report.add("claim_8_relu_short", "Playground 8 relu vs 4-4-2 relu: test loss at the end",
-               "8 relu: does not reach 4-4-2 relu", short,
-               shown=verdict(short, f"{end('pg_8_relu')} vs {end('pg_442_relu')}"))
+    below PLAYGROUND_LEVEL sooner) in every world: said to hold or to be contradicted
+    when all worlds agree, else undecided."""
+    shared = SharedByWorlds(worlds, epochs)
+    for claim in PLAYGROUND_CLAIMS:
+        verdict = unanimous([claim.holds(world) for world in worlds])
+        report.add(claim.key, f"Playground {claim.comparison}", claim.article_says, verdict,
+                   shown=f"{verdict_word(verdict)}: {claim.evidence(shared)}")
 
 
 def other_playground_sets(quick: bool, report: Report) -> None:
@@ -566,7 +643,7 @@ def other_playground_sets(quick: bool, report: Report) -> None:
         report.add(f"pg_{kind}", f"Playground {kind}, {epochs} epochs: test loss by tanh neurons",
                    "(not in the article)", {width: float(np.median(loss))
                                             for width, loss in losses.items()},
-                   shown=", ".join(f"{width}: {two_digits(np.median(loss))}"
+                   shown=", ".join(f"{width}: {significant(np.median(loss), 2)}"
                                    for width, loss in losses.items()))
 
 
@@ -592,8 +669,8 @@ def draw_playground_figure(runs: dict[str, PlaygroundRun], data, epochs: int,
     """The seven networks' decision regions after `epochs` epochs (the median seed each)
     and their median test loss per epoch on one plot, the losses in the last two cells."""
     keys = [experiment.key for experiment in PLAYGROUND_EXPERIMENTS]
-    figure = plot.new_figure(12.0, 12.8)
-    axes = figure.subplot_mosaic([keys[0:3], keys[3:6], [keys[6], "losses", "losses"]])
+    figure = plot.new_figure(8.0, 15.0)  # two across: each panel's title fits its width
+    axes = figure.subplot_mosaic([keys[0:2], keys[2:4], keys[4:6], [keys[6], "losses"]])
     for experiment in PLAYGROUND_EXPERIMENTS:
         ax = axes[experiment.key]
         playground_panel(runs[experiment.key], data, experiment.label, ax)
@@ -602,12 +679,12 @@ def draw_playground_figure(runs: dict[str, PlaygroundRun], data, epochs: int,
         ax.set(xlabel="", ylabel="")
     for colour_bar in figure.axes[len(axes):]:  # one per panel; the shared legend says it
         colour_bar.remove()
-    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles))
+    figure.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=10)
     draw_playground_losses(runs, axes["losses"])
-    figure.suptitle(f"TensorFlow Playground's spiral after {epochs:,} epochs, the seed with the "
+    figure.suptitle(f"TensorFlow Playground's spiral after {epochs:,} epochs, the seed with the\n"
                     f"median test loss of {runs[keys[0]].test.shape[1]}; background: blue where "
-                    "the output is +1, orange where −1", fontsize=12)
-    plot.save(figure, path, dpi=70)
+                    "the output is +1, orange where −1", fontsize=11)
+    plot.save(figure, path, dpi=PAGE_DPI)
 
 
 def draw_playground_losses(runs: dict[str, PlaygroundRun], ax) -> None:
@@ -619,7 +696,7 @@ def draw_playground_losses(runs: dict[str, PlaygroundRun], ax) -> None:
               for i, experiment in enumerate(PLAYGROUND_EXPERIMENTS)}
     plot.loss_curves(curves, xlabel="epoch", ylabel="test loss: mean ½(output − label)²",
                      title="Median test loss", styles=styles, ax=ax)
-    ax.legend(fontsize=9, ncol=2)
+    ax.legend(fontsize=10)
 
 
 def draw_playground_curves(runs: dict[str, PlaygroundRun], checkpoints: tuple[int, ...],
@@ -627,7 +704,7 @@ def draw_playground_curves(runs: dict[str, PlaygroundRun], checkpoints: tuple[in
     """Test loss per epoch, the median over seeds and the band of the middle half of them:
     one layer of tanh neurons on the left; on the right the 4-4-2 networks and 8 relu,
     beside 8 tanh. The dotted lines are the table's checkpoints."""
-    figure = plot.new_figure(10.0, 4.4)
+    figure = plot.new_figure(8.0, 4.4)
     axes = figure.subplots(1, 2, sharey=True)
     groups = (("One layer of tanh neurons", ("pg_1", "pg_3", "pg_5", "pg_8")),
               ("Several layers, and relu", ("pg_8", "pg_442_sigmoid", "pg_442_relu", "pg_8_relu")))
@@ -644,11 +721,11 @@ def draw_playground_curves(runs: dict[str, PlaygroundRun], checkpoints: tuple[in
             ax.axvline(epoch, color="0.5", linestyle=":", linewidth=1)
         ax.axhline(PLAYGROUND_LEVEL, color="0.5", linestyle="--", linewidth=1)
         ax.set(title=title, xlabel="epoch", xlim=(0, checkpoints[-1]))
-        ax.legend(fontsize=9)
+        ax.legend(fontsize=10)
     axes[0].set_ylabel("test loss: mean ½(output − label)²")
     figure.suptitle(f"Median test loss over {runs['pg_1'].test.shape[1]} seeds, the middle half "
                     f"shaded; dashed: {PLAYGROUND_LEVEL}", fontsize=11)
-    plot.save(figure, path, dpi=80)
+    plot.save(figure, path, dpi=PAGE_DPI)
 
 
 def animate_playground(run: PlaygroundRun, data, path: Path) -> None:
@@ -664,7 +741,7 @@ def animate_playground(run: PlaygroundRun, data, path: Path) -> None:
         figure.suptitle("background: the output, orange at −1, white at 0, blue at +1",
                         fontsize=10)
 
-    plot.animate(sorted(run.snapshots), draw, path, fps=3, figsize=(6.4, 7.0), dpi=80)
+    plot.animate(sorted(run.snapshots), draw, path, fps=3, figsize=(6.4, 7.0), dpi=PAGE_DPI)
     run.networks.load_state_dict(final)
 
 
@@ -676,11 +753,13 @@ def run(out_dir: Path, quick: bool = False) -> Report:
                     f"({'quick' if quick else 'full'}: Adam lr {LEARNING_RATE}, {epochs} epochs; "
                     f"Playground rows: SGD lr {PLAYGROUND_LEARNING_RATE}, batch {PLAYGROUND_BATCH}, "
                     f"up to {PLAYGROUND_EPOCHS[quick]:,} epochs, median of {PLAYGROUND_SEEDS[quick]} "
-                    "seeds to 2 digits)")
+                    "seeds to 2 digits"
+                    + (f", fewer where {CHAOS_RUNS[quick]} runs of a chaotic network a few ulps "
+                       "apart differ" if CHAOS_RUNS[quick] > 1 else "") + ")")
     with progress("logistic regression"):
         logistic_regression(data, epochs, out_dir, report)
     with progress("one hidden neuron"):
-        one_neuron(data, epochs, out_dir, report)
+        one_neuron(data, quick, out_dir, report)
     with progress("more hidden neurons"):
         hidden_neurons(data, epochs, out_dir, report)
     with progress("three classes"):

@@ -197,7 +197,7 @@ def plot_error_vs_weight(X: np.ndarray, y_: np.ndarray):
 
 def plot_error_curves(series: dict[str, np.ndarray]):
     """E over the steps, on a linear and a log axis (the article's Error / Error Log)."""
-    figure = plot.new_figure(11.0, 4.0)
+    figure = plot.new_figure(8.0, 3.8)
     linear_ax, log_ax = figure.subplots(1, 2)
     plot.loss_curves(series, xlabel="gradient-descent step", ylabel=ERROR_NAME,
                      title="Error", ax=linear_ax)

@@ -184,7 +184,7 @@ def draw_curvature(curvature: Curvature, history: History, path: Path) -> Figure
     the cost swings from step to step while the curvature is above the line. Even and
     odd steps are drawn as two lines each, since one line through both would fill the
     swinging stretch with solid colour."""
-    figure = plot.new_figure(9, 6)
+    figure = plot.new_figure(8, 5.4)
     top_ax, cost_ax = figure.subplots(2, 1, sharex=True)
     steps, top = np.array(curvature.steps), np.array(curvature.top)
     cost = np.asarray(history.train_cost)
@@ -225,7 +225,7 @@ def draw_curves(history: History, title: str, path: Path) -> Figure:
                 series[label] = (np.arange(first, len(values), 2), values[first::2])
                 styles[label] = {"color": color, "linestyle": linestyle, "linewidth": 1.4}
         plot.loss_curves(series, ylabel=ylabel, title=name.capitalize(), ax=ax, styles=styles)
-        ax.legend(ncol=2, fontsize="small")
+        ax.legend(ncol=2)
     accuracy_ax.set_xlabel("step")
     cost_ax.set_xlabel("")
     figure.suptitle(f"One sigmoid neuron on cat/non-cat, {title}\n"

@@ -60,10 +60,11 @@ that changes then hangs on the last bit, which another machine's libm or BLAS ma
 differently."""
 
 
-def nudge_if_asked(model: nn.Module) -> nn.Module:
-    """`model`, with every parameter moved one ulp up (np.nextafter) when --nudge asked for
-    it; called where each article's networks get their initial weights."""
-    if NUDGE_STARTS["on"]:
+def nudge_if_asked(model: nn.Module, ulps: int = 0) -> nn.Module:
+    """`model`, with every parameter moved `ulps` ulps up (np.nextafter), one more when
+    --nudge asked for it; called where each article's networks get their initial weights.
+    `ulps` > 0 makes the neighbours of a start that a chaotic experiment also runs."""
+    for _ in range(ulps + NUDGE_STARTS["on"]):
         for parameter in model.parameters():
             parameter.data = np.nextafter(parameter.data, np.inf)
     return model

@@ -162,29 +162,50 @@ def test_the_playgrounds_other_sets_fall_to_three_neurons_where_the_spiral_does_
         assert losses[8] <= losses[1] + 0.02, (kind, losses)
 
 
-@pytest.mark.parametrize("value, shown", [(0.3, "0.30"), (0.38449, "0.38"), (0.0012345, "0.0012"),
-                                          (0.0996, "0.10"), (1234, "1,200"), (0.0, "0")])
-def test_two_digits_keeps_two_significant_digits(value, shown):
-    assert article.two_digits(value) == shown
-
-
-def test_each_claim_row_says_whether_the_runs_hold_it(quick_run):
-    """A claim's row begins 'holds' exactly when its comparison came out true, and the
-    comparisons are those of the median curves."""
+def test_each_claim_row_says_whether_every_world_holds_it(quick_run):
+    """A claim's row begins 'holds' when every world's comparison came out true,
+    'contradicted' when none did, 'undecided' otherwise; the comparisons are those of
+    the median curves, and the first world is the one the figures show."""
     report = quick_run[1]
     claims = [key for key in report.values if key.startswith("claim_")]
     assert len(claims) == 5
+    words = {True: "holds: ", False: "contradicted: ", None: "undecided: "}
     for key in claims:
-        expected = "holds: " if report.values[key] else "contradicted: "
-        assert report.shown[key].startswith(expected), (key, report.shown[key])
-    runs, reached = report.values["playground_runs"], report.values["pg_reached"]
-    assert report.values["claim_relu_perfect"] == (
-        np.median(runs["pg_442_relu"].test[-1]) < article.NEAR_ZERO)
+        assert report.shown[key].startswith(words[report.values[key]]), (key, report.shown[key])
+    worlds, runs = report.values["playground_worlds"], report.values["playground_runs"]
+    assert len(worlds) == article.CHAOS_RUNS[True] and worlds[0] is runs
+    relu_ends = {np.median(world["pg_442_relu"].test[-1]) < article.NEAR_ZERO for world in worlds}
+    assert report.values["claim_relu_perfect"] == (relu_ends.pop() if len(relu_ends) == 1 else None)
+    reached = report.values["pg_reached"]
     for key, run in runs.items():
         curve = np.median(run.test, axis=1)
         assert reached[key] == article.first_epoch_below(curve, article.PLAYGROUND_LEVEL)
-    assert report.values["claim_layers_faster"] == article.sooner(reached["pg_442_sigmoid"],
-                                                                  reached["pg_8"])
+
+
+def test_only_the_chaotic_networks_run_again_a_few_ulps_apart(monkeypatch):
+    """Each world has its own run of a chaotic network (4-4-2 relu, 8 relu), one ulp
+    further from the start than the world before; every other network is the same run
+    in every world."""
+    monkeypatch.setitem(article.CHAOS_RUNS, True, 2)
+    monkeypatch.setitem(article.PLAYGROUND_EPOCHS, True, 3)
+    worlds = article.playground_worlds(True, article.playground_data([0, 1]), [0, 1], np.array([1]))
+    assert len(worlds) == 2
+    first, second = worlds
+    for experiment in article.PLAYGROUND_EXPERIMENTS:
+        assert (first[experiment.key] is second[experiment.key]) is not experiment.chaotic
+    relu, nudged = first["pg_442_relu"].networks, second["pg_442_relu"].networks
+    start = article.PlaygroundNetworks((4, 4, 2), "relu", [0, 1]).weights[0].data
+    assert not np.array_equal(relu.weights[0].data, nudged.weights[0].data)
+    assert first["pg_442_relu"].snapshots and not second["pg_442_relu"].snapshots
+    np.testing.assert_allclose(relu.weights[0].data, start, atol=0.1)  # three epochs from it
+
+
+def test_a_row_says_when_worlds_differ_on_the_epoch_reached():
+    assert article.shown_epochs([1640, 1650, 1580], 3600) == "2,000"
+    assert article.shown_epochs([1641, 1642], 3600) == "1,600"
+    assert article.shown_epochs([1640, 2050], 3600) == "1,000–2,000"
+    assert article.shown_epochs([1640, None], 3600) == "1,600 or > 3,600"
+    assert article.shown_epochs([None, None], 3600) == "> 3,600"
 
 
 def test_playground_networks_side_by_side_train_as_one_by_one():

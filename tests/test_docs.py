@@ -94,6 +94,36 @@ def test_every_picture_in_docs_img_is_shown_somewhere():
     assert not unused, f"pictures no page shows: {unused}"
 
 
+PAGE_WIDTH = 800  # pixels the docs give a picture; a wider one is shrunk to it
+SMALLEST_READABLE_PIXELS = 13  # the page's own text is about 16 px
+GRAPHVIZ_PICTURES = re.compile(r"(graph|network|softmax_network|network_\w+)\.png$")  # viz.save
+
+
+def _pictures_shown() -> list[Path]:
+    return sorted({(page.parent / t).resolve() for page in PAGES for t in local_targets(page)
+                   if t.endswith((".png", ".gif"))})
+
+
+@pytest.mark.parametrize("picture", _pictures_shown(), ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_every_picture_reads_at_page_width(picture):
+    """The smallest text of every figure, as the page shows it (shrunk to 800 px when
+    wider), is at least 13 px tall. plot.save and plot.animate record it in the file;
+    the graphviz pictures (test_draw_graph.py) are the only ones without the record."""
+    from PIL import Image
+
+    from tinygrad_nn.plot import smallest_text_pixels
+
+    natural = smallest_text_pixels(picture)
+    if natural is None:
+        assert GRAPHVIZ_PICTURES.search(picture.name), f"{picture.name} has no text record"
+        pytest.skip("a graphviz picture: test_draw_graph.py measures its text")
+    with Image.open(picture) as image:
+        shown = natural * min(1.0, PAGE_WIDTH / image.width)
+    assert shown >= SMALLEST_READABLE_PIXELS, (
+        f"{picture.name}: {image.width} px wide, its smallest text {natural:.1f} px; "
+        f"{shown:.1f} px at the page's {PAGE_WIDTH} px")
+
+
 def test_every_article_has_a_page_with_its_full_and_quick_tables():
     pages = {_article_key(page): page for page in ARTICLE_PAGES}
     for script in ARTICLE_SCRIPTS:

@@ -443,6 +443,31 @@ def test_save_writes_a_png_in_new_folders(tmp_path):
         assert png.format == "PNG" and png.width > 800  # 150 dpi, not the default 100
 
 
+def test_save_and_animate_record_their_smallest_text_in_pixels(tmp_path):
+    """The record counts what is drawn: a 7-point title at 100 dpi is 9.7 px; an axis
+    turned off draws no tick labels, so a figure of 12-point text only is 16.7 px."""
+    figure = plot.new_figure(3, 2)
+    figure.add_subplot().set_title("small", fontsize=7)
+    assert plot.smallest_text_pixels(plot.save(figure, tmp_path / "small.png", dpi=100)) == 9.7
+    figure = plot.new_figure(3, 2)
+    ax = figure.add_subplot()
+    ax.tick_params(labelsize=4)
+    ax.set_axis_off()
+    ax.set_title("large", fontsize=12)
+    assert plot.smallest_text_pixels(plot.save(figure, tmp_path / "large.png", dpi=100)) == 16.7
+
+    def draw(frame_figure, frame):
+        frame_figure.add_subplot().set_title(str(frame), fontsize=9 if frame else 18)
+
+    gif = plot.animate([0, 1], draw, tmp_path / "frames.gif", dpi=80)
+    assert plot.smallest_text_pixels(gif) == 10.0  # 9 points at 80 dpi, the second frame's
+
+
+def test_a_picture_without_the_record_has_none(tmp_path):
+    Image.new("RGB", (4, 4)).save(tmp_path / "plain.png")
+    assert plot.smallest_text_pixels(tmp_path / "plain.png") is None
+
+
 def test_save_closes_a_pyplot_figure(tmp_path):
     matplotlib.use("Agg")
     pyplot = importlib.import_module("matplotlib.pyplot")

@@ -19,7 +19,9 @@ further classes green, purple, ...; a gradient-descent path is red.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from io import BytesIO
 from os import PathLike
 from pathlib import Path
 from typing import TypeVar
@@ -30,7 +32,7 @@ from numpy.typing import ArrayLike
 try:
     from matplotlib.animation import PillowWriter
     from matplotlib.axes import Axes
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
     from matplotlib.figure import Figure
@@ -54,6 +56,7 @@ __all__ = [
     "new_figure",
     "save",
     "shared_legend",
+    "smallest_text_pixels",
 ]
 
 Frame = TypeVar("Frame")
@@ -82,6 +85,9 @@ REGION_TINT = 0.55
 AXIS_LABEL_ROOM = 38
 # At most this many ticks on each slanted horizontal axis of a 3-D surface.
 SURFACE_TICKS = 4
+# How `save` and `animate` begin the comment (PNG text "Comment", GIF comment) in which they
+# record the height in pixels (the font size, one em) of the smallest text they drew.
+SMALLEST_TEXT_RECORD = "smallest text px"
 
 
 # --- shared helpers ----------------------------------------------------------------
@@ -109,12 +115,13 @@ def _legend_below(ax: Axes, ncol: int, handles: list[Line2D] | None = None) -> N
     """A legend under the axis label: it hides no data and costs no width in a grid."""
     under_axis_label = offset_copy(ax.transAxes, fig=ax.figure, y=-AXIS_LABEL_ROOM, units="points")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              bbox_transform=under_axis_label, ncol=ncol, borderaxespad=0, fontsize="small")
+              bbox_transform=under_axis_label, ncol=ncol, borderaxespad=0, fontsize="medium")
 
 
-def shared_legend(figure: Figure, fontsize: float) -> None:
+def shared_legend(figure: Figure, fontsize: float, ncol: int | None = None) -> None:
     """One legend under a grid of panels in place of the same legend in each panel:
-    nine copies shrunk to a ninth of the page are unreadable, one large one is not."""
+    nine copies shrunk to a ninth of the page are unreadable, one large one is not.
+    Its entries stand in one row, or in rows of `ncol`."""
     axes_with_legends = [ax for ax in figure.axes if ax.get_legend() is not None]
     if not axes_with_legends:
         raise ValueError("no panel of this figure has a legend to share")
@@ -122,7 +129,7 @@ def shared_legend(figure: Figure, fontsize: float) -> None:
     handles, labels = legend.legend_handles, [text.get_text() for text in legend.get_texts()]
     for ax in axes_with_legends:
         ax.get_legend().remove()
-    figure.legend(handles, labels, loc="outside lower center", ncol=len(handles),
+    figure.legend(handles, labels, loc="outside lower center", ncol=ncol or len(handles),
                   fontsize=fontsize)
 
 
@@ -528,9 +535,9 @@ def landscape_2d(
             "to draw the trajectory on the 3-D surface, give its costs: "
             "trajectory of shape (m, 3) with the cost as third column"
         )
-    if surface:
-        figure = new_figure(10.0, 4.4)
-        ax = figure.add_subplot(1, 2, 1)
+    if surface:  # one above the other: side by side, 800 px would shrink their text
+        figure = new_figure(8.0, 8.4)
+        ax = figure.add_subplot(2, 1, 1)
     else:
         figure, ax = _figure_and_axes(ax, 6.4, 5.0)
 
@@ -550,7 +557,7 @@ def landscape_2d(
     ax.set_title(heading)
 
     if surface:
-        ax3d = figure.add_subplot(1, 2, 2, projection="3d")
+        ax3d = figure.add_subplot(2, 1, 2, projection="3d")
         ax3d.plot_surface(grid_p1, grid_p2, costs, cmap="viridis", alpha=0.8, linewidth=0)
         if path is not None:
             _draw_path(ax3d, path[:, 0], path[:, 1], path_costs)
@@ -598,7 +605,7 @@ def image_grid(
 
     columns = max(1, min(columns, n_images))
     rows = -(-n_images // columns)
-    figure = new_figure(2.2 * columns, 2.6 * rows + (0.4 if title else 0.0))
+    figure = new_figure(1.6 * columns, 2.0 * rows + (0.4 if title else 0.0))
     for index, axes in enumerate(figure.subplots(rows, columns, squeeze=False).ravel()):
         axes.set_axis_off()
         if index >= n_images:
@@ -617,6 +624,16 @@ def image_grid(
     if title:
         figure.suptitle(title)
     return figure
+
+
+class _RecordingGifWriter(PillowWriter):
+    """PillowWriter that writes `comment` into the GIF (Pillow takes it from the first frame)."""
+
+    comment = ""
+
+    def finish(self) -> None:
+        self._frames[0].info["comment"] = self.comment.encode()
+        super().finish()
 
 
 def animate(
@@ -642,13 +659,64 @@ def animate(
         raise ValueError(f"animate writes GIF files; the path must end in .gif, got {path.name}")
     path.parent.mkdir(parents=True, exist_ok=True)
     figure = new_figure(*figsize)
-    writer = PillowWriter(fps=fps)
-    with writer.saving(figure, str(path), dpi):
+    writer = _RecordingGifWriter(fps=fps)
+    with _text_sizes_drawn() as sizes, writer.saving(figure, str(path), dpi):
         for frame in frames:
             figure.clear()
             draw_frame(figure, frame)
             writer.grab_frame()
+        writer.comment = _text_record(sizes, dpi)
     return path
+
+
+@contextmanager
+def _text_sizes_drawn() -> Iterator[list[float]]:
+    """Collect the size in points of every non-empty text the Agg renderer draws inside the
+    block: what is drawn, so hidden tick labels and axes turned off do not count."""
+    sizes: list[float] = []
+    draw_text = RendererAgg.draw_text
+
+    def recording_draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if s.strip():
+            sizes.append(prop.get_size_in_points())
+        return draw_text(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    RendererAgg.draw_text = recording_draw_text
+    try:
+        yield sizes
+    finally:
+        RendererAgg.draw_text = draw_text
+
+
+def _text_record(points: list[float], dpi: float) -> str:
+    """What a picture records of its smallest text: "smallest text px 12.5"."""
+    return f"{SMALLEST_TEXT_RECORD} {min(points, default=0.0) / 72 * dpi:.1f}"
+
+
+def smallest_text_pixels(path: str | PathLike[str]) -> float | None:
+    """The height in pixels (one em) of the smallest text in a picture that `save` or
+    `animate` wrote, at the picture's own size; None for a picture without that record.
+    A page that shows the picture narrower than it is shrinks that text in proportion."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        record = image.info.get("Comment") or image.info.get("comment", b"").decode()
+    prefix, _, pixels = record.rpartition(" ")
+    return float(pixels) if prefix == SMALLEST_TEXT_RECORD else None
+
+
+def _save_png_with_text_record(figure: Figure, path: Path, dpi: int) -> None:
+    """Save as PNG with the size of its smallest text in the file's "Comment", so that a
+    test can tell whether the text still reads where a page shrinks the picture."""
+    from PIL import Image, PngImagePlugin
+
+    drawn = BytesIO()
+    with _text_sizes_drawn() as sizes:
+        figure.savefig(drawn, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", _text_record(sizes, dpi))
+    with Image.open(drawn) as image:
+        image.save(path, pnginfo=text, dpi=(dpi, dpi))
 
 
 def save(figure: Figure, path: str | PathLike[str], *, dpi: int = 150) -> Path:
@@ -660,7 +728,10 @@ def save(figure: Figure, path: str | PathLike[str], *, dpi: int = 150) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=dpi, bbox_inches="tight", facecolor="white")
+    if path.suffix.lower() == ".png":
+        _save_png_with_text_record(figure, path, dpi)
+    else:
+        figure.savefig(path, dpi=dpi, bbox_inches="tight", facecolor="white")
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close(figure)

@@ -169,7 +169,7 @@ def _tensor_box(graph: Graph, n: int, look: Look, moment: Moment | None) -> dict
     grad = t.grad if moment is None else moment.grads.get(n)
     title = f"<b>{label_text(graph.titles[n].text)}</b>"
     shape = "scalar" if t.ndim == 0 else str(t.shape)
-    rows = [f'{title}  <font point-size="10" color="#555555">{shape}</font>']
+    rows = [f'{title}  <font point-size="11" color="#555555">{shape}</font>']
     if look.show_data:
         rows.append(f"data {label_text(values(t.data, look.max_elems))}")
     if look.show_grad and grad is not None:
@@ -230,7 +230,7 @@ def _legend(dot: Drawing, moment: Moment | None) -> None:
         legend.attr(label="legend", fontsize="11", fontcolor="#555555", style="rounded",
                     color="#bbbbbb")
         legend.node("legend", f'<<table border="0" cellspacing="4">{rows}</table>>',
-                    shape="plaintext", fontsize="10")
+                    shape="plaintext", fontsize="11")
 
 
 def digraph(graph: Graph, look: Look, moment: Moment | None = None) -> Drawing:
@@ -269,6 +269,9 @@ def digraph(graph: Graph, look: Look, moment: Moment | None = None) -> Drawing:
     for tail, head, attrs in edges:
         dot.edge(tail, head, **attrs)
     _legend(dot, moment)
+    # The legend after the root (below it, top to bottom): beside the graph it would add
+    # its width to the graph's, and a page shrinks the whole picture to fit.
+    dot.edge(tensor_node(graph.number(graph.root)), "legend", style="invis")
     return dot
 
 
