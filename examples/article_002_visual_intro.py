@@ -84,8 +84,8 @@ PLAYGROUND_OTHER_EPOCHS = {False: 300, True: 80}
 # ulps. Chaotic are those whose rows a one-ulp nudge changed: one identity neuron (the
 # cost is nearly flat along the line's position on the circles, so where Adam leaves it,
 # a point to one side or the other, hangs on the last bits) and, on the Playground, the
-# relu networks (a last bit moves the loss of 55 of 100 seeds of 4-4-2 relu by more than
-# 0.01 at 3,600 epochs, of 6 of 8 relu: a relu unit that dies or lives on that bit).
+# relu networks (a last bit moves the loss of many seeds of 4-4-2 relu and of a few of
+# 8 relu: a relu unit that dies or lives on that bit).
 CHAOS_RUNS = {False: 3, True: 1}  # --quick: short runs, whose rows a nudge does not move
 CHAOTIC_ONE_NEURON = ("identity",)
 
