@@ -93,7 +93,7 @@ latest_write = 0
 class Version:
     """The last write into one memory: shared by a tensor, its detach() and its views."""
 
-    last_write = 0  # until a write gives the instance its own
+    last_write = 0  # read from the class until a write sets the instance's own: no __init__
 
 
 def record_write(*tensors: Any) -> None:
@@ -106,7 +106,8 @@ def record_write(*tensors: Any) -> None:
 
 def shared_version(view: np.ndarray, inputs: tuple) -> Version:
     """The Version of the input whose memory an op's output is a view of (reshape,
-    transpose, basic indexing); a Version of its own if it is a view of none."""
+    transpose, basic indexing); a Version of its own if it views none of them (a view
+    of an array the op made for itself)."""
     for tensor in inputs:
         if np.may_share_memory(view, tensor.data):
             return tensor._version
@@ -141,9 +142,8 @@ def own_gradient(contribution: Any, tensor: Any, g: Any) -> Any:
     A recorded pass's Tensors are new tensors already, and are left as they are."""
     if not isinstance(contribution, np.ndarray):
         return contribution
-    dtype = tensor._data.dtype
-    if contribution.dtype != dtype:
-        return contribution.astype(dtype)  # a new array
+    if contribution.dtype != tensor.dtype:
+        return contribution.astype(tensor.dtype)  # the cast makes a new array too
     if contribution is g or contribution.base is not None:
         return contribution.copy()
     return contribution

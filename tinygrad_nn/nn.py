@@ -248,7 +248,9 @@ def _refuse_empty(loss: str, pred: Tensor) -> None:
 def _refuse_outside_0_1(loss: str, what: str, values: np.ndarray, hint: str = "") -> None:
     """A ValueError naming the first value outside [0, 1] (NaN included), where a
     cross-entropy would otherwise return a number that means nothing."""
-    if not (values.min() >= 0 and values.max() <= 1):  # NaN fails both
+    # a min and a max first (NaN fails both): the mask that names the bad element is
+    # built only when there is one, as this runs at every step
+    if not (values.min() >= 0 and values.max() <= 1):
         refuse_where(~((values >= 0) & (values <= 1)), values, f"{loss} needs {what} in [0, 1]{hint}")
 
 

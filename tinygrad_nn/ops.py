@@ -286,14 +286,16 @@ class Sigmoid(Op):
 
     def forward(self, x):
         log_out = -np.logaddexp(0.0, -x)  # log σ(x) = −log(1 + e⁻ˣ)
-        # σ(−x) = 1 − σ(x) = −expm1(log σ), exact where σ is near 1. Kept for a plain backward:
-        # computing σ(−x) there again cost 3.3% of benchmark W1's step (callgrind instructions)
-        self.flipped = -np.expm1(log_out)
+        # 1 − σ(x) = −expm1(log σ), exact where σ is near 1. Kept for a plain backward:
+        # computing it there again cost 3.3% of benchmark W1's step (callgrind instructions)
+        self.one_minus_out = -np.expm1(log_out)
         return np.exp(log_out)
 
     def backward(self, g, x, out):
-        flipped = self.flipped if isinstance(x, ARRAYS) else (-x).sigmoid()  # recorded: ops
-        return (g * out * flipped,)
+        # a recorded pass needs 1 − σ(x) as ops of the graph: σ(−x). (Not the helper
+        # sigmoid(-x, known=...): in a plain pass it would negate x only to discard it.)
+        one_minus_out = self.one_minus_out if isinstance(x, ARRAYS) else (-x).sigmoid()
+        return (g * out * one_minus_out,)
 
 
 class Tanh(Op):
