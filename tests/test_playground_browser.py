@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -69,6 +70,58 @@ def stop_server(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+class CuttingRelay:
+    """A relay from the browser to the server on `port` that can cut one answer short:
+    its headers and a few bytes of its body pass, then the connection closes, as when
+    the server is stopped while it writes. The browser then has an answer (fetch
+    resolves on the headers) whose body never comes."""
+
+    def __init__(self, port: int):
+        self.server_port = port
+        self.cut_next = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        while True:
+            try:
+                browser_side, _ = self.listener.accept()
+            except OSError:  # the relay closed
+                return
+            try:
+                server_side = socket.create_connection(("127.0.0.1", self.server_port))
+            except OSError:  # the server is down: so is this connection
+                browser_side.close()
+                continue
+            threading.Thread(target=self.pass_on, args=(browser_side, server_side, False),
+                             daemon=True).start()
+            threading.Thread(target=self.pass_on, args=(server_side, browser_side, True),
+                             daemon=True).start()
+
+    def pass_on(self, source: socket.socket, sink: socket.socket, answers: bool) -> None:
+        try:
+            while chunk := source.recv(65536):
+                if answers and self.cut_next.is_set() and chunk.startswith(b"HTTP/1."):
+                    self.cut_next.clear()
+                    headers = chunk.find(b"\r\n\r\n")  # their end; 8 bytes of body follow
+                    sink.sendall(chunk if headers < 0 else chunk[:headers + 4 + 8])
+                    break
+                sink.sendall(chunk)
+        except OSError:  # the other direction hung up first
+            pass
+        for side in (source, sink):  # shutdown, not only close, wakes the other direction
+            try:
+                side.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            side.close()
+
+    def close(self) -> None:
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+        self.listener.close()
 
 
 def assert_clean(log: Path) -> None:
@@ -445,6 +498,33 @@ def test_the_page_says_when_the_server_stops_and_pauses(browser, tmp_path):
                  20, "the notice that the run is gone")
         assert text_of(browser, "connection-note") == ""
     finally:
+        stop_server(server)
+    assert_clean(log)
+
+
+def test_an_answer_cut_short_pauses_the_training_and_says_so(browser, tmp_path):
+    """A server stopped while it writes an answer leaves the page headers without a
+    body: that too is a server that does not answer, not a silent stop of the training."""
+    port, log = free_port(), tmp_path / "server.log"
+    server = start_server(port, log)
+    relay = CuttingRelay(port)
+    try:
+        browser.set_window_size(*LAPTOP)
+        browser.get(f"http://127.0.0.1:{relay.port}/")
+        wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
+        browser.find_element(By.ID, "train-button").click()
+        wait_for(browser, lambda: steps(browser) >= 20, 20, "training")
+        relay.cut_next.set()
+        wait_for(browser, lambda: "does not answer" in text_of(browser, "connection-note"), 20,
+                 "the notice that the server is down")
+        wait_for(browser, lambda: text_of(browser, "train-button") == "▶ Train", 5,
+                 "the button to say the training is paused")
+        frozen = steps(browser)
+        browser.find_element(By.ID, "train-button").click()
+        wait_for(browser, lambda: steps(browser) > frozen, 20, "the training to go on")
+        assert text_of(browser, "connection-note") == ""
+    finally:
+        relay.close()
         stop_server(server)
     assert_clean(log)
 

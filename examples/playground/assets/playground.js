@@ -126,7 +126,9 @@ new MutationObserver(() => {
 /* What Dash does not tell the page: whether the server answers. A callback request that
    fails (the server is stopped) or gets a server error pauses the training and says so;
    one unanswered for SLOW_MS says the page is waiting, and why it may be; an answer
-   clears the note. */
+   clears the note. An answer counts once its whole body is here: a server stopped while
+   it writes sends headers whose body never comes, and Dash would drop that answer, and
+   with it the next tick, without a word. */
 const SLOW_MS = 5000;
 const SERVER_DOWN = "The server does not answer (it was stopped or restarted), so training is " +
   "paused. Start it again with python examples/playground/app.py, then press Train.";
@@ -149,24 +151,31 @@ function pauseTraining() {
 }
 
 let serverDown = false;
+
+function answered(response, body) {
+  serverDown = response.status >= 500;
+  if (serverDown) pauseTraining();
+  connectionNote(serverDown ? SERVER_FAILED.replace("{status}", response.status) : "");
+  const init = {status: response.status, statusText: response.statusText, headers: response.headers};
+  return new Response(body.byteLength ? body : null, init);  // 204, no_update only: no body
+}
+
+function notAnswered(error) {
+  serverDown = true;
+  pauseTraining();
+  connectionNote(SERVER_DOWN);
+  throw error;
+}
+
 const sendRequest = window.fetch;
 window.fetch = function (resource) {
   const url = typeof resource === "string" ? resource : resource.url;
   if (!String(url).includes("_dash-update-component")) return sendRequest.apply(this, arguments);
   const slow = setTimeout(() => serverDown || connectionNote(SERVER_SLOW), SLOW_MS);
-  return sendRequest.apply(this, arguments).then((response) => {
-    clearTimeout(slow);
-    serverDown = response.status >= 500;
-    if (serverDown) pauseTraining();
-    connectionNote(serverDown ? SERVER_FAILED.replace("{status}", response.status) : "");
-    return response;
-  }, (error) => {
-    clearTimeout(slow);
-    serverDown = true;
-    pauseTraining();
-    connectionNote(SERVER_DOWN);
-    throw error;
-  });
+  return sendRequest.apply(this, arguments)
+    .then((response) => response.arrayBuffer().then((body) => answered(response, body)))
+    .catch(notAnswered)
+    .finally(() => clearTimeout(slow));
 };
 
 /* While training, a screen reader hears the step, the loss and the accuracy every
