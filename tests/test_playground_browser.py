@@ -72,18 +72,26 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-class CuttingRelay:
-    """A relay from the browser to the server on `port` that can cut one answer short:
-    its headers and a few bytes of its body pass, then the connection closes, as when
-    the server is stopped while it writes. The browser then has an answer (fetch
-    resolves on the headers) whose body never comes."""
+class FaultyRelay:
+    """A relay from the browser to the server on `port` that can spoil the next answer:
+    "cut" lets its headers and a few bytes of its body pass, then closes the connection,
+    as when the server is stopped while it writes (fetch resolves on the headers; the
+    body never comes); "500" answers with a server error instead."""
+
+    FAULTS = ("cut", "500")
+    SERVER_ERROR = b"HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Length: 0\r\n\r\n"
 
     def __init__(self, port: int):
         self.server_port = port
-        self.cut_next = threading.Event()
+        self.next_fault: str | None = None
+        self.fault_lock = threading.Lock()  # one answer of all the connections takes it
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         threading.Thread(target=self.accept, daemon=True).start()
+
+    def spoil_next_answer(self, fault: str) -> None:
+        assert fault in self.FAULTS, fault
+        self.next_fault = fault
 
     def accept(self) -> None:
         while True:
@@ -104,10 +112,9 @@ class CuttingRelay:
     def pass_on(self, source: socket.socket, sink: socket.socket, answers: bool) -> None:
         try:
             while chunk := source.recv(65536):
-                if answers and self.cut_next.is_set() and chunk.startswith(b"HTTP/1."):
-                    self.cut_next.clear()
-                    headers = chunk.find(b"\r\n\r\n")  # their end; 8 bytes of body follow
-                    sink.sendall(chunk if headers < 0 else chunk[:headers + 4 + 8])
+                fault = self.take_fault() if answers and chunk.startswith(b"HTTP/1.") else None
+                if fault:
+                    sink.sendall(self.spoiled(chunk, fault))
                     break
                 sink.sendall(chunk)
         except OSError:  # the other direction hung up first
@@ -118,6 +125,17 @@ class CuttingRelay:
             except OSError:
                 pass
             side.close()
+
+    def take_fault(self) -> str | None:
+        with self.fault_lock:
+            fault, self.next_fault = self.next_fault, None
+            return fault
+
+    def spoiled(self, answer: bytes, fault: str) -> bytes:
+        if fault == "500":
+            return self.SERVER_ERROR
+        headers = answer.find(b"\r\n\r\n")  # their end; 8 bytes of the body follow
+        return answer if headers < 0 else answer[:headers + 4 + 8]
 
     def close(self) -> None:
         self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
@@ -502,24 +520,30 @@ def test_the_page_says_when_the_server_stops_and_pauses(browser, tmp_path):
     assert_clean(log)
 
 
-def test_an_answer_cut_short_pauses_the_training_and_says_so(browser, tmp_path):
-    """A server stopped while it writes an answer leaves the page headers without a
-    body: that too is a server that does not answer, not a silent stop of the training."""
+@pytest.mark.parametrize("fault, note", [
+    ("cut", "does not answer"),  # a server stopped while it writes: headers, no body
+    ("500", "failed to answer (HTTP 500)"),
+])
+def test_a_spoiled_answer_pauses_the_training_and_says_so(browser, tmp_path, fault, note):
+    """Neither stops the training without a word, and the note stays until the reader
+    acts: Train then goes on."""
     port, log = free_port(), tmp_path / "server.log"
     server = start_server(port, log)
-    relay = CuttingRelay(port)
+    relay = FaultyRelay(port)
     try:
         browser.set_window_size(*LAPTOP)
         browser.get(f"http://127.0.0.1:{relay.port}/")
         wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
         browser.find_element(By.ID, "train-button").click()
         wait_for(browser, lambda: steps(browser) >= 20, 20, "training")
-        relay.cut_next.set()
-        wait_for(browser, lambda: "does not answer" in text_of(browser, "connection-note"), 20,
-                 "the notice that the server is down")
+        relay.spoil_next_answer(fault)
+        wait_for(browser, lambda: note in text_of(browser, "connection-note"), 20,
+                 f"the notice {note!r}")
         wait_for(browser, lambda: text_of(browser, "train-button") == "▶ Train", 5,
                  "the button to say the training is paused")
         frozen = steps(browser)
+        time.sleep(1)  # answers to requests sent before the fault arrive, and change nothing
+        assert steps(browser) == frozen and note in text_of(browser, "connection-note")
         browser.find_element(By.ID, "train-button").click()
         wait_for(browser, lambda: steps(browser) > frozen, 20, "the training to go on")
         assert text_of(browser, "connection-note") == ""
@@ -527,7 +551,6 @@ def test_an_answer_cut_short_pauses_the_training_and_says_so(browser, tmp_path):
         relay.close()
         stop_server(server)
     assert_clean(log)
-
 
 def test_a_page_whose_requests_wait_says_so_until_the_answer_comes(page):
     page.execute_cdp_cmd("Network.enable", {})

@@ -124,11 +124,13 @@ new MutationObserver(() => {
 });
 
 /* What Dash does not tell the page: whether the server answers. A callback request that
-   fails (the server is stopped) or gets a server error pauses the training and says so;
-   one unanswered for SLOW_MS says the page is waiting, and why it may be; an answer
-   clears the note. An answer counts once its whole body is here: a server stopped while
-   it writes sends headers whose body never comes, and Dash would drop that answer, and
-   with it the next tick, without a word. */
+   fails, or gets a server error, pauses the training and says so. The note stays until
+   the reader acts again: answers to requests sent before the failure may still arrive,
+   and the training they do not resume needs its reason on the page. Otherwise an answer
+   clears the note, and a request unanswered for SLOW_MS says the page is waiting, and
+   why it may be. An answer counts once its whole body is here: a server stopped while it
+   writes sends headers whose body never comes, and Dash drops such an answer, and with
+   it the next tick, without a word. */
 const SLOW_MS = 5000;
 const SERVER_DOWN = "The server does not answer (it was stopped or restarted), so training is " +
   "paused. Start it again with python examples/playground/app.py, then press Train.";
@@ -150,20 +152,26 @@ function pauseTraining() {
   set("train-button", {children: "▶ Train"});
 }
 
-let serverDown = false;
+let failureShown = false;
+for (const action of ["pointerdown", "keydown"]) {
+  document.addEventListener(action, () => { failureShown = false; }, true);
+}
+
+function showFailure(text) {
+  failureShown = true;
+  pauseTraining();
+  connectionNote(text);
+}
 
 function answered(response, body) {
-  serverDown = response.status >= 500;
-  if (serverDown) pauseTraining();
-  connectionNote(serverDown ? SERVER_FAILED.replace("{status}", response.status) : "");
+  if (response.status >= 500) showFailure(SERVER_FAILED.replace("{status}", response.status));
+  else if (!failureShown) connectionNote("");
   const init = {status: response.status, statusText: response.statusText, headers: response.headers};
   return new Response(body.byteLength ? body : null, init);  // 204, no_update only: no body
 }
 
 function notAnswered(error) {
-  serverDown = true;
-  pauseTraining();
-  connectionNote(SERVER_DOWN);
+  showFailure(SERVER_DOWN);
   throw error;
 }
 
@@ -171,7 +179,7 @@ const sendRequest = window.fetch;
 window.fetch = function (resource) {
   const url = typeof resource === "string" ? resource : resource.url;
   if (!String(url).includes("_dash-update-component")) return sendRequest.apply(this, arguments);
-  const slow = setTimeout(() => serverDown || connectionNote(SERVER_SLOW), SLOW_MS);
+  const slow = setTimeout(() => failureShown || connectionNote(SERVER_SLOW), SLOW_MS);
   return sendRequest.apply(this, arguments)
     .then((response) => response.arrayBuffer().then((body) => answered(response, body)))
     .catch(notAnswered)
