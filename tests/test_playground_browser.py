@@ -267,6 +267,23 @@ def open_graph_tab(browser) -> None:
         "return im && im.complete && im.naturalWidth > 0;"), 20, "the computation graph")
 
 
+def train_for_20_steps(browser, port: int) -> None:
+    """A new page of the server at `port`, training."""
+    browser.set_window_size(*LAPTOP)
+    browser.get(f"http://127.0.0.1:{port}/")
+    wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
+    browser.find_element(By.ID, "train-button").click()
+    wait_for(browser, lambda: steps(browser) >= 20, 20, "training")
+
+
+def wait_for_pause_saying(browser, note: str) -> None:
+    """The connection note says `note`, and the Train button that the training paused."""
+    wait_for(browser, lambda: note in text_of(browser, "connection-note"), 20,
+             f"the note {note!r}")
+    wait_for(browser, lambda: text_of(browser, "train-button") == "▶ Train", 5,
+             "the button to say the training is paused")
+
+
 # ---- tests --------------------------------------------------------------------------------------
 
 
@@ -496,16 +513,9 @@ def test_the_page_says_when_the_server_stops_and_pauses(browser, tmp_path):
     port, log = free_port(), tmp_path / "server.log"
     server = start_server(port, log)
     try:
-        browser.set_window_size(*LAPTOP)
-        browser.get(f"http://127.0.0.1:{port}/")
-        wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
-        browser.find_element(By.ID, "train-button").click()
-        wait_for(browser, lambda: steps(browser) >= 20, 20, "training")
+        train_for_20_steps(browser, port)
         stop_server(server)
-        wait_for(browser, lambda: "does not answer" in text_of(browser, "connection-note"), 20,
-                 "the notice that the server is down")
-        wait_for(browser, lambda: text_of(browser, "train-button") == "▶ Train", 5,
-                 "the button to say the training is paused")
+        wait_for_pause_saying(browser, "does not answer")
         frozen = steps(browser)
         time.sleep(1)
         assert steps(browser) == frozen
@@ -531,16 +541,9 @@ def test_a_spoiled_answer_pauses_the_training_and_says_so(browser, tmp_path, fau
     server = start_server(port, log)
     relay = FaultyRelay(port)
     try:
-        browser.set_window_size(*LAPTOP)
-        browser.get(f"http://127.0.0.1:{relay.port}/")
-        wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
-        browser.find_element(By.ID, "train-button").click()
-        wait_for(browser, lambda: steps(browser) >= 20, 20, "training")
+        train_for_20_steps(browser, relay.port)
         relay.spoil_next_answer(fault)
-        wait_for(browser, lambda: note in text_of(browser, "connection-note"), 20,
-                 f"the notice {note!r}")
-        wait_for(browser, lambda: text_of(browser, "train-button") == "▶ Train", 5,
-                 "the button to say the training is paused")
+        wait_for_pause_saying(browser, note)
         time.sleep(1)  # answers to requests sent before the fault arrive, and keep the note
         assert note in text_of(browser, "connection-note")
         frozen = steps(browser)
