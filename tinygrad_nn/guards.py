@@ -93,7 +93,10 @@ latest_write = 0
 class Version:
     """The last write into one memory: shared by a tensor, its detach() and its views."""
 
-    last_write = 0  # read from the class until a write sets the instance's own: no __init__
+    __slots__ = ("last_write",)
+
+    def __init__(self) -> None:
+        self.last_write = 0
 
 
 def record_write(*tensors: Any) -> None:

@@ -292,10 +292,7 @@ class Sigmoid(Op):
         return np.exp(log_out)
 
     def backward(self, g, x, out):
-        # a recorded pass needs 1 − σ(x) as ops of the graph: σ(−x). (Not the helper
-        # sigmoid(-x, known=...): in a plain pass it would negate x only to discard it.)
-        one_minus_out = self.one_minus_out if isinstance(x, ARRAYS) else (-x).sigmoid()
-        return (g * out * one_minus_out,)
+        return (g * out * sigmoid(-x, known=self.one_minus_out),)  # 1 − σ(x) = σ(−x)
 
 
 class Tanh(Op):
