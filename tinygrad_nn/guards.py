@@ -32,9 +32,12 @@ element, rather than letting numpy warn and return inf or NaN.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
+import functools
+import inspect
 import itertools
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,20 +52,47 @@ def is_grad_enabled() -> bool:
     return _recording.get()
 
 
-class _GradMode(contextlib.ContextDecorator):
-    """Recording set to `enabled` inside the block, put back as it was after it."""
+class _GradMode:
+    """Recording set to `enabled` inside the block, put back as it was after it. Usable as
+    `with no_grad():`, as `@no_grad()` and as `@no_grad`; one object may be entered again
+    inside its own block. A decorated generator records (or not) at every resumption, not
+    only while it is created."""
 
     enabled = True
 
+    def __new__(cls, function: Callable | None = None):
+        mode = super().__new__(cls)
+        mode.tokens = []
+        return mode(function) if function is not None else mode
+
     def __enter__(self) -> None:
-        self.token = _recording.set(self.enabled)
+        self.tokens.append(_recording.set(self.enabled))
 
     def __exit__(self, *exc: object) -> None:
-        _recording.reset(self.token)
+        _recording.reset(self.tokens.pop())
 
-    def _recreate_cm(self) -> _GradMode:
-        """A fresh context per call of a decorated function, so that it may recurse."""
-        return type(self)()
+    def __call__(self, function: Callable) -> Callable:
+        if not callable(function):
+            raise TypeError(f"{type(self).__name__}() decorates a function; got {function!r}")
+        mode = type(self)
+        if inspect.isgeneratorfunction(function):
+            @functools.wraps(function)
+            def generator(*args, **kwargs):
+                steps, sent = function(*args, **kwargs), None
+                while True:
+                    with mode():
+                        try:
+                            value = steps.send(sent)
+                        except StopIteration as stop:
+                            return stop.value
+                    sent = yield value
+            return generator
+
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            with mode():
+                return function(*args, **kwargs)
+        return call
 
 
 class no_grad(_GradMode):
@@ -93,7 +123,8 @@ latest_write = 0
 class Version:
     """The last write into one memory: shared by a tensor, its detach() and its views."""
 
-    __slots__ = ("last_write",)
+    # `rewrite`: (tick, the tensor holding the node), set by the first recorded in-place write
+    __slots__ = ("last_write", "rewrite")
 
     def __init__(self) -> None:
         self.last_write = 0
@@ -123,12 +154,13 @@ def described(tensor: Any) -> str:
 
 
 def check_unchanged(tensor: Any) -> None:
-    """Raise if an input or the output of the op that made `tensor` was written after
-    the op ran: its backward would compute with the new values."""
+    """Raise if a value the backward of the op that made `tensor` reads (`op.saved`) was
+    written after the op ran: the backward would compute with the new values. A write
+    into a value it does not read changes nothing it computes, and is let be."""
     op = tensor._op
     if op.recorded_at == latest_write:
         return
-    for used in (*op.inputs, tensor):
+    for used in op.saved(*op.inputs, tensor):
         if used._version.last_write > op.recorded_at:
             raise RuntimeError(
                 f"backward(): {described(used)} was changed after {type(op).__name__} used it "
@@ -138,17 +170,23 @@ def check_unchanged(tensor: Any) -> None:
 
 
 def own_gradient(contribution: Any, tensor: Any, g: Any) -> Any:
-    """A contribution to `tensor`'s gradient as an array of its own, in its dtype. An
-    op may hand on g itself (Add) or a view of it (Reshape); stored as two `.grad`s
-    sharing memory, an in-place change of one (`p.grad *= 0.5`) would change the other.
-    A float32 tensor gets a float32 gradient, as in PyTorch, even from a float64 op.
-    A recorded pass's Tensors are new tensors already, and are left as they are."""
-    if not isinstance(contribution, np.ndarray):
+    """A contribution to `tensor`'s gradient as an array (or, in a recorded pass, a Tensor)
+    of its own, in its dtype. An op may hand on g itself (Add) or a view of it (Reshape);
+    stored as two `.grad`s sharing memory, an in-place change of one (`p.grad *= 0.5`)
+    would change the other. A float32 tensor gets a float32 gradient, as in PyTorch, even
+    from a float64 op; a 0-d one a 0-d array, not the numpy scalar numpy computes."""
+    if isinstance(contribution, np.ndarray):
+        if contribution.dtype != tensor.dtype:
+            return contribution.astype(tensor.dtype)  # the cast makes a new array too
+        if contribution is g or contribution.base is not None:
+            return contribution.copy()
         return contribution
-    if contribution.dtype != tensor.dtype:
-        return contribution.astype(tensor.dtype)  # the cast makes a new array too
-    if contribution is g or contribution.base is not None:
-        return contribution.copy()
+    if isinstance(contribution, np.generic):
+        return np.array(contribution, dtype=tensor.dtype)
+    if contribution.dtype != tensor.dtype:  # a Tensor: cast and copy as ops of the graph
+        return contribution.astype(tensor.dtype)
+    if contribution is g or contribution._version is g._version:
+        return contribution.clone()
     return contribution
 
 
@@ -162,26 +200,130 @@ def op_error(op: Any, inputs: tuple, error: ValueError) -> ValueError:
 # ---- in-place rules -------------------------------------------------------------
 
 
-def check_in_place(tensor: Any, other: Any, symbol: str) -> None:
-    """Refuse `tensor <symbol>= other` where it would silently go wrong: while the
-    graph records either side, and where the result would not fit tensor's shape."""
-    if is_grad_enabled() and tensor.requires_grad and tensor._op is None:
+def records(*tensors: Any) -> bool:
+    """Whether an op of `tensors` is recorded in the graph here."""
+    return is_grad_enabled() and any(t.requires_grad for t in tensors)
+
+
+def view_base(tensor: Any) -> Any:
+    """The tensor whose memory `tensor` is a view of, through reshapes, transposes and
+    basic indexing (itself if it views nothing recorded)."""
+    while tensor._op is not None and tensor._version is tensor._op.inputs[0]._version:
+        tensor = tensor._op.inputs[0]
+    return tensor
+
+
+def check_write(tensor: Any, value: Any, written: str, place: np.ndarray) -> None:
+    """Refuse a write into `place`, tensor's memory or part of it (`x -= v`, `x[i] = v`),
+    where it would go silently wrong: into a parameter (a leaf that requires grad) or a
+    view of one while the graph records, since the update would become part of the graph;
+    a value that does not fit the place's shape, or that overlaps it only in part (so the
+    result would depend on the order elements are written in, as PyTorch refuses too);
+    memory that is read-only."""
+    base = view_base(tensor)
+    if is_grad_enabled() and base.requires_grad and base._op is None:
+        of = "" if base is tensor else f"a view of {described(base)}, "
         raise RuntimeError(
-            f"{described(tensor)} {symbol}= …: an in-place update of a tensor that requires "
+            f"{described(tensor)} {written} …: {of}an in-place update of a tensor that requires "
             "grad would become part of the graph. Wrap the update in no_grad(): "
-            f"`with no_grad(): p {symbol}= lr * p.grad`"
+            "`with no_grad(): p -= lr * p.grad`"
         )
-    if is_grad_enabled() and (tensor.requires_grad or other.requires_grad):
-        raise RuntimeError(
-            f"{described(tensor)} {symbol}= …: in-place operators are not recorded in the "
-            f"graph. Write x = x {symbol} y to compute a new tensor, or update under no_grad()"
-        )
-    shape = np.broadcast_shapes(tensor.shape, other.shape)
-    if shape != tensor.shape:
+    try:
+        shape = np.broadcast_shapes(place.shape, value.shape)
+    except ValueError:
+        shape = None
+    if shape != place.shape:
         raise ValueError(
-            f"{described(tensor)} {symbol}= a tensor of shape {other.shape}: the result would "
-            f"have shape {shape}, and an in-place operator cannot change the shape {tensor.shape}"
+            f"{described(tensor)} {written} a tensor of shape {value.shape}: it does not fit "
+            f"the shape {place.shape} written to (it must broadcast to it; an in-place write "
+            "cannot change a shape)"
         )
+    if np.shares_memory(place, value.data) and not same_place(place, value.data):
+        raise RuntimeError(
+            f"{described(tensor)} {written} a tensor that shares part of its memory: the result "
+            "would depend on the order the elements are written in. Write a copy: "
+            "`x += y.clone()`"
+        )
+    if not tensor.data.flags.writeable:
+        raise ValueError(f"{described(tensor)} {written} …: its memory is read-only (a numpy "
+                         "view such as np.broadcast_to); make a writable copy first")
+
+
+# A write that the graph records (`y += v` or `y[i] = v` where y or v requires grad) makes
+# y the output of that write, as in PyTorch; the node y stood for until then moves to a new
+# tensor object, its `earlier node`. Ops recorded before the write still mean that earlier
+# node: `inputs_as_recorded` hands the walk their inputs as they were. Other tensors that
+# share y's memory (views made before the write) hold the new values but a graph that no
+# longer computes them: `check_current` refuses to compute with them. What this needs is
+# kept on the few tensors and memories concerned (`_earlier`, `_retired`, `Version.rewrite`).
+rewrites = 0  # how many recorded writes there were: with none, the core checks nothing
+
+
+def retire(earlier: Any) -> Any:
+    """Mark `earlier`, the node a recorded write is about to move out of its tensor: only
+    ops recorded before the write use it, so it is never stale to them."""
+    earlier._retired = True
+    return earlier
+
+
+def record_rewrite(tensor: Any, earlier: Any) -> None:
+    """Stamp the write that made `tensor` the output of a recorded in-place op; `earlier`
+    is the node it stood for until now."""
+    global rewrites
+    record_write(tensor)
+    tensor._earlier = [*getattr(tensor, "_earlier", ()), (latest_write, earlier)]
+    tensor._version.rewrite = (latest_write, weakref.ref(tensor))
+    rewrites += 1
+
+
+def inputs_as_recorded(op: Any) -> tuple:
+    """`op.inputs` as they were when op was recorded: an input rewritten in place since
+    then means the node it stood for at the time. Settled once, in the op."""
+    if rewrites:
+        op.inputs = tuple(_node_at(t, op.recorded_at) for t in op.inputs)
+    return op.inputs
+
+
+def _node_at(tensor: Any, tick: int) -> Any:
+    for written_at, earlier in getattr(tensor, "_earlier", ()):
+        if written_at > tick:
+            return earlier
+    return tensor
+
+
+def check_current(tensors: tuple) -> None:
+    """Refuse to compute with a tensor whose memory a recorded in-place write through
+    another tensor changed after it was made (a view made before `y += v`, or the base
+    of a view written into): its values are no longer the ones its graph computed. Under
+    no_grad nothing is recorded, and values are only values."""
+    if not is_grad_enabled():
+        return
+    for tensor in tensors:
+        tick, writer = getattr(tensor._version, "rewrite", (0, None))
+        if writer is None or getattr(tensor, "_retired", False):
+            continue
+        holder = writer()
+        made_at = tensor._op.recorded_at if tensor._op is not None else 0
+        if holder is not tensor and made_at < tick:
+            other = described(holder) if holder is not None else "a tensor since gone"
+            raise RuntimeError(
+                f"{described(tensor)} shares its memory with {other}, which an in-place "
+                "operation recorded in the graph changed after it was made: its values are no "
+                f"longer the ones its graph computed. Use {other} itself, or take the view "
+                "again from it"
+            )
+
+
+def same_place(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two arrays are the very same elements of memory, in the same layout."""
+    return (a.__array_interface__["data"] == b.__array_interface__["data"]
+            and a.shape == b.shape and a.strides == b.strides)
+
+
+def writes_back(tensor: Any, value: Any, idx: Any) -> bool:
+    """Whether `tensor[idx] = value` puts back the view `tensor[idx]` itself, after an
+    in-place write into it (the second half of `x[idx] += v`)."""
+    return same_place(tensor.data[idx], value.data)
 
 
 # ---- values ---------------------------------------------------------------------
@@ -206,6 +348,21 @@ def as_array(data: Any) -> np.ndarray:
             f" from {type(data).__name__}"
         )
     return array.astype(np.float64)
+
+
+def as_axis(axis: Any, ndim: int) -> int | tuple[int, ...] | None:
+    """A reduction's axis as numpy takes it (None, an int, or a tuple: a list is taken as
+    one), each a whole number naming an axis the tensor has."""
+    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+    if axis is None:
+        return None
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"axis {axis!r}: an axis is a whole number, or a tuple or list of them")
+        if not -ndim <= a < ndim:
+            raise ValueError(f"axis {a} is out of bounds for a tensor with {ndim} axes (shape "
+                             f"axes are numbered from {-ndim} to {ndim - 1})")
+    return tuple(int(a) for a in axes) if isinstance(axis, (list, tuple)) else int(axis)
 
 
 def first_index(mask: np.ndarray) -> tuple[int, ...]:

@@ -297,6 +297,9 @@ class BinaryCrossEntropy(ops.Op):
         dp = g * (p - y) / (p * (1 - p)).clip(1e-12, None) / n if need_p else None
         return dp, (g * (clamped_log(1 - p) - clamped_log(p)) / n if need_y else None)
 
+    def saved(self, p, y, out):
+        return (p, y) if self.needs_grad[0] else (p,)
+
 
 def clamped_log(p):
     """log p, at least LOG_FLOOR: log of p clipped to e^LOG_FLOOR, so that it is an op
@@ -340,6 +343,9 @@ class SigmoidCrossEntropy(ops.Op):
         return (g * (ops.sigmoid(z, known=self.sigma) - y) / n if need_z else None,
                 g * -z / n if need_y else None)
 
+    def saved(self, z, y, out):
+        return (z, y)
+
 
 def binary_cross_entropy_with_logits(logits: Tensor, target: Any) -> Tensor:
     """binary_cross_entropy(sigmoid(logits), target), stable for any logits."""
@@ -376,6 +382,9 @@ class SoftmaxCrossEntropy(ops.Op):
     def backward(self, g, z, out):
         probs = ops.softmax(z, axis=1, known=self.probs)
         return ((probs - self.onehot) * (g / len(z)),)
+
+    def saved(self, z, out):
+        return (z,)
 
 
 def cross_entropy(logits: Tensor, labels: Any) -> Tensor:

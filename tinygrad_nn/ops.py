@@ -15,6 +15,10 @@ recorded (`create_graph`) it is handed the input and output Tensors and g is a
 Tensor, so the very same lines build a graph of the gradient, which can be
 differentiated again: second derivatives, Hessians.
 
+Each op also says which of its inputs and output its backward reads (`saved`), as
+PyTorch's saved tensors do: an in-place write into one of those after the forward pass
+makes the backward refuse, and a write into anything else does not matter to it.
+
 Each op carries `symbol` (how drawings label it), `rule` (its local derivative,
 shown by the step-by-step backward pass) and, when it is not written as a call
 symbol(inputs), its `notation`, e.g. "|{0}|" (how drawings title its output).
@@ -44,9 +48,21 @@ def log(x):
     return np.log(x) if isinstance(x, ARRAYS) else x.log()
 
 
+def values(x) -> np.ndarray:
+    """The numbers of an array or a Tensor, for a factor that is constant where it has a
+    derivative at all (a mask, a sign, a share among ties)."""
+    return x if isinstance(x, ARRAYS) else x.data
+
+
 def sigmoid(x, known: np.ndarray):
     """σ(x): `known`, the value the forward kept, for an array; for a Tensor its sigmoid."""
     return known if isinstance(x, ARRAYS) else x.sigmoid()
+
+
+def one_minus(out, known: np.ndarray):
+    """1 − σ(x) from the output σ(x): `known`, the value the forward kept, for an array (exact
+    even where σ rounds to 1); for a Tensor 1 − out, a graph of the saved output alone."""
+    return known if isinstance(out, ARRAYS) else 1.0 - out
 
 
 def softmax(x, axis: int, known: np.ndarray):
@@ -103,6 +119,11 @@ class Op:
         none. Written only with what arrays and Tensors share (see above)."""
         raise NotImplementedError
 
+    def saved(self, *inputs_and_output) -> tuple:
+        """Those of the op's inputs and output whose values backward reads (shapes do not
+        count): none, unless the op says otherwise."""
+        return ()
+
 
 # ---- elementwise, two inputs (numpy broadcasting) ---------------------------
 
@@ -148,9 +169,13 @@ class Mul(Op):
         return (unbroadcast(g * b, a.shape) if need_a else None,
                 unbroadcast(g * a, b.shape) if need_b else None)
 
+    def saved(self, a, b, out):
+        need_a, need_b = self.needs_grad
+        return (b,) * need_a + (a,) * need_b
+
 
 class Div(Op):
-    """a / b, broadcast, refusing b = 0; d(a/b)/da = 1/b and d(a/b)/db = −a/b² = −out/b."""
+    """a / b, broadcast, refusing b = 0; d(a/b)/da = 1/b and d(a/b)/db = −a/b²."""
 
     symbol, rule, notation = "÷", "d(a/b)/da = 1/b, d(a/b)/db = −a/b²", "{0} ÷ {1}"
 
@@ -160,9 +185,11 @@ class Div(Op):
 
     def backward(self, g, a, b, out):
         need_a, need_b = self.needs_grad
-        g_over_b = g / b
-        return (unbroadcast(g_over_b, a.shape) if need_a else None,
-                unbroadcast(-g_over_b * out, b.shape) if need_b else None)
+        return (unbroadcast(g / b, a.shape) if need_a else None,
+                unbroadcast(-g * a / (b * b), b.shape) if need_b else None)
+
+    def saved(self, a, b, out):
+        return (b, a) if self.needs_grad[1] else (b,)
 
 
 def _swap_last_axes(x):
@@ -192,6 +219,10 @@ class MatMul(Op):
         ga = unbroadcast(g2 @ _swap_last_axes(b2), a2.shape).reshape(a.shape) if need_a else None
         gb = unbroadcast(_swap_last_axes(a2) @ g2, b2.shape).reshape(b.shape) if need_b else None
         return ga, gb
+
+    def saved(self, a, b, out):
+        need_a, need_b = self.needs_grad
+        return (b,) * need_a + (a,) * need_b
 
 
 # ---- elementwise, one input --------------------------------------------------
@@ -233,6 +264,9 @@ class Pow(Op):
                          f"Pow backward: x ** {n} has an infinite gradient at x = 0")
         return (g * n * x ** (n - 1),)
 
+    def saved(self, x, out):
+        return (x,)
+
 
 class Exp(Op):
     """eˣ, refusing x that would overflow to inf; d(eˣ)/dx = eˣ, the output."""
@@ -248,6 +282,9 @@ class Exp(Op):
     def backward(self, g, x, out):
         return (g * out,)
 
+    def saved(self, x, out):
+        return (out,)
+
 
 class Log(Op):
     """ln x for x > 0; d(ln x)/dx = 1/x."""
@@ -261,6 +298,9 @@ class Log(Op):
     def backward(self, g, x, out):
         return (g / x,)
 
+    def saved(self, x, out):
+        return (x,)
+
 
 class Abs(Op):
     """|x|; d|x|/dx = sign(x), taken as 0 at x = 0."""
@@ -268,11 +308,13 @@ class Abs(Op):
     symbol, rule, notation = "|x|", "d|x|/dx = sign(x)  (0 at x = 0)", "|{0}|"
 
     def forward(self, x):
-        self.sign = np.sign(x)  # a constant: |x|'s slope does not change away from 0
         return np.abs(x)
 
     def backward(self, g, x, out):
-        return (g * self.sign,)
+        return (g * np.sign(values(x)),)  # a constant: |x|'s slope does not change away from 0
+
+    def saved(self, x, out):
+        return (x,)
 
 
 class Sigmoid(Op):
@@ -292,7 +334,10 @@ class Sigmoid(Op):
         return np.exp(log_out)
 
     def backward(self, g, x, out):
-        return (g * out * sigmoid(-x, known=self.one_minus_out),)  # 1 − σ(x) = σ(−x)
+        return (g * out * one_minus(out, known=self.one_minus_out),)
+
+    def saved(self, x, out):
+        return (out,)
 
 
 class Tanh(Op):
@@ -306,6 +351,9 @@ class Tanh(Op):
     def backward(self, g, x, out):
         return (g * (1.0 - out * out),)
 
+    def saved(self, x, out):
+        return (out,)
+
 
 class ReLU(Op):
     """max(x, 0); the gradient at exactly 0 is taken as 0, as PyTorch does."""
@@ -313,24 +361,32 @@ class ReLU(Op):
     symbol, rule = "relu", "d relu(x)/dx = 1 if x > 0 else 0"
 
     def forward(self, x):
-        self.positive = x > 0  # a constant mask: the slope, 1 where x > 0, else 0
         return np.maximum(x, 0.0)  # not x·(x > 0), which is NaN at −∞
 
     def backward(self, g, x, out):
-        return (g * self.positive,)
+        return (g * (values(out) > 0),)  # a constant mask: the slope, 1 where x > 0, else 0
+
+    def saved(self, x, out):
+        return (out,)
 
 
 class Clip(Op):
-    """x limited to [low, high]; the gradient flows only where x was inside."""
+    """x limited to [low, high] (numbers, or arrays that broadcast against x); the
+    gradient flows only where x was inside, summed back to x's shape."""
 
     symbol, rule = "clip", "d clip(x)/dx = 1 inside [low, high], else 0"
 
     def forward(self, x, low, high):
-        self.inside = (x >= low) & (x <= high)
+        self.low, self.high = low, high
         return np.clip(x, low, high)
 
     def backward(self, g, x, out):
-        return (g * self.inside,)
+        x_values = values(x)
+        inside = (x_values >= self.low) & (x_values <= self.high)
+        return (unbroadcast(g * inside, x.shape),)
+
+    def saved(self, x, out):
+        return (x,)
 
 
 # ---- reductions --------------------------------------------------------------
@@ -360,14 +416,17 @@ class Max(Op):
     symbol, rule = "max", "d max(x)/dxᵢ = 1 where xᵢ is the maximum (shared among ties), else 0"
 
     def forward(self, x, axis, keepdims):
-        out = np.max(x, axis=axis, keepdims=True)
-        is_max = (x == out) | (np.isnan(x) & np.isnan(out))
-        self.share = is_max / is_max.sum(axis=axis, keepdims=True, dtype=x.dtype)
-        self.kept = out.shape
-        return out if keepdims else np.squeeze(out, axis=axis)
+        self.axis, self.kept = axis, _kept_shape(x.shape, axis)
+        return np.max(x, axis=axis, keepdims=keepdims)
 
     def backward(self, g, x, out):
-        return (g.reshape(self.kept) * self.share,)
+        x_values, largest = values(x), values(out).reshape(self.kept)
+        is_max = (x_values == largest) | (np.isnan(x_values) & np.isnan(largest))
+        share = is_max / is_max.sum(axis=self.axis, keepdims=True, dtype=x_values.dtype)
+        return (g.reshape(self.kept) * share,)
+
+    def saved(self, x, out):
+        return (x, out)
 
 
 # ---- shape -------------------------------------------------------------------
@@ -432,6 +491,55 @@ class ScatterAdd(Op):
         return (g[self.idx],)
 
 
+# ---- copies and writes ---------------------------------------------------------
+
+
+class Clone(Op):
+    """A copy of x in memory of its own; the derivative is the identity."""
+
+    symbol, rule = "clone", "the gradient passes unchanged"
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, g, x, out):
+        return (g,)
+
+
+class Cast(Op):
+    """x in another float dtype; the gradient is cast back to x's dtype."""
+
+    symbol, rule = "astype", "the gradient is cast back"
+
+    def forward(self, x, dtype):
+        return x.astype(dtype)
+
+    def backward(self, g, x, out):
+        return (g.astype(x.dtype),)
+
+
+class SetItem(Op):
+    """x with `value` written at `idx` (`x[idx] = value` while the graph records): the
+    written elements of x no longer reach the output, so their gradient is 0, and `value`
+    gets the gradient at the places it was written to, summed back to its shape."""
+
+    symbol, notation = "[ ]=", "{0}[…] = {1}"
+    rule = "x gets g except where written (0 there); value gets g at the written places"
+
+    def forward(self, x, value, idx):
+        self.idx = idx
+        out = x.copy()
+        out[idx] = value
+        self.kept = np.ones(x.shape, dtype=x.dtype)  # 1 where x's element survives, else 0
+        self.kept[idx] = 0.0
+        return out
+
+    def backward(self, g, x, value, out):
+        need_x, need_value = self.needs_grad
+        return (g * self.kept if need_x else None,
+                unbroadcast(g[self.idx], value.shape) if need_value else None)
+
+
 # ---- softmax family (stable: shifted by the maximum) -------------------------
 
 
@@ -457,6 +565,9 @@ class Softmax(Op):
     def backward(self, g, x, s):
         return (s * (g - (g * s).sum(axis=self.axis, keepdims=True)),)
 
+    def saved(self, x, s):
+        return (s,)
+
 
 class LogSoftmax(Op):
     """log sᵢ = xᵢ − log Σⱼe^xⱼ; d log sᵢ/dxⱼ = δᵢⱼ − sⱼ, so dx = g − s·Σ g."""
@@ -471,3 +582,6 @@ class LogSoftmax(Op):
 
     def backward(self, g, x, log_s):
         return (g - exp(log_s) * g.sum(axis=self.axis, keepdims=True),)
+
+    def saved(self, x, log_s):
+        return (log_s,)

@@ -33,11 +33,13 @@ def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
     op = op_class()
     try:
         data = np.asarray(op.forward(*[t._data for t in inputs], **attrs))
-    except ValueError as error:  # shapes that do not broadcast, values outside the domain
+    except (ValueError, IndexError) as error:  # shapes that do not fit, values outside the domain
         raise guards.op_error(op, inputs, error) from None
-    out = Tensor(data)
+    out = Tensor.over(data)
     if data.base is not None:  # numpy made a view: a write through either is a write to both
         out._version = guards.shared_version(data, inputs)
+    if guards.rewrites:  # an in-place write was recorded somewhere: are the inputs current?
+        guards.check_current(inputs)
     needs_grad = tuple([t.requires_grad for t in inputs])
     if guards.is_grad_enabled() and True in needs_grad:
         op.inputs, op.needs_grad, op.recorded_at = inputs, needs_grad, guards.latest_write
@@ -66,7 +68,7 @@ def topological_order(root: Tensor, grad_only: bool = False) -> list[Tensor]:
             order.append(tensor)
             continue
         stack.append((tensor, True))
-        for parent in tensor._op.inputs:
+        for parent in guards.inputs_as_recorded(tensor._op):
             if parent not in visited and (parent.requires_grad or not grad_only):
                 stack.append((parent, False))
     return order
@@ -113,6 +115,8 @@ def initial_gradient(root: Tensor, grad: Any, create_graph: bool, caller: str,
     """Where a backward pass starts: d(root)/d(root) = 1 for a one-element root, else
     `grad`, of root's shape and dtype; a Tensor when the pass is recorded (a Tensor
     `grad` kept as it is, so that its own graph carries on)."""
+    if guards.rewrites:
+        guards.check_current((root,))
     if grad is None and root.size != 1:
         raise ValueError(
             f"{caller} without a {argument} needs a tensor with one element (a loss); this one "
@@ -125,18 +129,18 @@ def initial_gradient(root: Tensor, grad: Any, create_graph: bool, caller: str,
     if np.shape(grad) != root.shape:
         raise ValueError(f"{caller}: the {argument} has shape {np.shape(grad)} but the tensor "
                          f"has shape {root.shape}; they must be equal")
-    if create_graph:
-        return grad if isinstance(grad, Tensor) else Tensor(np.array(grad, root.dtype))
+    if create_graph:  # a copy of its own (the root's .grad), in the graph of `grad` if it has one
+        return grad.astype(root.dtype) if isinstance(grad, Tensor) else Tensor(np.array(grad, root.dtype))
     return np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)  # a copy
 
 
 class Tensor:
     """An n-dimensional array of floats with a gradient and a place in the graph.
 
-    A numpy array of float64 or float32 is used as it is, not copied, except for a
-    tensor that requires a gradient: that one owns its data, because an optimizer
-    changes it in place. A tensor made from booleans holds 0.0 and 1.0 and, used
-    as an index, is a mask.
+    `Tensor(data)` copies data, as `torch.tensor` does, so that a write through one never
+    changes the other; `np.asarray(t)` and `t.numpy()` share t's memory, `np.array(t)`
+    copies. A tensor made from booleans (or by a comparison) holds 0.0 and 1.0 and, used
+    as an index, is a mask; `detach()` and `Tensor()` keep it one.
 
     Writes through a tensor (`x.data = v`, `x -= v`, an optimizer's step) are
     versioned, so backward() through a graph that used the old values is an error
@@ -144,22 +148,32 @@ class Tensor:
     untracked, as with PyTorch's `.data`.
     """
 
-    __slots__ = ("__weakref__", "_data", "_is_mask", "_op", "_version", "grad", "name",
-                 "requires_grad")
+    __slots__ = ("__weakref__", "_data", "_earlier", "_is_mask", "_op", "_retired", "_version",
+                 "grad", "name", "requires_grad")  # _earlier, _retired: set by in-place writes
     __array_ufunc__ = None  # numpy defers to us: `array + tensor` is a Tensor
     __hash__ = object.__hash__  # by identity: the backward pass keys its dicts by tensors
 
     def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None):
         if isinstance(data, Tensor):
-            data = data.data
+            self.__init__(data._data, requires_grad, name)
+            self._is_mask = data._is_mask
+            return
         array = guards.as_array(data)
-        self._data: np.ndarray = array.copy() if requires_grad and array is data else array
+        self._data: np.ndarray = array.copy() if array is data else array  # a copy either way
         self._is_mask = array is not data and np.asarray(data).dtype == np.bool_
         self._version = guards.Version()
         self._op: ops.Op | None = None
         self.grad: Any = None
         self.requires_grad = requires_grad
         self.name = name
+
+    @classmethod
+    def over(cls, array: np.ndarray, is_mask: bool = False) -> Tensor:
+        """A tensor over `array` itself, not a copy: an op's output, a view, a detach()."""
+        tensor = cls.__new__(cls)
+        tensor._data, tensor._is_mask, tensor._version = array, is_mask, guards.Version()
+        tensor._op, tensor.grad, tensor.requires_grad, tensor.name = None, None, False, None
+        return tensor
 
     @property
     def data(self) -> np.ndarray:
@@ -186,13 +200,22 @@ class Tensor:
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        """The data itself, not a copy."""
+        """The data itself, not a copy (as PyTorch's `.numpy()`)."""
         return self._data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype)
+        """For numpy: `np.asarray(t)` shares t's memory, `np.array(t)` and `np.copy(t)`
+        copy it (numpy asks with copy=True)."""
+        if copy is False and dtype is not None and np.dtype(dtype) != self.dtype:
+            raise ValueError(f"a Tensor of {self.dtype} cannot be seen as {np.dtype(dtype)} "
+                             "without a copy; call np.array(t, dtype) instead")
+        array = self._data if dtype is None else self._data.astype(dtype, copy=False)
+        return array.copy() if copy and array is self._data else array
 
     def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d Tensor (a single number): it has no first axis. "
+                            "Use .size for the number of elements, or .item() for the number")
         return len(self._data)
 
     def __bool__(self) -> bool:
@@ -214,9 +237,20 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same values (the same memory, so the same version), cut from the graph:
         nothing flows back through it."""
-        out = Tensor(self._data)
+        out = Tensor.over(self._data, self._is_mask)
         out._version = self._version
         return out
+
+    def clone(self) -> Tensor:
+        """A copy in memory of its own, still in the graph (the gradient passes through):
+        a snapshot that later writes into this tensor do not change."""
+        return apply(ops.Clone, self)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """The values as float64 or float32 (a copy), in the graph: the gradient is cast back."""
+        if np.dtype(dtype) not in guards.FLOAT_DTYPES:
+            raise TypeError(f"astype: a Tensor holds float64 or float32; got {np.dtype(dtype)}")
+        return apply(ops.Cast, self, dtype=np.dtype(dtype))
 
     # ---- reverse-mode autodiff -----------------------------------------------
 
@@ -237,7 +271,8 @@ class Tensor:
         grad = initial_gradient(self, grad, create_graph, "backward()")
         with guards.enable_grad() if create_graph else contextlib.nullcontext():
             for tensor, g, _ in backward_pass(self, grad, create_graph):
-                tensor.grad = g if tensor.grad is None else tensor.grad + g
+                total = g if tensor.grad is None else tensor.grad + g
+                tensor.grad = np.asarray(total) if isinstance(total, np.generic) else total  # 0-d
 
     # ---- arithmetic: Python numbers and arrays are lifted to constants -------
 
@@ -247,9 +282,10 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float)):
-            return Tensor(np.asarray(other, dtype=self.dtype))
+            return Tensor.over(np.asarray(other, dtype=self.dtype))
         array = np.asarray(other)
-        return Tensor(array.astype(self.dtype) if array.dtype.kind in "biu" else array)
+        return Tensor.over(guards.as_array(array.astype(self.dtype) if array.dtype.kind in "biu"
+                                           else array))
 
     def __add__(self, other): return apply(ops.Add, self, self._lift(other))
     def __radd__(self, other): return apply(ops.Add, self._lift(other), self)
@@ -269,7 +305,21 @@ class Tensor:
             raise TypeError(f"Tensor ** needs a number as exponent; got {type(exponent).__name__}")
         if not math.isfinite(exponent):
             raise ValueError(f"Tensor **: the exponent must be a finite number; got {exponent}")
+        exponent = exponent.item() if isinstance(exponent, np.generic) else exponent  # keeps float32
         return apply(ops.Pow, self, exponent=exponent)
+
+    # ---- comparisons: elementwise masks, with no gradient -----------------------
+
+    def _compare(self, other: Any, compare: Any) -> Tensor:
+        return Tensor.over(compare(self._data, self._lift(other)._data).astype(self.dtype),
+                           is_mask=True)
+
+    def __eq__(self, other): return self._compare(other, np.equal)
+    def __ne__(self, other): return self._compare(other, np.not_equal)
+    def __lt__(self, other): return self._compare(other, np.less)
+    def __le__(self, other): return self._compare(other, np.less_equal)
+    def __gt__(self, other): return self._compare(other, np.greater)
+    def __ge__(self, other): return self._compare(other, np.greater_equal)
 
     # ---- in place, as in PyTorch: the same tensor, its memory rewritten ------
 
@@ -282,11 +332,45 @@ class Tensor:
         """`x -= v` and the like: x's own values rewritten, so that every holder of x (a
         model, an optimizer, a view) sees the change; a write, stamped. Without this,
         Python would bind the name to a new tensor and the model would never change.
-        Refused while the graph records x or v (see guards.check_in_place)."""
+        While the graph records x or v, the write is recorded too (see `_rewrite`)."""
         other = self._lift(other)
-        guards.check_in_place(self, other, symbol)
+        guards.check_write(self, other, f"{symbol}=", self._data)
+        if guards.records(self, other):
+            return self._rewrite(op_class, other)
         self._data[...] = op_class().forward(self._data, other._data)
         guards.record_write(self)
+        return self
+
+    def __setitem__(self, idx: Any, value: Any) -> None:
+        """`x[idx] = v` writes into x's memory, as an in-place operator does (and
+        `x[idx] += v` too): recorded while the graph records x or v."""
+        idx, value = self._index(idx), self._lift(value)
+        guards.check_write(self, value, "[…] =", self._data[idx])
+        if not guards.records(self, value):
+            self._data[idx] = value._data
+            guards.record_write(self)
+        elif guards.writes_back(self, value, idx):  # x[idx] += v: the view already holds it
+            self._rewrite(ops.SetItem, value, idx=idx, current=True)
+        else:
+            self._rewrite(ops.SetItem, value, idx=idx)
+
+    def _rewrite(self, op_class: type[ops.Op], *others: Tensor, current: bool = False,
+                 **attrs: Any) -> Tensor:
+        """A write the graph records, as in PyTorch: this tensor becomes the output of the
+        op applied to what it was (its `earlier` node, a new object in its place for every
+        op recorded before), and its memory takes the new values, so every name and view
+        of it sees them. The op's backward reads a copy where it needs the old values."""
+        if guards.rewrites and not current:
+            guards.check_current((self,))
+        earlier = guards.retire(Tensor.over(self._data, self._is_mask))
+        earlier._version, earlier._op = self._version, self._op
+        earlier.requires_grad, earlier.name = self.requires_grad, self.name
+        result = apply(op_class, earlier, *others, **attrs)
+        if any(t is earlier for t in result._op.saved(*result._op.inputs, result)):
+            result = apply(op_class, earlier.clone(), *others, **attrs)
+        self._data[...] = result._data
+        self._op, self.requires_grad = result._op, True
+        guards.record_rewrite(self, earlier)
         return self
 
     # ---- elementwise functions -----------------------------------------------
@@ -330,12 +414,13 @@ class Tensor:
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """The sum over `axis` (all axes if None); every summed element gets the
         gradient of the sum."""
-        return apply(ops.Sum, self, axis=axis, keepdims=keepdims)
+        return apply(ops.Sum, self, axis=guards.as_axis(axis, self.ndim), keepdims=keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """The sum divided by the number of elements summed; each gets 1/count of
         the gradient."""
-        total = self.sum(axis, keepdims)  # refuses an axis the tensor does not have
+        axis = guards.as_axis(axis, self.ndim)  # refuses an axis the tensor does not have
+        total = self.sum(axis, keepdims)
         summed_axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
         count = math.prod(self.shape[a] for a in summed_axes)
         if count == 0:
@@ -345,7 +430,7 @@ class Tensor:
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """The largest element over `axis`; the gradient goes to the maximal
         elements, shared evenly between ties."""
-        return apply(ops.Max, self, axis=axis, keepdims=keepdims)
+        return apply(ops.Max, self, axis=guards.as_axis(axis, self.ndim), keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
         """eˣⁱ/Σⱼeˣʲ along `axis`, stable for any x; dsᵢ/dxⱼ = sᵢ(δᵢⱼ − sⱼ)."""
@@ -368,14 +453,20 @@ class Tensor:
         return apply(ops.Transpose, self, axes=tuple(axes) if axes else None)
 
     def __getitem__(self, idx: Any) -> Tensor:
-        """x[idx] as numpy indexes: basic, integer arrays, boolean masks. A tensor
-        in the index is a mask if it was made from booleans, else whole numbers."""
-        def as_index(i: Any) -> Any:
-            return guards.as_index(i._data, i._is_mask) if isinstance(i, Tensor) else i
-        idx = tuple(map(as_index, idx)) if isinstance(idx, tuple) else as_index(idx)
-        return apply(ops.Index, self, idx=idx)
+        """x[idx] as numpy indexes: basic, integer arrays, boolean masks. Basic indexing
+        gives a view (`x[1, 1]` too, a 0-d one), arrays a copy, as in PyTorch."""
+        return apply(ops.Index, self, idx=self._index(idx))
+
+    def _index(self, idx: Any) -> tuple:
+        """idx as numpy takes it, ending in `...` so that picking one element gives a 0-d
+        view, not a copy. A tensor in the index is a mask if it was made from booleans or
+        by a comparison, else whole numbers."""
+        parts = idx if isinstance(idx, tuple) else (idx,)
+        parts = tuple(guards.as_index(i._data, i._is_mask) if isinstance(i, Tensor) else i
+                      for i in parts)
+        return parts if any(i is Ellipsis for i in parts) else (*parts, Ellipsis)
 
     def scatter_add(self, idx: Any, shape: tuple[int, ...]) -> Tensor:
         """Zeros of `shape` with this tensor added at `idx` (repeated indices add up):
         the gradient of indexing, as an op so that it can be differentiated."""
-        return apply(ops.ScatterAdd, self, idx=idx, shape=tuple(shape))
+        return apply(ops.ScatterAdd, self, idx=self._index(idx), shape=tuple(shape))
