@@ -17,6 +17,7 @@ re-derives it.
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -180,10 +181,12 @@ def same_gradients(ours: World, theirs: World, where: str) -> None:
                                        err_msg=f"a leaf's gradient after {where}")
 
 
+# a mutation run (mutmut sets MUTANT_UNDER_TEST) tries fewer programs per mutant
+EXAMPLES = 40 if os.environ.get("MUTANT_UNDER_TEST") else 300
 STATEMENT = st.tuples(st.sampled_from(STATEMENTS), st.integers(0, 50), st.integers(0, 50))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(program=st.lists(STATEMENT, min_size=3, max_size=12), seed=st.integers(0, 2**16),
        create_graph=st.booleans(), momentum=st.sampled_from([0.0, 0.9]))
 def test_a_random_program_gives_pytorchs_values_gradients_and_refusals(program, seed,

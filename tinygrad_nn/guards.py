@@ -10,20 +10,22 @@ variable, so it holds per thread and per asyncio task: one thread evaluating lea
 another one training. `enable_grad()` switches recording back on, for what must
 record whatever the caller chose (a backward pass with `create_graph`, `hessian`).
 
-Write versions, after PyTorch's version counter. A backward reads its op's inputs
-and output as they are at backward time, so a write between the forward and the
-backward pass (an optimizer step, `x.data -= v`, `x += v`) would give the gradient
-of values that were never computed with. Every write through a tensor stamps the
-`Version` of its memory; a `detach()` and every view (reshape, transpose, basic
-indexing: numpy decides which) share the Version of the tensor they came from, so a
-write through any of them is seen by every graph that used any of them. Before an
-op's backward runs, the walk calls `check_unchanged`. Writes straight into a numpy
-array (`x.data[0] = 5`) are not seen, as with PyTorch's `.data`.
+Write versions, after PyTorch's version counter. A backward reads some of its op's
+inputs and output (`op.saved`) as they are at backward time, so a write between the
+forward and the backward pass (an optimizer step, `x.data -= v`, `x += v`) into one of
+those would give the gradient of values that were never computed with. Every write
+through a tensor stamps the `Version` of its memory; a `detach()` and every view
+(reshape, transpose, basic indexing: numpy decides which) share the Version of the tensor
+they came from, so a write through any of them is seen by every graph that used any of
+them. Before an op's backward runs, the walk calls `check_unchanged`. Writes straight
+into a numpy array (`x.data[0] = 5`) are not seen, as with PyTorch's `.data`.
 
-In-place rules. `x -= v` changes x's memory instead of making a new tensor, which
-is what an update loop means. Outside `no_grad`, on a tensor the graph is recording,
-it would change a value the graph needs (or, on a parameter, make the update part of
-the graph), so `check_in_place` refuses it and says what to write instead.
+In-place rules. `x -= v` and `x[i] = v` change x's memory instead of making a new tensor,
+which is what an update loop means. On a parameter while the graph records, the update
+would become part of the graph, so `check_write` refuses it and says what to write
+instead. On any other tensor the graph records, the write is recorded as an op, as in
+PyTorch: `record_rewrite` and the functions after it keep ops recorded before the write
+pointing at the node the tensor stood for then.
 
 Values. Data must be real numbers of a rectangular shape; an index tensor whole
 numbers; an op's input inside its domain. `refuse_where` names the first bad
@@ -190,11 +192,12 @@ def own_gradient(contribution: Any, tensor: Any, g: Any) -> Any:
     return contribution
 
 
-def op_error(op: Any, inputs: tuple, error: ValueError) -> ValueError:
-    """An op's forward refused its inputs: say which op, and their shapes."""
+def op_error(op: Any, inputs: tuple, error: Exception) -> Exception:
+    """An op's forward refused its inputs: the same kind of error (ValueError, or
+    IndexError for an index that does not fit), saying which op, and their shapes."""
     shapes = " and ".join(str(t.shape) for t in inputs)
     noun = "shape" if len(inputs) == 1 else "shapes"
-    return ValueError(f"{type(op).__name__}: cannot apply to {noun} {shapes}: {error}")
+    return type(error)(f"{type(op).__name__}: cannot apply to {noun} {shapes}: {error}")
 
 
 # ---- in-place rules -------------------------------------------------------------
@@ -360,8 +363,8 @@ def as_axis(axis: Any, ndim: int) -> int | tuple[int, ...] | None:
         if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
             raise TypeError(f"axis {axis!r}: an axis is a whole number, or a tuple or list of them")
         if not -ndim <= a < ndim:
-            raise ValueError(f"axis {a} is out of bounds for a tensor with {ndim} axes (shape "
-                             f"axes are numbered from {-ndim} to {ndim - 1})")
+            raise ValueError(f"axis {a} is out of bounds for a tensor with {ndim} axes (they "
+                             f"are numbered from {-ndim} to {ndim - 1})")
     return tuple(int(a) for a in axes) if isinstance(axis, (list, tuple)) else int(axis)
 
 

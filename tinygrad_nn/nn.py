@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_nn import ops
-from tinygrad_nn.guards import refuse_where
+from tinygrad_nn.guards import as_index, refuse_where
 from tinygrad_nn.tensor import Tensor, apply
 
 LOG_FLOOR = -100.0  # where binary_cross_entropy clamps log p, as PyTorch does
@@ -389,14 +389,17 @@ class SoftmaxCrossEntropy(ops.Op):
 
 def cross_entropy(logits: Tensor, labels: Any) -> Tensor:
     """Mean cross-entropy of logits (n, C) against integer class labels (n,)."""
-    logits, labels = logits if isinstance(logits, Tensor) else Tensor(logits), np.asarray(labels)
+    logits = logits if isinstance(logits, Tensor) else Tensor(logits)
+    if isinstance(labels, Tensor):  # whole numbers held as floats: refused if fractional
+        labels = as_index(labels.data, mask=False)
+    labels = np.asarray(labels)
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy needs logits of shape (n, classes); got {logits.shape}")
     _refuse_empty("cross_entropy", logits)
     if labels.dtype.kind not in "iu":
         raise TypeError(
             f"cross_entropy needs integer class labels, e.g. np.array([0, 2, 1]); got dtype "
-            f"{labels.dtype} (convert with .astype(int))"
+            f"{labels.dtype} (convert a numpy array with .astype(int))"
         )
     n, classes = logits.shape
     if labels.shape != (n,):

@@ -30,6 +30,8 @@ __all__ = ["Tensor", "apply", "backward_pass", "no_grad", "topological_order"]
 def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
     """Run an op forward on its inputs' arrays and, if the graph is recording and some
     input requires a gradient, remember the op and its inputs in the output."""
+    if guards.rewrites:  # an in-place write was recorded somewhere: are the inputs current?
+        guards.check_current(inputs)
     op = op_class()
     try:
         data = np.asarray(op.forward(*[t._data for t in inputs], **attrs))
@@ -38,8 +40,6 @@ def apply(op_class: type[ops.Op], *inputs: Tensor, **attrs: Any) -> Tensor:
     out = Tensor.over(data)
     if data.base is not None:  # numpy made a view: a write through either is a write to both
         out._version = guards.shared_version(data, inputs)
-    if guards.rewrites:  # an in-place write was recorded somewhere: are the inputs current?
-        guards.check_current(inputs)
     needs_grad = tuple([t.requires_grad for t in inputs])
     if guards.is_grad_enabled() and True in needs_grad:
         op.inputs, op.needs_grad, op.recorded_at = inputs, needs_grad, guards.latest_write

@@ -1,0 +1,327 @@
+"""The memory model, as in PyTorch: what copies, what shares memory, and what an in-place
+write does to the graph. Each test is a line of user code that once went silently wrong or
+was refused where PyTorch answers; test_torch_oracle.py runs random programs of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tinygrad_nn import GradcheckError, Tensor, gradcheck, gradgradcheck, no_grad, ops
+from tinygrad_nn.tensor import apply
+
+VERSION_ERROR = "was changed after"
+
+# ---- copies and views -------------------------------------------------------------
+
+
+def test_a_tensor_made_from_an_array_or_a_tensor_copies_it():
+    values = np.array([1.0, 2.0])
+    made = Tensor(values)
+    made += 1.0
+    np.testing.assert_array_equal(values, [1.0, 2.0])
+    again = Tensor(made)
+    again += 1.0
+    np.testing.assert_array_equal(made.data, [2.0, 3.0])
+    assert not np.shares_memory(made.data, again.data)
+
+
+def test_np_array_and_np_copy_copy_and_np_asarray_shares():
+    t = Tensor([1.0, 2.0])
+    best, copied, shared = np.array(t), np.copy(t), np.asarray(t)
+    with no_grad():
+        t -= 1.0  # an optimizer step, say
+    np.testing.assert_array_equal(best, [1.0, 2.0])
+    np.testing.assert_array_equal(copied, [1.0, 2.0])
+    np.testing.assert_array_equal(shared, [0.0, 1.0])
+    assert shared is t.numpy()
+    assert np.array(t, dtype=np.float32).dtype == np.float32
+    with pytest.raises(ValueError, match="without a copy"):
+        np.asarray(t, dtype=np.float32, copy=False)
+
+
+def test_an_element_is_a_view_like_a_row_and_an_index_array_a_copy():
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    element, row, picked = x[1, 1], x[1], x[[0, 1]]
+    element += 10.0
+    row *= 2.0
+    picked += 100.0
+    np.testing.assert_array_equal(x.data, [[1.0, 2.0], [6.0, 28.0]])
+    assert element.shape == () and element.item() == 28.0
+
+
+def test_item_writes_write_in_place_and_are_stamped():
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True, name="x")
+    loss = (x * x).sum()
+    with no_grad():
+        x[0] += 1.0
+        x[1, 1] = 0.0
+    np.testing.assert_array_equal(x.data, [[2.0, 3.0], [3.0, 0.0]])
+    with pytest.raises(RuntimeError, match=f"x {VERSION_ERROR} Mul"):
+        loss.backward()
+
+
+def test_a_mask_stays_a_mask_through_detach_and_tensor():
+    x = Tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    mask = Tensor(np.array([True, False, True]))
+    for kept in (mask, mask.detach(), Tensor(mask)):
+        np.testing.assert_array_equal(x[kept].data, [[1.0, 2.0], [5.0, 6.0]])
+    as_numbers = Tensor([1.0, 0.0, 1.0])  # floats index rows 1, 0, 1
+    np.testing.assert_array_equal(x[as_numbers].data, [[3.0, 4.0], [1.0, 2.0], [3.0, 4.0]])
+
+
+# ---- comparisons --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("compare, expected", [
+    (lambda a, b: a == b, [False, True, False]), (lambda a, b: a != b, [True, False, True]),
+    (lambda a, b: a < b, [True, False, False]), (lambda a, b: a <= b, [True, True, False]),
+    (lambda a, b: a > b, [False, False, True]), (lambda a, b: a >= b, [False, True, True]),
+])
+def test_comparisons_are_elementwise_masks_with_no_gradient(compare, expected):
+    x = Tensor([0.0, 1.0, 2.0], requires_grad=True)
+    mask = compare(x, 1.0)
+    assert not mask.requires_grad and mask._op is None
+    np.testing.assert_array_equal(mask.data, expected)
+    rows = Tensor(np.arange(6.0).reshape(3, 2))
+    np.testing.assert_array_equal(rows[mask].data, rows.data[np.array(expected)])
+
+
+def test_x_equal_to_zero_selects_the_zero_rows():
+    x = Tensor([0.0, 1.0, 0.0])
+    X = Tensor([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    np.testing.assert_array_equal(X[x == 0].data, [[1.0, 1.0], [3.0, 3.0]])
+
+
+def test_tensors_hash_by_identity_in_sets_and_dicts():
+    a, b = Tensor([1.0]), Tensor([1.0])
+    assert len({a, b, a}) == 2
+    assert {a: "a", b: "b"}[b] == "b"
+
+
+# ---- gradients of their own ----------------------------------------------------------
+
+
+def test_with_create_graph_every_tensor_owns_its_grad():
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward(create_graph=True)
+    a.grad *= 0.0
+    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
+    v = Tensor([1.0, 1.0])
+    root = Tensor([1.0, 2.0], requires_grad=True)
+    root.backward(v, create_graph=True)
+    assert root.grad is not v
+    root.grad *= 3.0
+    np.testing.assert_array_equal(v.data, [1.0, 1.0])
+
+
+def test_a_float32_input_gets_a_float32_gradient_with_create_graph():
+    x = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    (x * np.array([3.0, 4.0])).sigmoid().sum().backward(create_graph=True)
+    assert x.grad.dtype == np.float32
+
+
+def test_a_0d_tensors_gradient_is_a_0d_array():
+    x = Tensor(3.0, requires_grad=True)
+    (x * x + x * x).backward()
+    assert isinstance(x.grad, np.ndarray) and x.grad.shape == () and x.grad == 12.0
+
+
+def test_a_numpy_integer_exponent_keeps_float32():
+    x = Tensor(np.array([2.0], dtype=np.float32))
+    assert (x ** np.int64(3)).dtype == np.float32
+
+
+def test_clip_with_bounds_that_broadcast_gives_a_gradient_of_the_inputs_shape():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    low = np.array([[0.0], [2.5]])  # the output is (2, 3)
+    x.clip(low).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0, 2.0])
+    x.data = np.array([1.1, 2.2, 3.3])  # away from the kinks, for central differences
+    assert gradcheck(lambda: (x.clip(low) ** 2).sum(), x)
+
+
+# ---- grad mode ------------------------------------------------------------------------
+
+
+def test_no_grad_works_bare_with_parentheses_on_generators_and_nested():
+    x = Tensor([1.0], requires_grad=True)
+
+    @no_grad
+    def bare(t):
+        return t * 2
+
+    @no_grad()
+    def steps(t):
+        yield t * 2
+        yield t * 3
+
+    assert not bare(x).requires_grad
+    assert [s.requires_grad for s in steps(x)] == [False, False]
+    mode = no_grad()
+    with mode:
+        with mode:
+            assert not (x * 1).requires_grad
+        assert not (x * 1).requires_grad
+    assert (x * 1).requires_grad
+
+
+# ---- in-place writes on recorded tensors ---------------------------------------------
+
+
+def test_micrograds_readme_program_runs_as_written_and_prints_its_numbers():
+    a = Tensor(-4.0, requires_grad=True)
+    b = Tensor(2.0, requires_grad=True)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    assert f"{g.data:.4f}" == "24.7041"
+    g.backward()
+    assert f"{a.grad:.4f}" == "138.8338"
+    assert f"{b.grad:.4f}" == "645.5773"
+
+
+def test_a_write_without_grad_into_a_recorded_tensor_is_refused_only_where_read():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2  # Mul reads the constant 2 for x's gradient, not y
+    with no_grad():
+        y += 1
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [12.0, 20.0])  # 2·y·2 with y = 2x + 1
+    z = x.exp()  # Exp reads its output
+    with no_grad():
+        z += 1
+    with pytest.raises(RuntimeError, match=f"{VERSION_ERROR} Exp"):
+        z.sum().backward()
+
+
+def test_earlier_users_keep_the_node_they_used_and_later_ones_see_the_write():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    before = y + 0.0  # Add reads nothing: it keeps y as it was, 3x
+    alias = y
+    y *= x  # now 3x², recorded
+    assert alias is y and not np.shares_memory(before.data, y.data)
+    np.testing.assert_array_equal(alias.data, [3.0, 12.0])
+    (before.sum() + y.sum()).backward()
+    np.testing.assert_array_equal(x.grad, [3.0 + 6.0, 3.0 + 12.0])
+
+
+def test_a_backward_reading_an_overwritten_value_is_refused():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    square = y * y  # Mul reads y
+    y += 1.0
+    with pytest.raises(RuntimeError, match=f"{VERSION_ERROR} Mul"):
+        square.sum().backward()
+
+
+def test_the_version_check_runs_under_create_graph_too():
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    loss = (x * x).sum()
+    with no_grad():
+        x -= 0.5
+    with pytest.raises(RuntimeError, match=f"x {VERSION_ERROR} Mul"):
+        loss.backward(create_graph=True)
+
+
+def test_an_item_update_of_a_recorded_tensor_gives_pytorchs_gradient():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = Tensor(2.0, requires_grad=True)
+    y = x * 1.0
+    y[1] += w * x[1]  # y = (x0, x1 + w·x1, x2)
+    y[2] = w  # y = (x0, x1 + w·x1, w)
+    (y * y).sum().backward()
+    y1 = 2.0 + 2.0 * 2.0
+    np.testing.assert_allclose(x.grad, [2.0, 2 * y1 * (1 + 2.0), 0.0])
+    np.testing.assert_allclose(w.grad, 2 * y1 * 2.0 + 2 * 2.0)
+
+
+def test_a_view_made_before_a_recorded_write_of_its_memory_is_refused():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    first = y[0]
+    y *= 2.0
+    with pytest.raises(RuntimeError, match="shares its memory with .* changed after it was made"):
+        first * 1.0
+    np.testing.assert_array_equal(first.data, 2.0)  # its values are the new ones
+    with no_grad():  # values are only values where nothing is recorded
+        np.testing.assert_array_equal((first * 1.0).data, 2.0)
+
+
+def test_an_in_place_write_into_a_parameter_or_its_view_needs_no_grad():
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    with pytest.raises(RuntimeError, match=r"w \[…\] = …: .*no_grad"):
+        w[0] = 5.0
+    with pytest.raises(RuntimeError, match=r"a view of w, .*no_grad"):
+        w[0] += 5.0
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+
+
+def test_a_write_that_overlaps_its_source_in_part_is_refused():
+    x = Tensor([1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError, match="shares part of its memory"):
+        x[1:] += x[:2]
+    x += x  # the same elements: fine
+    np.testing.assert_array_equal(x.data, [2.0, 4.0, 6.0])
+
+
+# ---- clear errors ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("program, error, message", [
+    (lambda: Tensor([1.0, 2.0]).__iadd__(np.ones(3)), ValueError, r"does not fit the shape \(2,\)"),
+    (lambda: Tensor(np.ones((2, 3))).sum(axis=[0, 5]), ValueError, "axis 5 is out of bounds"),
+    (lambda: Tensor([1.0, 2.0]).sum(axis=0.5), TypeError, "an axis is a whole number"),
+    (lambda: Tensor([1.0, 2.0])[5], IndexError, r"Index: .*\(2,\).*out of bounds"),
+    (lambda: Tensor([1.0, 2.0])[0.5], IndexError, r"Index: .*\(2,\).*only integers"),
+    (lambda: Tensor([1.0, 2.0])[0, 0], IndexError, r"Index: .*too many indices"),
+    (lambda: len(Tensor(1.0)), TypeError, "len.. of a 0-d Tensor"),
+    (lambda: Tensor.over(np.broadcast_to(np.ones(2), (2, 2))).__iadd__(1.0), ValueError,
+     "read-only"),
+    (lambda: Tensor([1.0, 2.0]).scatter_add(Tensor([0.5, 0.0]), (3,)), ValueError,
+     "whole numbers"),
+])
+def test_bad_input_gets_an_error_that_says_what_was_expected(program, error, message):
+    with pytest.raises(error, match=message):
+        program()
+
+
+def test_scatter_add_and_cross_entropy_take_tensors_of_whole_numbers():
+    np.testing.assert_array_equal(Tensor([1.0, 2.0]).scatter_add(Tensor([0.0, 0.0]), (2,)).data,
+                                  [3.0, 0.0])
+    from tinygrad_nn import nn
+    logits = Tensor([[1.0, 2.0], [0.5, 0.0]])
+    assert nn.cross_entropy(logits, Tensor([1.0, 0.0])).item() == \
+        nn.cross_entropy(logits, np.array([1, 0])).item()
+
+
+# ---- gradgradcheck catches a backward whose graph is wrong -----------------------------
+
+
+class MulWithAConstantSlope(ops.Mul):
+    """a·b whose backward uses b's values as a constant: right first derivatives, a wrong
+    mixed second derivative d²(ab)/da db (0 instead of 1)."""
+
+    def backward(self, g, a, b, out):
+        need_a, need_b = self.needs_grad
+        return (g * ops.values(b) if need_a else None, g * ops.values(a) if need_b else None)
+
+
+def test_gradgradcheck_catches_a_wrong_mixed_second_derivative():
+    a = Tensor([0.5, -1.0], requires_grad=True, name="a")
+    b = Tensor([2.0, 3.0], requires_grad=True, name="b")
+    product = lambda: apply(MulWithAConstantSlope, a, b).sum()  # noqa: E731
+    assert gradcheck(product, a, b)
+    with pytest.raises(GradcheckError, match=r"d²f / da\(0,\) db\(0,\): autograd 0.0"):
+        gradgradcheck(product, a, b)
+    assert gradgradcheck(lambda: (a * b).sum(), a, b)
