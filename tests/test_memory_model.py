@@ -320,7 +320,7 @@ class MulWithAConstantSlope(ops.Mul):
 def test_gradgradcheck_catches_a_wrong_mixed_second_derivative():
     a = Tensor([0.5, -1.0], requires_grad=True, name="a")
     b = Tensor([2.0, 3.0], requires_grad=True, name="b")
-    product = lambda: apply(MulWithAConstantSlope, a, b).sum()  # noqa: E731
+    product = lambda: apply(MulWithAConstantSlope, a, b).sum()
     assert gradcheck(product, a, b)
     with pytest.raises(GradcheckError, match=r"d²f / da\(0,\) db\(0,\): autograd 0.0"):
         gradgradcheck(product, a, b)

@@ -130,7 +130,9 @@ def initial_gradient(root: Tensor, grad: Any, create_graph: bool, caller: str,
         raise ValueError(f"{caller}: the {argument} has shape {np.shape(grad)} but the tensor "
                          f"has shape {root.shape}; they must be equal")
     if create_graph:  # a copy of its own (the root's .grad), in the graph of `grad` if it has one
-        return grad.astype(root.dtype) if isinstance(grad, Tensor) else Tensor(np.array(grad, root.dtype))
+        if isinstance(grad, Tensor):
+            return grad.astype(root.dtype)
+        return Tensor(np.array(grad, root.dtype))
     return np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)  # a copy
 
 
@@ -359,7 +361,9 @@ class Tensor:
         """A write the graph records, as in PyTorch: this tensor becomes the output of the
         op applied to what it was (its `earlier` node, a new object in its place for every
         op recorded before), and its memory takes the new values, so every name and view
-        of it sees them. The op's backward reads a copy where it needs the old values."""
+        of it sees them. The op's backward reads a copy where it needs the old values.
+        `current`: this tensor is known to hold what its graph computed (the second half
+        of `x[idx] += v`, which puts back the view the first half wrote)."""
         if guards.rewrites and not current:
             guards.check_current((self,))
         earlier = guards.retire(Tensor.over(self._data, self._is_mask))
