@@ -6,6 +6,7 @@ exercise and is named; the capstone trains articles 001 and 004 on the learner's
 engine (004 skips without the cat/non-cat files, as the article's own tests do).
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -44,9 +45,12 @@ def cat_files_here() -> bool:
 
 
 def exercises(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-    """python -m tinygrad_nn.exercises ARGS, its output captured."""
+    """python -m tinygrad_nn.exercises ARGS, its output captured, with this project's
+    tinygrad_nn first on the path (from any folder)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(PROJECT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     return subprocess.run([sys.executable, "-m", "tinygrad_nn.exercises", *args], check=False,
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+                          capture_output=True, text=True, cwd=cwd, timeout=300, env=env)
 
 
 def statuses(results) -> dict[str, str]:
@@ -186,17 +190,181 @@ MISTAKES = {
          "            order.append(t)\n"
          "    visit(root)\n"
          "    return order\n"), "topological_order", "RecursionError", "explicit stack"),
+    # what passed although wrong, before the cases were random and the arrays read-only
+    "ReLU passing g everywhere": (
+        "ops.py", "return (g * (x > 0),)", "return (g,)", "relu", "∂L/∂x",
+        "g passed everywhere"),
+    "ReLU's slope 1 at the kink": (
+        "ops.py", "return (g * (x > 0),)", "return (g * (x >= 0),)", "relu", "where x = 0:",
+        "(x >= 0)"),
+    "ReLU writing into g": (
+        "ops.py", "return (g * (x > 0),)", "g[x <= 0] = 0\n        return (g,)", "relu",
+        "backward wrote into g, which the grader hands over read-only", "a write into g"),
+    "Sigmoid writing into g": (
+        "ops.py", "return (g * out * (1.0 - out),)",
+        "g *= out * (1.0 - out)\n        return (g,)", "sigmoid",
+        "backward wrote into g", "a write into g"),
+    "Pow writing into its input": (
+        "ops.py", "return (g * n * x ** (n - 1),)", "x **= n - 1\n        return (g * n * x,)",
+        "pow", "backward wrote into x", "a write into the input x"),
+    "the walk adding in place into a shared g": (
+        "tensor.py", ("pending[parent] = (pending[parent] + contribution if parent in pending\n"
+                      "                                   else contribution)"),
+        ("if parent in pending:\n"
+         "                    pending[parent] += contribution\n"
+         "                else:\n"
+         "                    pending[parent] = contribution"),
+        "backward_pass", "∂loss/∂x of Σ (x + z) + z[0]: expected 1, got 2", "added in place"),
+    "the walk changing the data": (
+        "tensor.py", "        yield tensor, g\n", "        yield tensor, g\n        tensor.data -= g\n",
+        "backward_pass", "backward() changed", "the tensors' data must be left as it was"),
+    "Sigmoid recomputed from x, overflowing": (
+        "ops.py", "return (g * out * (1.0 - out),)",
+        "s = 1.0 / (1.0 + np.exp(-x))\n        return (g * s * (1.0 - s),)", "sigmoid",
+        "FloatingPointError: overflow", "overflows for large |x|"),
+    "MatMul never returning None": (
+        "ops.py", "(g @ b.T if need_a else None), (a.T @ g if need_b else None)",
+        "g @ b.T, a.T @ g", "matmul", "∂L/∂A with needs_grad = (False, True) is ndarray, not None",
+        "return None for A when need_a is False"),
+    # what was caught without its cause, or with a wrong one
+    "Exp from x": ("ops.py", "return (g * out,)", "return (g * x,)", "exp", "∂L/∂x",
+                   "g·x instead of g·eˣ"),
+    "Log as 1/x²": ("ops.py", "return (g / x,)", "return (g / x**2,)", "log", "∂L/∂x",
+                    "1/x² instead of 1/x"),
+    "σ(1 + σ)": ("ops.py", "return (g * out * (1.0 - out),)", "return (g * out * (1.0 + out),)",
+                 "sigmoid", "∂L/∂x", "σ(1 + σ) instead of σ(1 − σ)"),
+    "1 + tanh²": ("ops.py", "return (g * (1.0 - out**2),)", "return (g * (1.0 + out**2),)",
+                  "tanh", "∂L/∂x", "1 + tanh²x instead of 1 − tanh²x"),
+    "ReLU's mask inverted": ("ops.py", "return (g * (x > 0),)", "return (g * (x < 0),)", "relu",
+                             "∂L/∂x", "the mask inverted"),
+    "Div's a-gradient as g·b": ("ops.py", "unbroadcast(g / b, a.shape)",
+                                "unbroadcast(g * b, a.shape)", "div", "∂L/∂a",
+                                "g·b instead of g/b"),
+    "unbroadcast summing the wrong axes": (
+        "ops.py", "if n == 1 and grad.shape[i] != 1", "if n != 1 and grad.shape[i] != 1",
+        "unbroadcast", "unbroadcast(grad of shape (2, 3), (3,)) has shape (1,)",
+        "the wrong axes summed"),
+    "unbroadcast not summing the size-1 axes": (
+        "ops.py", "return grad.sum(axis=stretched, keepdims=True)", "return grad", "unbroadcast",
+        "unbroadcast(grad of shape (2, 3), (1, 3)) has shape (2, 3)",
+        "the size-1 axes not summed"),
+    "Sum without the reshape": (
+        "ops.py", "g.reshape(kept_shape(x.shape, self.axis)) * np.ones_like(x)",
+        "g * np.ones_like(x)", "sum", "ValueError", "reshape it to kept_shape"),
+    "Sum returning g unchanged": (
+        "ops.py", "return (g.reshape(kept_shape(x.shape, self.axis)) * np.ones_like(x),)",
+        "return (g,)", "sum", "∂L/∂x has shape", "g not spread back over the summed axes"),
+    "Mul returning three gradients": (
+        "ops.py", "return unbroadcast(g * b, a.shape), unbroadcast(g * a, b.shape)",
+        "return unbroadcast(g * b, a.shape), unbroadcast(g * a, b.shape), g", "mul",
+        "backward returned 3 gradients; Mul has 2 inputs (a, b)", "one gradient per input"),
+    "the walk without reversed": (
+        "tensor.py", "for tensor in reversed(topological_order(root)):",
+        "for tensor in topological_order(root):", "backward_pass", "∂loss/∂x is None",
+        "the graph walked forwards"),
+    "the order appended before the inputs (pre-order)": (
+        "tensor.py", "    100,000 ops is fine.\"\"\"\n",
+        ("    100,000 ops is fine.\"\"\"\n"
+         "    order, visited, stack = [], set(), [root]\n"
+         "    while stack:\n"
+         "        t = stack.pop()\n"
+         "        if t not in visited:\n"
+         "            visited.add(t)\n"
+         "            order.append(t)\n"
+         "            stack.extend(t._op.inputs if t._op is not None else ())\n"
+         "    return order\n"), "topological_order", "before its input", "pre-order"),
 }
+SEEDS = (0, 1, 2)
 
 
 @pytest.mark.parametrize("mistake", list(MISTAKES))
 def test_check_fails_the_right_exercise_and_names_the_mistake(tmp_path, mistake):
     filename, old, new, row, detail, named = MISTAKES[mistake]
-    results = check(planted(tmp_path, filename, old, new), row)[1]
-    (result,) = [r for r in results if r.row.name == row]
-    assert result.status == FAILED, table(results)
-    assert detail in result.detail
-    assert named in result.mistake
+    folder = planted(tmp_path, filename, old, new)
+    for seed in SEEDS:
+        results = check(folder, row, seed=seed)[1]
+        (result,) = [r for r in results if r.row.name == row]
+        assert result.status == FAILED, table(results)
+        assert detail in result.detail, result.detail
+        assert named in result.mistake, result.mistake
+
+
+def test_a_failed_case_says_which_case_and_which_seed(tmp_path):
+    folder = planted(tmp_path, "ops.py", "return (g * (x > 0),)", "return (g * (x >= 0),)")
+    results = check(folder, "relu", seed=41)[1]
+    case, case_seed = results[0].case
+    assert case.domains == ("zeros",) and case_seed == 41 * 100 + 1
+    text = table(results)
+    assert "case: ReLU on x of shape (2, 3) (zeros)" in text
+    assert "--seed 41" in text
+
+
+def test_a_forward_that_raises_blocks_the_order_instead_of_failing_it(tmp_path):
+    folder = planted(tmp_path, "ops.py", "return np.exp(x)", "return np.exp(x) + undefined")
+    found = check(folder, "topological_order")[1][0]
+    assert found.status == BLOCKED, found
+    assert found.detail.startswith("by Exp (3): its forward raised NameError")
+    assert check(folder, "exp")[1][0].status == FAILED
+
+
+# correct solutions that differ from the reference: each must still pass
+DIFFERENT = {
+    "float32 gradients": (
+        "ops.py", "return unbroadcast(g * b, a.shape), unbroadcast(g * a, b.shape)",
+        ("return (unbroadcast((g * b).astype(np.float32), a.shape),\n"
+         "                unbroadcast((g * a).astype(np.float32), b.shape))"), ("mul", "backward_pass")),
+    "np.einsum": (
+        "ops.py", "(g @ b.T if need_a else None), (a.T @ g if need_b else None)",
+        ('(np.einsum("nm,km->nk", g, b) if need_a else None), '
+         '(np.einsum("nk,nm->km", a, g) if need_b else None)'), ("matmul", "backward_pass")),
+    "a read-only np.broadcast_to view": (
+        "ops.py", "g.reshape(kept_shape(x.shape, self.axis)) * np.ones_like(x)",
+        "np.broadcast_to(g.reshape(kept_shape(x.shape, self.axis)), x.shape)",
+        ("sum", "backward_pass", "capstone_001")),
+    "ReLU by np.where": ("ops.py", "return (g * (x > 0),)", "return (np.where(x > 0, g, 0.0),)",
+                         ("relu",)),
+    "Kahn's algorithm": (
+        "tensor.py", "    100,000 ops is fine.\"\"\"\n",
+        ("    100,000 ops is fine.\"\"\"\n"
+         "    users, seen, stack = {}, {root}, [root]\n"
+         "    while stack:\n"
+         "        for parent in (stack.pop()._op or ops.Op()).inputs:\n"
+         "            users[parent] = users.get(parent, 0) + 1\n"
+         "            if parent not in seen:\n"
+         "                seen.add(parent)\n"
+         "                stack.append(parent)\n"
+         "    order, ready = [], [root]\n"
+         "    while ready:\n"
+         "        tensor = ready.pop()\n"
+         "        order.append(tensor)\n"
+         "        for parent in (tensor._op or ops.Op()).inputs:\n"
+         "            users[parent] -= 1\n"
+         "            if users[parent] == 0:\n"
+         "                ready.append(parent)\n"
+         "    return order[::-1]\n"), ("topological_order", "backward_pass", "capstone_001")),
+    "a walk that returns a list": (
+        "tensor.py", "        yield tensor, g\n", "        walked.append((tensor, g))\n",
+        ("backward_pass", "capstone_001")),
+    "SGD rebinding p.data": (
+        "optim.py", "p.data -= self.lr * p.grad", "p.data = p.data - self.lr * p.grad",
+        ("sgd_step", "capstone_001")),
+}
+
+
+@pytest.mark.parametrize("solution", list(DIFFERENT))
+def test_a_correct_solution_unlike_the_reference_passes(tmp_path, solution):
+    filename, old, new, rows = DIFFERENT[solution]
+    folder = planted(tmp_path, filename, old, new)
+    if solution == "a walk that returns a list":
+        path = folder / "tensor.py"
+        text = path.read_text().replace("    pending = {root: grad}\n",
+                                        "    pending, walked = {root: grad}, []\n")
+        path.write_text(text.replace("                                   else contribution)\n",
+                                     "                                   else contribution)\n"
+                                     "    return walked\n", 1))
+    for row in rows:
+        results = check(folder, row, seed=5)[1]
+        assert results[-1].status == PASSED, table(results)
 
 
 def test_a_mistake_fails_its_exercise_only_and_blocks_what_depends_on_it(tmp_path):
@@ -332,8 +500,9 @@ def test_the_docs_sample_is_what_check_prints(tmp_path):
     folder = start(tmp_path / "my_engine", written={"add", "mul", "neg", "sub", "div", "pow"})
     ops = folder / "ops.py"
     ops.write_text(ops.read_text().replace("unbroadcast(-g, b.shape)", "unbroadcast(g, b.shape)"))
-    run = exercises("check", "my_engine", cwd=tmp_path)
+    run = exercises("check", "my_engine", "--seed", "1", cwd=tmp_path)
     assert run.stdout == shown, run.stderr
+    assert "check my_engine --seed 1\n" in page
 
 
 def test_the_docs_cover_every_exercise_and_say_that_check_runs_your_code():

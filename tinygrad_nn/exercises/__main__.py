@@ -1,8 +1,10 @@
-"""python -m tinygrad_nn.exercises start DIR [--force] | check DIR [--only NAME] [--stepper OUT]"""
+"""python -m tinygrad_nn.exercises start DIR [--force] | check DIR [--only NAME] [--seed N]
+[--stepper OUT]"""
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 
 from tinygrad_nn.exercises.loading import NotAWorkspace
@@ -23,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     grade = commands.add_parser("check", help="import the engine in FOLDER, run it and grade it")
     grade.add_argument("folder")
     grade.add_argument("--only", help="one exercise: a name (mul), a number (1) or capstone")
+    grade.add_argument("--seed", type=int,
+                       help="draw the random cases from this seed (a failure prints the one it "
+                            "used; the default is a new one each time)")
     grade.add_argument("--stepper", metavar="OUT",
                        help="for each failed op, write the backward stepper of a small graph "
                             "on your engine to OUT/<op>.html")
@@ -38,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         selected(args.only)
-        grader, results = check(args.folder, args.only)
+        seed = random.randrange(10_000) if args.seed is None else args.seed
+        grader, results = check(args.folder, args.only, seed)
     except (ValueError, NotAWorkspace) as error:
         print(f"check: {error}", file=sys.stderr)
         return 2

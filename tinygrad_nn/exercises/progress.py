@@ -14,8 +14,8 @@ from tinygrad_nn.exercises.grading import FAILED, PASSED, SKIPPED, Grader, Resul
 from tinygrad_nn.exercises.loading import load_engine
 from tinygrad_nn.exercises.workspace import not_written
 
-WALK_NEEDS = ("add", "mul", "neg", "sub", "pow", "log", "sigmoid", "sum", "unbroadcast", "matmul",
-              "topological_order")
+WALK_NEEDS = ("add", "mul", "neg", "sub", "pow", "exp", "log", "sigmoid", "sum", "unbroadcast",
+              "matmul", "topological_order")
 CAPSTONE_NEEDS = (*WALK_NEEDS, "backward_pass", "sgd_step")
 SPECIAL = {  # the blanks that are not ops: how each is graded, and what it needs first
     "unbroadcast": (grading.grade_unbroadcast, ()),
@@ -52,11 +52,12 @@ def selected(only: str | None) -> list[str]:
     return chosen
 
 
-def check(folder: str | Path, only: str | None = None) -> tuple[Grader, list[Result]]:
+def check(folder: str | Path, only: str | None = None,
+          seed: int = 0) -> tuple[Grader, list[Result]]:
     """Import the engine in `folder` and grade the chosen rows (their prerequisites
-    are graded too, but not shown)."""
+    are graded too, but not shown), the random cases drawn from `seed`."""
     names = selected(only)
-    grader = Grader(load_engine(folder), not_written(folder), ROWS)
+    grader = Grader(load_engine(folder), not_written(folder), ROWS, seed)
     return grader, [grader.result(name) for name in names]
 
 
@@ -71,7 +72,9 @@ def table(results: list[Result]) -> str:
             text += f": {result.detail}"
         lines.append(f"{row.exercise:>3}  {row.title:<24}{text}")
         if result.status == FAILED:
-            for heading, body in (("", result.detail), ("likely mistake: ", result.mistake)):
+            case = f"case: {grading.describe_case(*result.case)}" if result.case else ""
+            for heading, body in (("", result.detail), ("likely mistake: ", result.mistake),
+                                  ("", case)):
                 if body:
                     lines += textwrap.wrap(heading + body, 100, initial_indent=indent,
                                            subsequent_indent=indent + "  ")
@@ -80,6 +83,10 @@ def table(results: list[Result]) -> str:
     waiting = [r.first_to_do or r.row for r in results if r.status not in (PASSED, SKIPPED)]
     if waiting:
         lines.append(f"Next: {waiting[0].title} (exercise {waiting[0].exercise}).")
+    seeds = sorted({r.case[1] // 100 for r in results if r.case is not None})
+    if seeds:
+        lines.append(f"The cases were drawn at random with seed {seeds[0]}: add --seed "
+                     f"{seeds[0]} to check to draw the same ones again.")
     if any(r.case is not None for r in results):
         lines.append("check --stepper OUT draws the backward pass of each failed op, step by "
                      "step, on your engine.")
