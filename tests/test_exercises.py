@@ -8,8 +8,10 @@ engine (004 skips without the cat/non-cat files, as the article's own tests do).
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,7 @@ from tinygrad_nn.exercises.cases import SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, BY_NAME, EXERCISES
 from tinygrad_nn.exercises.grading import BLOCKED, FAILED, NOT_DONE, PASSED, SKIPPED
 from tinygrad_nn.exercises.loading import load_engine
-from tinygrad_nn.exercises.progress import ROWS
+from tinygrad_nn.exercises.progress import ROWS, selected
 from tinygrad_nn.exercises.stepper import graded_graph
 from tinygrad_nn.exercises.workspace import (
     FILES,
@@ -401,6 +403,91 @@ def test_a_file_that_does_not_import_is_reported_not_raised(tmp_path):
     assert run.returncode == 2
     assert "your engine does not import: SyntaxError" in run.stderr
     assert "(in ops.py)" in run.stderr
+
+
+# ---- the learner's code is contained --------------------------------------------
+
+RUNAWAYS = {
+    "an endless loop": ("while True:\n            pass\n        ", "stopped after 5 s: an endless loop?"),
+    "quit()": ("quit()\n        ", "your code called sys.exit() (or quit() or exit())"),
+    "sys.exit(0)": ("import sys; sys.exit(0)\n        ", "your code called sys.exit(0)"),
+    "os._exit(0)": ("import os; os._exit(0)\n        ", "the grading process ended with exit code 0"),
+}
+
+
+@pytest.mark.parametrize("runaway", list(RUNAWAYS))
+def test_code_that_never_returns_or_exits_fails_its_row_and_grading_goes_on(tmp_path, runaway):
+    code, said = RUNAWAYS[runaway]
+    folder = planted(tmp_path, "ops.py", "return unbroadcast(g * b, a.shape)",
+                     code + "return unbroadcast(g * b, a.shape)")
+    began = time.monotonic()
+    run = exercises("check", str(folder), "--only", "1", "--timeout", "5")
+    assert time.monotonic() - began < 30
+    assert run.returncode == 1, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[2].split()[:2] == ["1", "Add"] and lines[2].split()[2] == "passed"
+    assert lines[3].split()[:3] == ["1", "Mul", "failed"], run.stdout
+    assert said in run.stdout
+
+
+def test_an_exit_at_import_is_reported_with_a_non_zero_status(tmp_path):
+    folder = planted(tmp_path, "ops.py", "import numpy as np\n",
+                     "import numpy as np\nprint('importing')\nraise SystemExit(3)\n")
+    run = exercises("check", str(folder), "--timeout", "5")
+    assert run.returncode == 2
+    assert "your engine does not import: your code called sys.exit(3)" in run.stderr
+    assert "importing" in run.stderr
+
+
+def test_a_huge_print_is_captured_and_shown_capped_under_its_row(tmp_path):
+    folder = planted(tmp_path, "ops.py", "return unbroadcast(g * b, a.shape)",
+                     "print('x' * 10_000_000)\n        print('\\n'.join(map(str, range(10_000))))"
+                     "\n        return unbroadcast(g * b, a.shape)")
+    run = exercises("check", str(folder), "--only", "Mul")
+    assert run.returncode == 0, run.stderr
+    assert len(run.stdout) < 10_000
+    lines = run.stdout.splitlines()
+    assert lines[2].split()[:3] == ["1", "Mul", "passed"]
+    assert lines[3].strip() == "your code printed:"
+    printed = [line for line in lines if line.lstrip().startswith("|")]
+    assert len(printed) == 21 and printed[-1].endswith("| … and 59,986 more lines not shown")
+    assert printed[0].endswith("x" * 200 + "…") and printed[1].endswith("| 0")
+
+
+def test_rows_print_as_they_are_graded_and_ctrl_c_ends_cleanly(tmp_path):
+    folder = planted(tmp_path, "optim.py", "p.data -= self.lr * p.grad",
+                     "while True:\n                    pass")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    process = subprocess.Popen([sys.executable, "-m", "tinygrad_nn.exercises", "check", str(folder),
+                                "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env)
+    try:
+        while "backward walk" not in process.stdout.readline():
+            pass
+        time.sleep(1)  # now in the SGD step's endless loop
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "check: stopped (Ctrl-C)" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_folder_is_reported_as_missing(tmp_path):
+    run = exercises("check", str(tmp_path / "my engine"))
+    assert run.returncode == 2
+    assert f"{tmp_path / 'my engine'} does not exist" in run.stderr
+    assert f"start '{tmp_path / 'my engine'}'" in run.stderr
+
+
+@pytest.mark.parametrize("name", ["Mul", "MUL", "mul", "topological order", "Topological_Order",
+                                  "capstone: article 001", "1"])
+def test_only_accepts_the_tables_names_in_any_case(name):
+    assert selected(name) == [row for row in ROWS if name.lower().replace(" ", "_") in (
+        row, ROWS[row].title.lower().replace(" ", "_"), str(ROWS[row].exercise))
+        or (name == "capstone: article 001" and row == "capstone_001")]
+    assert selected(name)
 
 
 # ---- start ---------------------------------------------------------------------

@@ -9,8 +9,9 @@ One file per job: `catalogue` (the exercises and their hints), `workspace` (the
 blanked copy, written from the reference solution in `solution/`), `loading`
 (importing your folder), `cases` (what each op is graded on, and its known
 mistakes), `grading` (the checks), `articles` (the articles' models on your
-engine), `capstone`, `progress` (the rows, `check` and the table), `stepper` (the
-backward stepper of a failed op).
+engine), `capstone`, `contained` (your code run in a child process, with a time
+limit, its output captured), `progress` (the rows, `check` and the table), `stepper`
+(the backward stepper of a failed op).
 """
 
 from tinygrad_nn.exercises.progress import check, table

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -54,19 +54,25 @@ class Skipped(Exception):
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the table: a blank, or half of the capstone."""
+    """One line of the table: a blank, or half of the capstone. `needs`: the rows that
+    must pass first; `after`: rows graded first whose result this one reads (the ops
+    wait for unbroadcast to add the shapes that broadcast); `time_factor` times the time
+    limit it is given."""
 
     name: str
     exercise: int
     title: str
     needs: tuple[str, ...]
     grade: Callable[[Grader], str]  # returns a note; raises Wrong or Skipped
+    after: tuple[str, ...] = ()
+    time_factor: int = 1
 
 
 @dataclass(frozen=True)
 class Result:
     """How a row went. `case` is the op call that failed (with its seed), for a stepper;
-    `first_to_do` the row to work on first when this one is blocked."""
+    `first_to_do` the row to work on first when this one is blocked; `output` what the
+    learner's code printed while it was graded."""
 
     row: Row
     status: str
@@ -74,42 +80,30 @@ class Result:
     mistake: str = ""
     case: tuple[OpCase, int] | None = None
     first_to_do: Row | None = None
+    output: str = ""
 
 
 class Grader:
-    """Grades the rows of one engine, each once, a row's prerequisites first."""
+    """Grades one row on the learner's engine (in a process of its own): the rows it
+    reads were graded before, and `passed_rows` says which of them passed."""
 
-    def __init__(self, engine: Engine, not_written: set[str], rows: dict[str, Row],
+    def __init__(self, engine: Engine, rows: dict[str, Row], passed_rows: Collection[str] = (),
                  seed: int = 0):
         self.engine = engine
-        self.seed = seed  # the run's: every random case is drawn from it
-        self.not_written = not_written
         self.rows = rows
-        self.results: dict[str, Result] = {}
-
-    def result(self, name: str) -> Result:
-        """The row's result, graded on first asking."""
-        if name not in self.results:
-            self.results[name] = self._grade(self.rows[name])
-        return self.results[name]
+        self.passed_rows = set(passed_rows)
+        self.seed = seed  # the run's: every random case is drawn from it
 
     def label(self, name: str) -> str:
         """A row as other rows name it: "Mul (1)"."""
-        return f"{self.rows[name].title} ({self.rows[name].exercise})"
+        return label(self.rows[name])
 
     def passed(self, name: str) -> bool:
-        """Whether the row passed."""
-        return self.result(name).status == PASSED
+        """Whether a row this one reads passed."""
+        return name in self.passed_rows
 
-    def _grade(self, row: Row) -> Result:
-        if row.name in self.not_written:
-            return Result(row, NOT_DONE, "its body still raises NotImplementedError")
-        blockers = [name for name in row.needs if not self.passed(name)]
-        if blockers:
-            first = self.result(blockers[0])
-            return Result(row, BLOCKED, "by " + ", ".join(map(self.label, blockers[:3]))
-                          + (", …" if len(blockers) > 3 else ""),
-                          first_to_do=first.first_to_do or first.row)
+    def grade(self, row: Row) -> Result:
+        """The row graded: its note, or what went wrong, as a Result."""
         try:
             with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
                 return Result(row, PASSED, row.grade(self))
@@ -132,6 +126,11 @@ class Grader:
                           "with an explicit stack")
         except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
             return Result(row, FAILED, where(error, self.engine.folder), _guess(row, error))
+
+
+def label(row: Row) -> str:
+    """A row as other rows name it: "Mul (1)"."""
+    return f"{row.title} ({row.exercise})"
 
 
 def _guess(row: Row, error: Exception) -> str:
