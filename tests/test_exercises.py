@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from tinygrad_nn import datasets
+from tinygrad_nn.datasets import catvnoncat
 from tinygrad_nn.exercises import check, start, table
 from tinygrad_nn.exercises.cases import SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, BY_NAME, EXERCISES
@@ -116,7 +117,20 @@ def test_without_the_cat_files_the_capstone_says_so_in_one_line(tmp_path, monkey
     (result,) = check(start(tmp_path / "engine", written=BY_NAME), "capstone_004")[1][-1:]
     assert result.status == SKIPPED
     assert "needs the cat/non-cat files: set TINYGRAD_NN_DATA" in result.detail
+    assert f"{tmp_path / 'nowhere'}, {tmp_path / 'home'}" in result.detail  # where it looked
     assert "\n" not in result.detail
+
+
+def test_unreadable_cat_files_are_skipped_saying_so(tmp_path, monkeypatch):
+    pytest.importorskip("h5py")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in datasets.CATVNONCAT_SHA256:
+        (folder / name).write_bytes(b"not HDF5")
+    monkeypatch.setattr(catvnoncat, "find_catvnoncat", lambda *args, **kwargs: folder)
+    (result,) = check(start(tmp_path / "engine", written=BY_NAME), "capstone_004")[1][-1:]
+    assert result.status == SKIPPED
+    assert result.detail.startswith("cannot read the cat/non-cat files: ")
 
 
 def test_a_fresh_workspace_is_not_done_yet_everywhere_without_a_crash(tmp_path):
