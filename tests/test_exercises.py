@@ -569,6 +569,47 @@ def test_two_workspaces_graded_in_turn_do_not_mix(tmp_path):
     assert check(solved, "mul")[1][0].status == PASSED
 
 
+# ---- hints in levels -------------------------------------------------------------
+
+
+def test_hint_gives_the_idea_then_the_formula_then_the_code(tmp_path):
+    folder = start(tmp_path / "engine")
+    said = [exercises("hint", str(folder), name) for name in ("ReLU", "relu", "RELU", "relu")]
+    assert [run.returncode for run in said] == [0, 0, 0, 0]
+    idea, formula, code, again = (run.stdout for run in said)
+    assert idea.startswith("ReLU, hint 1 of 3: the idea\n")
+    assert "at x = 0" in idea and "g * (x > 0)" not in idea
+    assert formula.startswith("ReLU, hint 2 of 3: the formula\n")
+    assert "relu′(x) = 1 where x > 0" in formula
+    assert "Derived in docs/article_002_visual_intro.md#6-" in formula
+    assert code.startswith("ReLU, hint 3 of 3 (the last): the code\n")
+    assert "return (g * (x > 0),)" in code
+    assert again == code
+    other = exercises("hint", str(folder), "topological order")
+    assert other.stdout.startswith("topological order, hint 1 of 3")
+    wrong = exercises("hint", str(folder), "nope")
+    assert wrong.returncode == 2 and "no exercise is called 'nope'" in wrong.stderr
+
+
+def test_the_workspace_holds_the_first_level_of_hint_only(tmp_path):
+    folder = start(tmp_path / "engine")
+    text = "".join((folder / name).read_text() for name in FILES)
+    comments = " ".join(line.strip().lstrip("#").strip() for line in text.splitlines()
+                        if line.strip().startswith("#"))
+    for blank in BLANKS:
+        assert blank.idea in comments, blank.name
+        assert blank.formula not in comments, blank.name
+        assert f"hint . {blank.name})" in comments
+
+
+def test_every_formula_hint_links_a_section_the_exercises_page_links():
+    page = (PROJECT / "docs" / "exercises.md").read_text()
+    for blank in BLANKS:
+        path, anchor = blank.derived.split("#")
+        assert (PROJECT / path).is_file(), blank.derived
+        assert f"({Path(path).name}#{anchor})" in page, blank.derived
+
+
 # ---- the stepper of a failed op ------------------------------------------------
 
 

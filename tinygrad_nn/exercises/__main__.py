@@ -1,4 +1,5 @@
 """python -m tinygrad_nn.exercises start DIR [--force]
+python -m tinygrad_nn.exercises hint DIR EXERCISE
 python -m tinygrad_nn.exercises check DIR [--only NAME] [--seed N] [--timeout S] [--stepper OUT]"""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 
 from tinygrad_nn.exercises.contained import run_apart
 from tinygrad_nn.exercises.grading import Result
+from tinygrad_nn.exercises.hints import next_hint
 from tinygrad_nn.exercises.loading import NotAWorkspace
 from tinygrad_nn.exercises.progress import (
     CAPSTONE_TIME_FACTOR,
@@ -45,7 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--stepper", metavar="OUT",
                        help="for each failed op, write the backward stepper of a small graph "
                             "on your engine to OUT/<op>.html")
+    helper = commands.add_parser("hint", help="the next hint for an exercise: the idea, then "
+                                              "the formula, then the code")
+    helper.add_argument("folder")
+    helper.add_argument("exercise", help="a name as the table prints it: mul, 'topological order'")
     args = parser.parse_args(argv)
+    if args.command == "hint":
+        try:
+            print(next_hint(args.folder, args.exercise))
+        except ValueError as error:
+            print(f"hint: {error}", file=sys.stderr)
+            return 2
+        return 0
     if args.command == "start":
         try:
             folder = start(args.folder, force=args.force)

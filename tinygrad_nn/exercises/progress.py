@@ -5,7 +5,6 @@ a process of its own by `check`, and the table that shows them.
 from __future__ import annotations
 
 import functools
-import re
 import textwrap
 from collections.abc import Callable, Collection
 from dataclasses import replace
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from tinygrad_nn.exercises import capstone, grading
 from tinygrad_nn.exercises.cases import SPECS
-from tinygrad_nn.exercises.catalogue import BLANKS
+from tinygrad_nn.exercises.catalogue import BLANKS, plain
 from tinygrad_nn.exercises.contained import run_apart
 from tinygrad_nn.exercises.grading import (
     BLOCKED,
@@ -59,19 +58,14 @@ def _rows() -> dict[str, Row]:
 ROWS = _rows()
 
 
-def _plain(name: str) -> str:
-    """A name as `--only` compares it: lower case, words joined by underscores."""
-    return re.sub(r"[\s_:-]+", "_", name.strip().lower())
-
-
 def selected(only: str | None) -> list[str]:
     """The rows `--only` names, in any case: a blank ("mul"), a title as the table prints
     it ("Mul", "topological order"), an exercise number ("1"), or "capstone"."""
     if only is None:
         return list(ROWS)
-    wanted = _plain(only)
+    wanted = plain(only)
     chosen = [name for name, row in ROWS.items()
-              if wanted in (name, _plain(row.title), str(row.exercise))
+              if wanted in (name, plain(row.title), str(row.exercise))
               or (wanted == "capstone" and row.exercise == 10)]
     if not chosen:
         raise ValueError(f"--only {only}: no such exercise; choose one of "
