@@ -124,6 +124,19 @@ def _matmul_transposed(g, a, b, out) -> list[list[np.ndarray]]:
     return [_products_other_than(g @ b.T, g, b), _products_other_than(a.T @ g, g, a)]
 
 
+TARGETS = np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]])  # for the two-by-three cases
+LABELS = np.array([2, 0, 3])  # a class for each of three rows
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def _sum_without_reshape(g, x, out, axis, keepdims) -> list[list[np.ndarray]]:
     """What g spread over x's shape as it comes gives, when numpy can broadcast it:
     along the last axes, whichever axes were summed."""
@@ -185,6 +198,36 @@ SPECS = {
     ), mistakes=(
         (("g spread along the wrong axes: give g its summed axes back as size 1 first, "
           "g.reshape(kept_shape(x.shape, self.axis))"), _sum_without_reshape),
+    )),
+    "sigmoid_bce": OpSpec("SigmoidBCE", ("z",), tuple(
+        OpCase("SigmoidBCE", (shape,), (domain,), {"target": target})
+        for shape, domain, target in (((2, 3), "any", TARGETS), ((2, 3), "zeros", TARGETS),
+                                      ((2, 3), "huge", TARGETS), ((), "any", np.array(1.0)))
+    ), mistakes=(
+        ("not divided by m: the cost is a mean", lambda g, z, out, target: [
+            g * (_sigmoid(z) - target)]),
+        ("σ′ left in: the log's derivative cancels it, so ∂C/∂z is (ŷ − y)/m", lambda g, z, out,
+         target: [g * (_sigmoid(z) - target) * _sigmoid(z) * (1 - _sigmoid(z)) / z.size]),
+    )),
+    "mse": OpSpec("MSE", ("p",), tuple(
+        OpCase("MSE", (shape,), ("any",), {"target": target})
+        for shape, target in (((2, 3), TARGETS * 0.5 - 0.25), ((), np.array(0.5)))
+    ), mistakes=(
+        ("the factor 2 left out: (p − y)² has slope 2(p − y)", lambda g, p, out, target: [
+            g * (p - target) / p.size]),
+        ("not divided by m: the error is a mean", lambda g, p, out, target: [
+            g * 2 * (p - target)]),
+    )),
+    "softmax_ce": OpSpec("SoftmaxCrossEntropy", ("z",), tuple(
+        OpCase("SoftmaxCrossEntropy", ((3, 4),), (domain,), {"labels": LABELS})
+        for domain in ("any", "zeros", "huge")
+    ), mistakes=(
+        ("not divided by n, the number of rows: the cost is a mean", lambda g, z, out, labels: [
+            g * (_softmax(z) - np.eye(z.shape[-1])[labels])]),
+        ("divided by every element's count instead of the n rows'", lambda g, z, out, labels: [
+            g * (_softmax(z) - np.eye(z.shape[-1])[labels]) / z.size]),
+        ("the one-hot left out: softmax(z) minus 1 at each row's label",
+         lambda g, z, out, labels: [g * _softmax(z) / len(z)]),
     )),
     "matmul": OpSpec("MatMul", ("A", "B"), (
         OpCase("MatMul", ((3, 3), (3, 3)), ("any", "any")),

@@ -46,6 +46,9 @@ EXERCISES = (
     Exercise(8, "The backward walk", ("backward_pass",)),
     Exercise(9, "The SGD step", ("sgd_step",)),
     Exercise(10, "Capstone", ()),
+    Exercise(11, "Sigmoid and cross-entropy, fused", ("sigmoid_bce",)),
+    Exercise(12, "Mean squared error", ("mse",)),
+    Exercise(13, "Softmax and cross-entropy, fused", ("softmax_ce",)),
 )
 
 _SHAPES = ("Each gradient has its input's shape: when numpy broadcast an input, "
@@ -62,6 +65,7 @@ ARTICLE_001_4 = "docs/article_001_twelve_points.md#4-backpropagation-derived-by-
 ARTICLE_002_6 = "docs/article_002_visual_intro.md#6-deeper-4-4-2-networks-sigmoid-against-relu"
 ARTICLE_003_1 = "docs/article_003_house_prices.md#1-one-neuron-price--w--area"
 ARTICLE_003_3 = "docs/article_003_house_prices.md#3-gradient-descent"
+ARTICLE_003_5 = "docs/article_003_house_prices.md#5-softmax"
 ARTICLE_004_4 = "docs/article_004_cat.md#4-backward-the-gradient-derived"
 
 BLANKS = (
@@ -173,6 +177,25 @@ BLANKS = (
           "parameter itself: the model holds the same Tensor p, not a copy. Skip a parameter "
           "whose grad is None.",
           "p ← p − lr·∂L/∂p (articles 003 and 004).", ARTICLE_003_3),
+    Blank("sigmoid_bce", 11, "sigmoid + BCE",
+          "return (∂C/∂z,) for C = the mean over m elements of the binary cross-entropy "
+          "of ŷ = σ(z) against self.target (0 or 1), from g.",
+          "Chain the two derivatives by hand and watch them cancel: the log's 1/ŷ and "
+          "1/(1 − ŷ) meet σ′ = ŷ(1 − ŷ). The mean divides by m. σ recomputed from z must "
+          "not overflow for z far below 0.",
+          "∂C/∂z = (ŷ − y)/m, ŷ = σ(z) (articles 001 and 004: dz = a − y).", ARTICLE_004_4),
+    Blank("mse", 12, "mean squared error",
+          "return (∂E/∂p,) for E = the mean over m elements of (p − self.target)², from g.",
+          "A square's slope is twice what is squared, and the mean divides by m.",
+          "∂E/∂p = 2(p − y)/m (article 003: ∂E/∂w = −(2/m) Σ x(y_ − y)).", ARTICLE_003_1),
+    Blank("softmax_ce", 13, "softmax + cross-entropy",
+          "return (∂C/∂z,) for C = the mean over the n rows of z of −log softmax(z)[label], "
+          "the labels in self.labels, from g.",
+          "Each row's gradient is its softmax, less 1 at the row's label: the probability "
+          "it gave minus the one it should have given. The mean divides by the n rows. "
+          "Subtract each row's max before e^z, or large z overflows.",
+          "∂C/∂zᵢⱼ = (softmax(zᵢ)ⱼ − [j = labelᵢ])/n (article 003, section 5).",
+          ARTICLE_003_5),
 )
 
 BY_NAME = {blank.name: blank for blank in BLANKS}

@@ -52,7 +52,7 @@ def _rows() -> dict[str, Row]:
                                  ("capstone_004", "004", capstone.grade_004)):
         rows[name] = Row(name, 10, f"capstone: article {article}", CAPSTONE_NEEDS, grade,
                          time_factor=CAPSTONE_TIME_FACTOR)
-    return rows
+    return dict(sorted(rows.items(), key=lambda item: item[1].exercise))
 
 
 ROWS = _rows()
@@ -69,7 +69,8 @@ def selected(only: str | None) -> list[str]:
               or (wanted == "capstone" and row.exercise == 10)]
     if not chosen:
         raise ValueError(f"--only {only}: no such exercise; choose one of "
-                         f"{', '.join(ROWS)}, a number 1-10, or capstone")
+                         f"{', '.join(ROWS)}, a number 1-{max(r.exercise for r in ROWS.values())}, "
+                         "or capstone")
     return chosen
 
 

@@ -40,8 +40,9 @@ class LearnersOp(ops.Op):
 
 
 def graded_graph(engine: Engine, blank: str, case: OpCase, seed: int) -> Tensor:
-    """L = Σ out·g on the case's inputs, out made by the learner's op."""
-    reference = getattr(ops, case.op)
+    """L = Σ out·g on the case's inputs, out made by the learner's op (labelled as the
+    engine's op of that name, or plainly by its name when the engine has none)."""
+    reference = getattr(ops, case.op, type(case.op, (ops.Op,), {"symbol": case.op}))
     wrapped = type(case.op, (LearnersOp,), {
         "learner_class": getattr(engine.ops, case.op), "symbol": reference.symbol,
         "rule": reference.rule, "notation": reference.notation,
