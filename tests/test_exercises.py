@@ -315,6 +315,18 @@ MISTAKES = {
     "softmax + CE without the max subtracted": (
         "ops.py", "e = np.exp(z - z.max(axis=-1, keepdims=True))", "e = np.exp(z)", "softmax_ce",
         "FloatingPointError: overflow", "overflows for large |x|"),
+    "Adam without the bias correction": (
+        "optim.py", "m_hat = m / (1 - beta1**self.t)\n            v_hat = v / (1 - beta2**self.t)",
+        "m_hat, v_hat = m, v", "adam_step", "p[0, 0] after step 1", "no bias correction"),
+    "Adam counting the step after correcting": (
+        "optim.py", "self.t += 1\n        ", "", "adam_step", "FloatingPointError: divide by zero",
+        "count the step (t += 1) before correcting"),
+    "Adam with ε under the root": (
+        "optim.py", "(np.sqrt(v_hat) + self.eps)", "np.sqrt(v_hat + self.eps)", "adam_step",
+        "q[0] after step 1", "ε under the root"),
+    "Adam forgetting m": (
+        "optim.py", "m[...] = beta1 * m + (1 - beta1) * p.grad", "m[...] = (1 - beta1) * p.grad",
+        "adam_step", "p[0, 0] after step 2", "m forgets"),
 }
 SEEDS = (0, 1, 2)
 
@@ -560,7 +572,7 @@ def test_the_workspace_holds_every_blank_once_and_none_of_its_answers(tmp_path):
         assert answer not in text
     assert "--- exercise" not in text
     assert not re.search(r"^\s*(from|import) tinygrad_nn", text, re.MULTILINE)
-    assert [e.number for e in EXERCISES] == list(range(1, 14))
+    assert [e.number for e in EXERCISES] == list(range(1, 15))
 
 
 def test_a_marker_out_of_place_is_refused():

@@ -49,6 +49,7 @@ EXERCISES = (
     Exercise(11, "Sigmoid and cross-entropy, fused", ("sigmoid_bce",)),
     Exercise(12, "Mean squared error", ("mse",)),
     Exercise(13, "Softmax and cross-entropy, fused", ("softmax_ce",)),
+    Exercise(14, "The Adam step", ("adam_step",)),
 )
 
 _SHAPES = ("Each gradient has its input's shape: when numpy broadcast an input, "
@@ -60,6 +61,7 @@ _NEW = "Return new arrays: g and the inputs are shared, so never write into them
 READING_2 = "docs/reading_the_engine.md#2-one-op-mul"
 READING_3 = "docs/reading_the_engine.md#3-an-order-to-walk-in-topological_order"
 READING_4 = "docs/reading_the_engine.md#4-the-walk-backward_pass"
+READING_8 = "docs/reading_the_engine.md#8-learning-sgdstep"
 ARTICLE_000_2 = "docs/article_000_playground.md#2-backpropagation-derived"
 ARTICLE_001_4 = "docs/article_001_twelve_points.md#4-backpropagation-derived-by-hand"
 ARTICLE_002_6 = "docs/article_002_visual_intro.md#6-deeper-4-4-2-networks-sigmoid-against-relu"
@@ -196,6 +198,16 @@ BLANKS = (
           "Subtract each row's max before e^z, or large z overflows.",
           "∂C/∂zᵢⱼ = (softmax(zᵢ)ⱼ − [j = labelᵢ])/n (article 003, section 5).",
           ARTICLE_003_5),
+    Blank("adam_step", 14, "Adam step",
+          "count the step in self.t, then move every parameter p that has a gradient g by "
+          "Adam's rule, keeping its running means in self.m and self.v (same order as "
+          "self.params).",
+          "Keep two running averages per parameter, of g and of g², and step by the first "
+          "over the root of the second: each parameter gets a step of about lr, whatever "
+          "its gradient's scale. Both averages start at 0, so early on they are too small: "
+          "divide each by 1 − βᵗ. Count the step before correcting (t = 1 first).",
+          "m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); v̂ = v/(1 − β₂ᵗ); "
+          "p ← p − lr·m̂/(√v̂ + ε), ε outside the root.", READING_8),
 )
 
 BY_NAME = {blank.name: blank for blank in BLANKS}

@@ -36,6 +36,7 @@ SPECIAL = {  # the blanks that are not ops: how each is graded, and what it need
     "topological_order": (grading.grade_topological_order, ()),
     "backward_pass": (grading.grade_backward_pass, WALK_NEEDS),
     "sgd_step": (grading.grade_sgd_step, ()),
+    "adam_step": (grading.grade_adam_step, ()),
 }
 TIMEOUT = 10.0  # seconds a row may take; the capstone's rows get CAPSTONE_TIME_FACTOR times it
 CAPSTONE_TIME_FACTOR = 12  # article 004 trains 900 steps on 209 images of 12,288 pixels
