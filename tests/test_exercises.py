@@ -328,7 +328,7 @@ MISTAKES = {
         "optim.py", "m[...] = beta1 * m + (1 - beta1) * p.grad", "m[...] = (1 - beta1) * p.grad",
         "adam_step", "p[0, 0] after step 2", "m forgets"),
 }
-SEEDS = (0, 1, 2)
+SEEDS = (0, 1)  # two draws: a mistake must fail on any seed, not on a lucky one
 
 
 @pytest.mark.parametrize("mistake", list(MISTAKES))

@@ -340,7 +340,7 @@ def _values_at(spec: OpSpec, arrays: list[np.ndarray], index: tuple[int, ...], *
     return ", ".join(f"{spec.input_names[k]} = {number(arrays[k][index])}" for k in shown)
 
 
-def describe_case(case: OpCase, seed: int) -> str:
+def describe_case(case: OpCase) -> str:
     """A case in a message: the op, each input's shape and values kind, the attrs."""
     names = next(spec.input_names for spec in SPECS.values() if spec.op == case.op)
     inputs = ", ".join(f"{name} of shape {shape} ({domain})"

@@ -158,7 +158,7 @@ def row_lines(result: Result) -> list[str]:
         text += f": {result.detail}"
     lines = [f"{row.exercise:>3}  {row.title:<24}{text}"]
     if result.status == FAILED:
-        case = f"case: {grading.describe_case(*result.case)}" if result.case else ""
+        case = f"case: {grading.describe_case(result.case[0])}" if result.case else ""
         for heading, body in (("", result.detail), ("likely mistake: ", result.mistake),
                               ("", case)):
             if body:
