@@ -5,12 +5,15 @@ ops, the topological order, the backward walk and the SGD step) with chosen bodi
 left for you to write; `python -m tinygrad_nn.exercises check DIR` imports the
 engine from DIR, runs your code and grades it in order. See docs/exercises.md.
 
-One file per job: `catalogue` (the exercises and their hints), `workspace` (the
-blanked copy, written from the reference solution in `solution/`), `loading`
-(importing your folder), `cases` (what each op is graded on, and its known
-mistakes), `grading` (the checks), `articles` (the articles' models on your
-engine), `capstone`, `progress` (the rows, `check` and the table), `stepper` (the
-backward stepper of a failed op).
+`python -m tinygrad_nn.exercises hint DIR EXERCISE` gives the next level of hint.
+
+One file per job: `catalogue` (the exercises and their hints), `hints` (the next
+level of hint for a workspace), `workspace` (the blanked copy, written from the
+reference solution in `solution/`), `loading` (importing your folder), `cases` (what
+each op is graded on, and its known mistakes), `grading` (the checks), `articles`
+(the articles' models on your engine), `capstone`, `contained` (your code run in a
+child process, with a time limit, its output captured), `progress` (the rows, `check`
+and the table), `stepper` (the backward stepper of a failed op).
 """
 
 from tinygrad_nn.exercises.progress import check, table

@@ -44,11 +44,13 @@ def grade_004(grader: Grader) -> str:
     """Train article 004's neuron on the cat/non-cat images, when they are here."""
     try:
         train_x, train_y, test_x, test_y, _ = datasets.load_catvnoncat()
-    except datasets.DataUnavailable:
+    except datasets.DataUnavailable as missing:
         raise Skipped(f"needs the cat/non-cat files: set {datasets.DATA_ENV_VAR} to their "
-                      "folder (see the README)") from None
+                      f"folder (see the README). {missing.reason}") from None
     except ImportError:
         raise Skipped("needs h5py to read the cat/non-cat files: pip install h5py") from None
+    except OSError as unreadable:
+        raise Skipped(f"cannot read the cat/non-cat files: {unreadable}") from None
     T, SGD = grader.engine.tensor.Tensor, grader.engine.optim.SGD
     X, y = datasets.flatten_images(train_x), train_y.reshape(-1, 1).astype(float)
     X_test, y_test = datasets.flatten_images(test_x), test_y.reshape(-1, 1).astype(float)

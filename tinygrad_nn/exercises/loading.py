@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import itertools
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +36,16 @@ class Engine:
 def load_engine(folder: str | Path) -> Engine:
     """Import the engine in `folder` freshly, by path."""
     folder = Path(folder).resolve()
+    start = f"python -m tinygrad_nn.exercises start {shlex.quote(str(folder))}"
+    if not folder.exists():
+        raise NotAWorkspace(f"{folder} does not exist: make a workspace there with `{start}`")
+    if not folder.is_dir():
+        raise NotAWorkspace(f"{folder} is a file: name the folder a workspace was made in")
     missing = [name for name in ("__init__.py", "tensor.py", "ops.py", "optim.py")
                if not (folder / name).is_file()]
     if missing:
         raise NotAWorkspace(f"{folder} has no {', '.join(missing)}: is it a workspace made by "
-                            f"`python -m tinygrad_nn.exercises start {folder}`?")
+                            f"`{start}`?")
     package = f"_learners_engine_{next(_loads)}"
     spec = importlib.util.spec_from_file_location(package, folder / "__init__.py",
                                                   submodule_search_locations=[str(folder)])

@@ -15,8 +15,8 @@ import numpy as np
 
 from tinygrad_nn import Tensor, ops, viz
 from tinygrad_nn.exercises.cases import SPECS, OpCase
-from tinygrad_nn.exercises.grading import FAILED, Grader, Result, upstream
-from tinygrad_nn.exercises.loading import Engine
+from tinygrad_nn.exercises.grading import FAILED, Result, upstream
+from tinygrad_nn.exercises.loading import Engine, load_engine
 from tinygrad_nn.tensor import apply
 
 
@@ -40,8 +40,9 @@ class LearnersOp(ops.Op):
 
 
 def graded_graph(engine: Engine, blank: str, case: OpCase, seed: int) -> Tensor:
-    """L = Σ out·g on the case's inputs, out made by the learner's op."""
-    reference = getattr(ops, case.op)
+    """L = Σ out·g on the case's inputs, out made by the learner's op (labelled as the
+    engine's op of that name, or plainly by its name when the engine has none)."""
+    reference = getattr(ops, case.op, type(case.op, (ops.Op,), {"symbol": case.op}))
     wrapped = type(case.op, (LearnersOp,), {
         "learner_class": getattr(engine.ops, case.op), "symbol": reference.symbol,
         "rule": reference.rule, "notation": reference.notation,
@@ -55,9 +56,11 @@ def graded_graph(engine: Engine, blank: str, case: OpCase, seed: int) -> Tensor:
     return loss
 
 
-def write_steppers(grader: Grader, results: list[Result], folder: str | Path) -> list[str]:
-    """Write OUT/<op>.html for each failed op; a line for each, to print."""
-    folder = Path(folder)
+def write_steppers(engine_folder: str | Path, results: list[Result],
+                   folder: str | Path) -> list[str]:
+    """Write OUT/<op>.html for each failed op of the engine in `engine_folder`; a line
+    for each, to print. It runs the learner's ops: `check` calls it apart."""
+    engine, folder = load_engine(engine_folder), Path(folder)
     lines = []
     for result in results:
         if result.status != FAILED or result.case is None:
@@ -65,7 +68,7 @@ def write_steppers(grader: Grader, results: list[Result], folder: str | Path) ->
         path = folder / f"{result.row.name}.html"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            viz.backward_stepper(graded_graph(grader.engine, result.row.name, *result.case)).save(path)
+            viz.backward_stepper(graded_graph(engine, result.row.name, *result.case)).save(path)
         except Exception as error:  # noqa: BLE001 - the learner's op may break the drawing too
             lines.append(f"{result.row.title}: no stepper ({type(error).__name__}: {error})")
             continue

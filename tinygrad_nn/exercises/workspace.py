@@ -28,7 +28,8 @@ def blank_lines(blank: Blank, indent: str) -> list[str]:
     comment = indent + "# "
     task = textwrap.wrap(f"Exercise {blank.exercise}, {blank.title}: {blank.task}", WIDTH,
                          initial_indent=comment, subsequent_indent=comment)
-    hint = textwrap.wrap(f"Hint: {blank.hint}", WIDTH, initial_indent=comment,
+    hint = textwrap.wrap(f"Hint: {blank.idea} (More: python -m tinygrad_nn.exercises hint . "
+                         f"{blank.name})", WIDTH, initial_indent=comment,
                          subsequent_indent=comment + "  ")
     stop = f'{indent}raise NotImplementedError("exercise {blank.name}: not written yet")'
     return [*task, *hint, stop]
@@ -58,12 +59,29 @@ def with_blanks(source: str, filename: str = "<source>", written: Collection[str
     return "\n".join(out) + "\n"
 
 
+def reference_code(name: str) -> str:
+    """The reference solution's body of a blank, dedented: the last level of its hint."""
+    for filename in FILES:
+        lines, inside = [], False
+        for line in (SOLUTION / filename).read_text(encoding="utf-8").splitlines():
+            begin = BEGIN.match(line)
+            if begin and begin["name"] == name:
+                inside = True
+            elif inside and END.match(line):
+                return textwrap.dedent("\n".join(lines))
+            elif inside:
+                lines.append(line)
+    raise ValueError(f"the reference solution has no region for {name!r}")
+
+
 def guide() -> str:
     """The workspace's README: the exercises in order, and the two commands."""
     lines = ["# Your engine", "",
              "Write the bodies that raise NotImplementedError, in this order, and grade them:",
              "", "```bash", "python -m tinygrad_nn.exercises check .",
-             "python -m tinygrad_nn.exercises check . --only mul", "```", ""]
+             "python -m tinygrad_nn.exercises check . --only mul",
+             "python -m tinygrad_nn.exercises hint . mul   # the next hint: idea, formula, code",
+             "```", ""]
     for exercise in EXERCISES:
         only = ", ".join(f"`--only {name}`" for name in exercise.blanks) or (
             "article 001's network to 12/12 and article 004's neuron to 96% / 76%, "

@@ -7,7 +7,7 @@ and gives a hint. `python -m tinygrad_nn.exercises check <this folder>` grades
 them in order.
 """
 
-from .optim import SGD
+from .optim import SGD, Adam
 from .tensor import Tensor, apply, backward_pass, topological_order
 
-__all__ = ["SGD", "Tensor", "apply", "backward_pass", "topological_order"]
+__all__ = ["SGD", "Adam", "Tensor", "apply", "backward_pass", "topological_order"]

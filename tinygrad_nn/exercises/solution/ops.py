@@ -221,3 +221,57 @@ class Sum(Op):
         # --- exercise: sum ---
         return (g.reshape(kept_shape(x.shape, self.axis)) * np.ones_like(x),)
         # --- end ---
+
+
+# ---- losses: a cost and its last activation, fused -----------------------------
+
+
+class SigmoidBCE(Op):
+    """The mean binary cross-entropy of ŷ = σ(z) against targets y of 0 or 1, fused so
+    that it never overflows: C = (1/m) Σ [softplus(z) − y·z]. Its gradient is the
+    articles' ŷ − y (the log's derivative cancels σ′): ∂C/∂z = (σ(z) − y)/m."""
+
+    def forward(self, z, target):
+        self.target = target  # the labels, not an input: they get no gradient
+        return np.mean(np.logaddexp(0.0, z) - target * z)
+
+    def backward(self, g, z, out):
+        # --- exercise: sigmoid_bce ---
+        y_hat = np.exp(-np.logaddexp(0.0, -z))
+        return (g * (y_hat - self.target) / z.size,)
+        # --- end ---
+
+
+class MSE(Op):
+    """Article 003's mean squared error of predictions p against targets y:
+    E = (1/m) Σ (p − y)²; ∂E/∂p = 2(p − y)/m."""
+
+    def forward(self, p, target):
+        self.target = target
+        return np.mean((p - target) ** 2)
+
+    def backward(self, g, p, out):
+        # --- exercise: mse ---
+        return (g * 2.0 * (p - self.target) / p.size,)
+        # --- end ---
+
+
+class SoftmaxCrossEntropy(Op):
+    """The mean cross-entropy of softmax(z) over each row of z (n, k) against class
+    labels (article 003, section 5): C = (1/n) Σᵢ [log Σⱼ e^zᵢⱼ − zᵢ,labelᵢ], computed
+    after subtracting each row's max so that it never overflows;
+    ∂C/∂z = (softmax(z) − onehot(labels))/n."""
+
+    def forward(self, z, labels):
+        self.labels = labels
+        shifted = z - z.max(axis=-1, keepdims=True)
+        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        return -np.mean(log_softmax[np.arange(len(z)), labels])
+
+    def backward(self, g, z, out):
+        # --- exercise: softmax_ce ---
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        softmax = e / e.sum(axis=-1, keepdims=True)
+        onehot = np.eye(z.shape[-1])[self.labels]
+        return (g * (softmax - onehot) / len(z),)
+        # --- end ---

@@ -159,3 +159,17 @@ class Tensor:
     def mean(self) -> Tensor:
         """The mean of every element: the sum times 1/count."""
         return self.sum() * (1.0 / self.data.size)
+
+    # ---- losses: self holds the last layer's values before its activation -------
+
+    def bce_with_logits(self, target: Any) -> Tensor:
+        """The mean binary cross-entropy of σ(self) against targets of 0 or 1."""
+        return apply(ops.SigmoidBCE, self, target=np.asarray(target, np.float64))
+
+    def mse(self, target: Any) -> Tensor:
+        """The mean squared error of self against the targets."""
+        return apply(ops.MSE, self, target=np.asarray(target, np.float64))
+
+    def cross_entropy(self, labels: Any) -> Tensor:
+        """The mean cross-entropy of softmax over each row of self against class labels."""
+        return apply(ops.SoftmaxCrossEntropy, self, labels=np.asarray(labels, np.int64))
