@@ -235,14 +235,15 @@ def test_hyperparameters_are_validated(make, message):
                          ids=["sgd", "adam"])
 def test_a_parameter_listed_twice_is_refused(make):
     w, b = Tensor([1.0], requires_grad=True, name="w"), Tensor([2.0], requires_grad=True)
-    with pytest.raises(ValueError, match=r"parameter 2 \(w\) is parameter 0 again"):
+    with pytest.raises(ValueError, match=r"^optimizer parameter 2 \(w\) is parameter 0 again: "
+                       r"listed twice, it would be updated twice per step. List it once$"):
         make([w, b, w])
     with pytest.raises(ValueError, match=r"parameter 1 \(a tensor of shape \(1,\)\) is "):
         make([b, b])
 
 
 def test_parameters_are_validated():
-    with pytest.raises(ValueError, match="no parameters"):
+    with pytest.raises(ValueError, match=r"^the optimizer got no parameters \(an empty list\)$"):
         optim.SGD([], lr=0.1)
     with pytest.raises(TypeError, match="Tensors with requires_grad=True"):
         optim.Adam([Tensor([1.0])])
@@ -364,11 +365,12 @@ def test_a_step_on_tensor_gradients_is_the_step_on_their_arrays(make):
 
 BAD_GRADIENTS = pytest.mark.parametrize("bad_gradient, message", [
     (np.ones(3), r"has shape \(3,\); it must have the parameter's shape \(1,\)"),
+    (Tensor(np.ones(3)), r"has shape \(3,\); it must have the parameter's shape \(1,\)"),
     (np.array([1 + 1j]), r"has dtype complex128; it must be real floating point"),
     (np.array([1]), r"has dtype int64; it must be real floating point"),
     (np.array([1.0], dtype=object), r"has dtype object; it must be real floating point"),
     (np.array([True]), r"has dtype bool; it must be real floating point"),
-], ids=["shape", "complex", "integer", "object", "bool"])
+], ids=["shape", "tensor-shape", "complex", "integer", "object", "bool"])
 
 
 @BAD_GRADIENTS
@@ -429,7 +431,7 @@ def torch():
 OPTIMIZERS = pytest.mark.parametrize("kind, settings", [
     ("SGD", {"lr": 0.1}),
     ("SGD", {"lr": 0.05, "momentum": 0.9}),
-    ("Adam", {"lr": 1e-3}),
+    ("Adam", {}),  # the defaults, which are PyTorch's
     ("Adam", {"lr": 0.1, "betas": (0.5, 0.9), "eps": 1e-3}),
 ], ids=["sgd", "sgd-momentum", "adam", "adam-fast"])
 

@@ -32,8 +32,9 @@ def checked_gradient(position: int, p: Tensor) -> np.ndarray:
     not use it: a gradient that is not real floating point (complex, integer, object)
     would be cast or refused by numpy halfway through a step, one of another shape
     broadcast into the wrong elements. Non-finite values pass, as in PyTorch: a NaN
-    gradient gives NaN weights, which is the truth about that step."""
-    g = np.asarray(p.grad.data if isinstance(p.grad, Tensor) else p.grad)
+    gradient gives NaN weights, which is the truth about that step. A Tensor gradient
+    (after backward(create_graph=True)) is read through `np.asarray` as an array is."""
+    g = np.asarray(p.grad)
     parameter = f"parameter {position} ({described(p)})"
     if g.dtype.kind != "f":
         raise ValueError(f"optimizer step: the gradient of {parameter} has dtype {g.dtype}; "
