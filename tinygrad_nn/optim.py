@@ -27,7 +27,7 @@ def _check_range(name: str, value: float, low: float, high: float = np.inf) -> N
         raise ValueError(f"{name} must be {bounds}; got {value}")
 
 
-def checked_gradient(position: int, p: Tensor) -> np.ndarray:
+def _checked_gradient(position: int, p: Tensor) -> np.ndarray:
     """p's gradient as an array, or a ValueError naming the parameter if a step could
     not use it: a gradient that is not real floating point (complex, integer, object)
     would be cast or refused by numpy halfway through a step, one of another shape
@@ -68,7 +68,7 @@ class Optimizer:
     def gradients(self) -> list[tuple[int, Tensor, np.ndarray]]:
         """(position, parameter, gradient array) for every parameter that has a
         gradient, all checked before any is used, so a bad one changes nothing."""
-        return [(i, p, checked_gradient(i, p)) for i, p in enumerate(self.params)
+        return [(i, p, _checked_gradient(i, p)) for i, p in enumerate(self.params)
                 if p.grad is not None]
 
     def step(self) -> None:
