@@ -151,3 +151,117 @@ def test_a_layer_used_twice_stays_one_layer_both_ways(torch):
     assert back[0] is back[2] and len(back.parameters()) == 2
     X = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
     np.testing.assert_allclose(back(X).data, model(X).data, rtol=1e-15)
+
+
+# ---- what the weights are: shared, frozen; and hooks, which cannot cross ---------------
+
+
+def _train_both(ours: nn.Sequential, theirs, torch, steps: int = 3) -> None:
+    """SGD steps on the same data on both sides; after each, every weight agrees. A
+    shared weight gets the sum of its layers' gradients, a frozen one does not move."""
+    X = np.random.default_rng(7).normal(size=(6, 3))
+    target = np.random.default_rng(8).normal(size=(6, 3))
+    our_opt = optim.SGD(ours.parameters(), lr=0.1, momentum=0.5)
+    their_opt = torch.optim.SGD(theirs.parameters(), lr=0.1, momentum=0.5)
+    for step in range(steps):
+        our_opt.zero_grad()
+        ((ours(X) - target) ** 2).sum().backward()
+        our_opt.step()
+        their_opt.zero_grad()
+        ((theirs(torch.tensor(X)) - torch.tensor(target)) ** 2).sum().backward()
+        their_opt.step()
+        for layer, twin in zip(ours, theirs):
+            for name, tensor in layer.named_tensors():
+                np.testing.assert_allclose(
+                    tensor.data, getattr(twin, name).detach().numpy().T, rtol=1e-12, atol=1e-14,
+                    err_msg=f"{name} of {type(layer).__name__} after step {step + 1}")
+
+
+def _shared_weight_network(torch):
+    first, second = torch.nn.Linear(3, 3), torch.nn.Linear(3, 3)
+    second.weight = first.weight
+    return torch.nn.Sequential(first, torch.nn.Tanh(), second).double()
+
+
+def test_a_weight_shared_by_two_pytorch_layers_comes_back_as_one_tensor(torch):
+    torch.manual_seed(1)
+    theirs = _shared_weight_network(torch)
+    ours = interop.from_torch(theirs)
+    assert ours[0] is not ours[2]
+    assert ours[0].weight is ours[2].weight and ours[0].bias is not ours[2].bias
+    assert len(ours.parameters()) == len(list(theirs.parameters())) == 3
+    _train_both(ours, theirs, torch)
+
+
+def test_a_weight_shared_by_two_of_our_layers_goes_to_pytorch_as_one_parameter(torch):
+    first, second = nn.Linear(3, 3, rng=0), nn.Linear(3, 3, rng=1)
+    second.weight = first.weight
+    ours = nn.Sequential(first, nn.Tanh(), second)
+    theirs = interop.to_torch(ours)
+    assert theirs[0] is not theirs[2]
+    assert theirs[0].weight is theirs[2].weight and theirs[0].bias is not theirs[2].bias
+    assert len(list(theirs.parameters())) == len(ours.parameters()) == 3
+    back = interop.from_torch(theirs)
+    assert back[0].weight is back[2].weight
+    _train_both(ours, theirs, torch)
+
+
+def test_a_frozen_pytorch_weight_comes_back_frozen(torch):
+    torch.manual_seed(2)
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(),
+                                 torch.nn.Linear(4, 3)).double()
+    theirs[0].weight.requires_grad_(False)
+    theirs[2].bias.requires_grad_(False)
+    ours = interop.from_torch(theirs)
+    assert [(n, t.requires_grad) for n, t in ours.named_tensors()] == [
+        ("0.weight", False), ("0.bias", True), ("2.weight", True), ("2.bias", False)]
+    np.testing.assert_array_equal(ours[0].weight.data, theirs[0].weight.detach().numpy().T)
+    _train_both(ours, theirs, torch)
+
+
+def test_our_frozen_weight_goes_to_pytorch_frozen(torch):
+    ours = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Sigmoid(), nn.Linear(4, 3, rng=1))
+    ours[2].weight.requires_grad = False
+    theirs = interop.to_torch(ours)
+    assert [(n, p.requires_grad) for n, p in theirs.named_parameters()] == [
+        ("0.weight", True), ("0.bias", True), ("2.weight", False), ("2.bias", True)]
+    assert not interop.from_torch(theirs)[2].weight.requires_grad
+    _train_both(ours, theirs, torch)
+
+
+def test_from_torch_copies_every_weight_frozen_ones_too(torch):
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 2)).double()
+    theirs[0].weight.requires_grad_(False)
+    ours = interop.from_torch(theirs)
+    before = [t.data.copy() for t in (ours[0].weight, ours[0].bias)]
+    with torch.no_grad():
+        theirs[0].weight.add_(1.0)
+        theirs[0].bias.add_(1.0)
+    np.testing.assert_array_equal(ours[0].weight.data, before[0])
+    np.testing.assert_array_equal(ours[0].bias.data, before[1])
+
+
+HOOKS = pytest.mark.parametrize("where, register, message", [
+    (None, lambda m: m.register_forward_hook(lambda module, inputs, out: out * 2),
+     r"the PyTorch Sequential has a forward hook registered"),
+    (0, lambda m: m.register_forward_pre_hook(lambda module, inputs: (inputs[0] * 2,)),
+     r"layer 0 of the PyTorch Sequential \(Linear\) has a forward pre-hook registered"),
+    (1, lambda m: m.register_forward_hook(lambda module, inputs, out: out + 1),
+     r"layer 1 of the PyTorch Sequential \(Tanh\) has a forward hook registered"),
+    (2, lambda m: m.register_full_backward_hook(lambda module, g_in, g_out: None),
+     r"layer 2 of the PyTorch Sequential \(Linear\) has a backward hook registered"),
+    (2, lambda m: m.register_full_backward_pre_hook(lambda module, g_out: None),
+     r"layer 2 of the PyTorch Sequential \(Linear\) has a backward pre-hook registered"),
+], ids=["sequential-forward", "layer-pre", "activation-forward", "layer-backward",
+        "layer-backward-pre"])
+
+
+@HOOKS
+def test_from_torch_refuses_a_module_with_hooks_and_says_to_remove_them(torch, where, register,
+                                                                       message):
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    handle = register(theirs if where is None else theirs[where])
+    with pytest.raises(TypeError, match=message + r".*cannot carry.*Remove it"):
+        interop.from_torch(theirs)
+    handle.remove()
+    assert [type(layer) for layer in interop.from_torch(theirs)] == [nn.Linear, nn.Tanh, nn.Linear]

@@ -235,14 +235,15 @@ def test_hyperparameters_are_validated(make, message):
                          ids=["sgd", "adam"])
 def test_a_parameter_listed_twice_is_refused(make):
     w, b = Tensor([1.0], requires_grad=True, name="w"), Tensor([2.0], requires_grad=True)
-    with pytest.raises(ValueError, match=r"parameter 2 \(w\) is parameter 0 again"):
+    with pytest.raises(ValueError, match=r"^optimizer parameter 2 \(w\) is parameter 0 again: "
+                       r"listed twice, it would be updated twice per step. List it once$"):
         make([w, b, w])
     with pytest.raises(ValueError, match=r"parameter 1 \(a tensor of shape \(1,\)\) is "):
         make([b, b])
 
 
 def test_parameters_are_validated():
-    with pytest.raises(ValueError, match="no parameters"):
+    with pytest.raises(ValueError, match=r"^the optimizer got no parameters \(an empty list\)$"):
         optim.SGD([], lr=0.1)
     with pytest.raises(TypeError, match="Tensors with requires_grad=True"):
         optim.Adam([Tensor([1.0])])
@@ -369,9 +370,25 @@ def test_a_step_on_tensor_gradients_is_the_step_on_their_arrays(make):
     np.testing.assert_array_equal(recorded.data, plain.data)
 
 
-@MAKERS
-def test_a_step_that_fails_leaves_parameters_and_state_as_they_were(make):
-    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0], requires_grad=True)
+BAD_GRADIENTS = pytest.mark.parametrize("bad_gradient, message", [
+    (np.ones(3), r"has shape \(3,\); it must have the parameter's shape \(1,\)"),
+    (Tensor(np.ones(3)), r"has shape \(3,\); it must have the parameter's shape \(1,\)"),
+    (np.array([1 + 1j]), r"has dtype complex128; it must be real floating point"),
+    (np.array([1]), r"has dtype int64; it must be real floating point"),
+    (np.array([1.0], dtype=object), r"has dtype object; it must be real floating point"),
+    (np.array([True]), r"has dtype bool; it must be real floating point"),
+], ids=["shape", "tensor-shape", "complex", "integer", "object", "bool"])
+
+
+@BAD_GRADIENTS
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1),
+                                  lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+                                  lambda ps: optim.Adam(ps, lr=0.1)],
+                         ids=["sgd", "sgd-momentum", "adam"])
+def test_a_step_that_fails_leaves_parameters_and_state_as_they_were(make, bad_gradient, message):
+    """The bad gradient belongs to the second parameter, so a step that checked as it
+    went would have moved the first one already."""
+    a, b = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0], requires_grad=True, name="b")
     opt = make([a, b])
     (a * a).sum().backward()
     (b * b).sum().backward()
@@ -379,8 +396,8 @@ def test_a_step_that_fails_leaves_parameters_and_state_as_they_were(make):
     state = {k: [np.copy(x) for x in v] if isinstance(v, list) else v
              for k, v in vars(opt).items() if k != "params"}
     values = [a.data.copy(), b.data.copy()]
-    b.grad = np.ones(3)  # of the wrong shape, and b comes after a
-    with pytest.raises(ValueError, match=r"has shape \(3,\); it must have the parameter's shape"):
+    b.grad = bad_gradient
+    with pytest.raises(ValueError, match=r"the gradient of parameter 1 \(b\) " + message):
         opt.step()
     np.testing.assert_array_equal(a.data, values[0])
     np.testing.assert_array_equal(b.data, values[1])
@@ -391,3 +408,102 @@ def test_a_step_that_fails_leaves_parameters_and_state_as_they_were(make):
                 np.testing.assert_array_equal(x, y)
         else:
             assert before == after
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1),
+                                  lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+                                  lambda ps: optim.Adam(ps, lr=0.1)],
+                         ids=["sgd", "sgd-momentum", "adam"])
+def test_a_step_stamps_a_write_on_every_parameter_it_moved(make):
+    """Graphs recorded before the step, one through each parameter: after the step every
+    one of them is refused, the last parameter's as well as the first's."""
+    params = [Tensor([1.0, 2.0], requires_grad=True, name=name) for name in ("a", "b", "c")]
+    opt = make(params)
+    graphs = [(p * p).sum() for p in params]
+    sum(graphs).backward()
+    opt.step()
+    for p, graph in zip(params, graphs):
+        with pytest.raises(RuntimeError, match=rf"{p.name} was changed after"):
+            graph.backward()
+
+
+# ---- PyTorch's optimizers as the oracle --------------------------------------------
+
+
+@pytest.fixture
+def torch():
+    return pytest.importorskip("torch")
+
+
+OPTIMIZERS = pytest.mark.parametrize("kind, settings", [
+    ("SGD", {"lr": 0.1}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9}),
+    ("Adam", {}),  # the defaults, which are PyTorch's
+    ("Adam", {"lr": 0.1, "betas": (0.5, 0.9), "eps": 1e-3}),
+], ids=["sgd", "sgd-momentum", "adam", "adam-fast"])
+
+# Which of the three parameters the loss uses at each step: a parameter left out has no
+# gradient (None) and misses the step, so each one ends with its own count of steps.
+USED = [(0, 1), (0,), (0, 2), (0, 1, 2), (1, 2), (0, 2), (0, 1), (2,)]
+STARTS = [np.array([[0.5, -1.0, 2.0], [0.0, 3.0, -0.25]]), np.array([1.5, -0.5]), np.array(0.75)]
+TARGETS = [np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]]), np.array([-1.0, 2.0]), np.array(-3.0)]
+CURVATURES = [np.array([[1.0, 4.0, 0.5], [2.0, 9.0, 0.1]]), np.array([0.3, 5.0]), np.array(2.0)]
+
+
+def train_on_the_schedule(params, optimizer, used_at_each_step, zero_grad, constant):
+    """Steps on Σ c·(p − t)² over the parameters used at each step; the values after each."""
+    targets, curvatures = [constant(t) for t in TARGETS], [constant(c) for c in CURVATURES]
+    history = []
+    for used in used_at_each_step:
+        zero_grad()
+        sum(((params[k] - targets[k]) ** 2 * curvatures[k]).sum() for k in used).backward()
+        optimizer.step()
+        history.append([np.array(p.detach().numpy(), copy=True) for p in params])
+    return history
+
+
+def assert_steps_match_pytorch(torch, kind, settings, used_at_each_step):
+    ours = [Tensor(start, requires_grad=True) for start in STARTS]
+    theirs = [torch.tensor(start, requires_grad=True) for start in STARTS]
+    our_optimizer = getattr(optim, kind)(ours, **settings)
+    their_optimizer = getattr(torch.optim, kind)(theirs, **settings)
+    our_history = train_on_the_schedule(ours, our_optimizer, used_at_each_step,
+                                        our_optimizer.zero_grad, Tensor)
+    their_history = train_on_the_schedule(theirs, their_optimizer, used_at_each_step,
+                                          lambda: their_optimizer.zero_grad(set_to_none=True),
+                                          torch.tensor)
+    for step, (mine, other) in enumerate(zip(our_history, their_history), start=1):
+        for k, (p, q) in enumerate(zip(mine, other)):
+            np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-14,
+                                       err_msg=f"parameter {k} after step {step}")
+
+
+@OPTIMIZERS
+def test_steps_match_pytorchs_optimizer_when_every_parameter_has_a_gradient(torch, kind, settings):
+    assert_steps_match_pytorch(torch, kind, settings, [(0, 1, 2)] * 8)
+
+
+@OPTIMIZERS
+def test_steps_match_pytorchs_optimizer_when_parameters_miss_steps(torch, kind, settings):
+    """PyTorch skips a parameter whose grad is None: its momentum does not decay and
+    Adam's bias correction uses the parameter's own count of steps, not the optimizer's."""
+    assert_steps_match_pytorch(torch, kind, settings, USED)
+
+
+@OPTIMIZERS
+def test_non_finite_gradients_are_not_refused_and_give_pytorchs_values(torch, kind, settings):
+    """PyTorch takes a step on NaN and ±inf gradients (the weights then say what went
+    wrong); so does this engine. Adam's ∞/∞ makes numpy warn, so Adam gets NaN only."""
+    bad = [np.nan, np.inf, -np.inf] if kind == "SGD" else [np.nan]
+    start = np.array([1.0, -2.0, 0.5, 3.0])
+    gradients = [np.array([0.5, value, -1.0, 2.0]) for value in bad]
+    ours, theirs = Tensor(start, requires_grad=True), torch.tensor(start, requires_grad=True)
+    our_optimizer = getattr(optim, kind)([ours], **settings)
+    their_optimizer = getattr(torch.optim, kind)([theirs], **settings)
+    for g in gradients:
+        ours.grad, theirs.grad = g.copy(), torch.tensor(g)
+        our_optimizer.step()
+        their_optimizer.step()
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert np.isnan(ours.data[1]) or np.isinf(ours.data[1])
+    assert np.all(np.isfinite(ours.data[[0, 2, 3]]))

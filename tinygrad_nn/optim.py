@@ -5,9 +5,10 @@ the same tensors, and stamp the parameters they moved as written
 (`guards.record_write`), so a graph recorded before the step refuses backward().
 A parameter whose `grad` is None (it took no part in the last backward) is
 skipped; a gradient may be an array or, after `backward(create_graph=True)`, a
-Tensor. Every gradient is checked before anything changes, so a step that fails
-leaves the parameters and the optimizer's state as they were. The update rules are
-PyTorch's, so results can be compared.
+Tensor. Every gradient is checked (real floating point, the parameter's shape)
+before anything changes, so a step that fails leaves the parameters and the
+optimizer's state as they were. The update rules are PyTorch's, so results can
+be compared.
 """
 
 from __future__ import annotations
@@ -24,6 +25,24 @@ def _check_range(name: str, value: float, low: float, high: float = np.inf) -> N
     if not low <= value < high:
         bounds = f"≥ {low}" if high == np.inf else f"in [{low}, {high})"
         raise ValueError(f"{name} must be {bounds}; got {value}")
+
+
+def _checked_gradient(position: int, p: Tensor) -> np.ndarray:
+    """p's gradient as an array, or a ValueError naming the parameter if a step could
+    not use it: a gradient that is not real floating point (complex, integer, object)
+    would be cast or refused by numpy halfway through a step, one of another shape
+    broadcast into the wrong elements. Non-finite values pass, as in PyTorch: a NaN
+    gradient gives NaN weights, which is the truth about that step. A Tensor gradient
+    (after backward(create_graph=True)) is read through `np.asarray` as an array is."""
+    g = np.asarray(p.grad)
+    parameter = f"parameter {position} ({described(p)})"
+    if g.dtype.kind != "f":
+        raise ValueError(f"optimizer step: the gradient of {parameter} has dtype {g.dtype}; "
+                         f"it must be real floating point, as the parameter's ({p.dtype}) is")
+    if g.shape != p.shape:
+        raise ValueError(f"optimizer step: the gradient of {parameter} has shape {g.shape}; "
+                         f"it must have the parameter's shape {p.shape}")
+    return g
 
 
 class Optimizer:
@@ -48,17 +67,9 @@ class Optimizer:
 
     def gradients(self) -> list[tuple[int, Tensor, np.ndarray]]:
         """(position, parameter, gradient array) for every parameter that has a
-        gradient, each checked to match its parameter's shape before any is used."""
-        found = []
-        for i, p in enumerate(self.params):
-            if p.grad is None:
-                continue
-            g = np.asarray(p.grad.data if isinstance(p.grad, Tensor) else p.grad)
-            if g.shape != p.shape:
-                raise ValueError(f"optimizer step: the gradient of {described(p)} has shape "
-                                 f"{g.shape}; it must have the parameter's shape {p.shape}")
-            found.append((i, p, g))
-        return found
+        gradient, all checked before any is used, so a bad one changes nothing."""
+        return [(i, p, _checked_gradient(i, p)) for i, p in enumerate(self.params)
+                if p.grad is not None]
 
     def step(self) -> None:
         """Move every parameter that has a gradient against it, in place."""
