@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from progress import part
 
 from tinygrad_nn import datasets, nn
 
@@ -71,12 +72,14 @@ def nudge_if_asked(model: nn.Module, ulps: int = 0) -> nn.Module:
 
 
 @contextmanager
-def progress(part: str) -> Iterator[None]:
-    """Print one line when `part` of an article is done, with its time, so that a run of
-    several minutes says where it is."""
+def progress(label: str, total: int | None = None, unit: str = "epoch") -> Iterator[None]:
+    """A part of an article: a bar while it runs (`total` `unit`s, each counted by
+    progress.advance(); see progress.py), and one line with its time when it is done, so
+    that a run of several minutes says where it is."""
     start = time.perf_counter()
-    yield
-    print(f"  {part}: done in {time.perf_counter() - start:.1f} s", flush=True)
+    with part(label, total, unit):
+        yield
+    print(f"  {label}: done in {time.perf_counter() - start:.1f} s", flush=True)
 
 
 def marked_table(key: str, mode: str) -> re.Pattern:
