@@ -41,7 +41,7 @@ class _Part:
 
     def __init__(self, events: multiprocessing.Queue, label: str, total: int | None, unit: str):
         self.events, self.key = events, f"{os.getpid()}.{next(_keys)}"
-        self.unsent, self.sent_at = 0, time.monotonic()
+        self.unsent, self.sent_at = 0, float("-inf")  # the first advance goes at once
         events.put(("open", self.key, label, total, unit))
 
     def advance(self, done: int) -> None:
@@ -119,10 +119,11 @@ class _Nowhere:
 
 
 @contextmanager
-def progress_display(stream: TextIO | None = None) -> Iterator[ProgressDisplay]:
+def progress_display(stream: TextIO | None = None,
+                     heartbeat: float = HEARTBEAT) -> Iterator[ProgressDisplay]:
     """A display of this process's parts and its workers' while the block runs, drawn on
     `stream` (stderr by default)."""
-    display = ProgressDisplay(stream)
+    display = ProgressDisplay(stream, heartbeat)
     connect(display.events)
     display.thread.start()
     try:
@@ -162,7 +163,7 @@ class ProgressDisplay:
     def _draw(self) -> None:
         while True:
             try:
-                event = self.events.get(timeout=1.0)
+                event = self.events.get(timeout=min(1.0, self.heartbeat / 4))
             except queue.Empty:
                 event = ()
             if event is None:
