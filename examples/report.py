@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from progress import part
+from progress import part, progress_display
 
 from tinygrad_nn import datasets, nn
 
@@ -132,7 +132,8 @@ def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default
                           cat_data: bool = False) -> None:
     """Run an example from the command line: `run(out, quick)` with the options given;
     `doc` is the script's docstring, whose first line describes it in --help. With
-    `cat_data`, the script takes --data and --no-download and gets the files first."""
+    `cat_data`, the script takes --data and --no-download and gets the files first.
+    Its long parts show their bars, as in run_all."""
     parser = argument_parser(doc.splitlines()[0], default_out)
     if cat_data:
         add_cat_data_options(parser)
@@ -140,7 +141,8 @@ def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default
     if cat_data and (problem := prepare_cat_data(args.data, download=not args.no_download)):
         sys.exit(f"skipped: {problem}; {CAT_DATA_ADVICE}")
     NUDGE_STARTS["on"] = args.nudge
-    run(args.out, args.quick)
+    with progress_display():
+        run(args.out, args.quick)
 
 
 def replace_readme_block(text: str, name: str, content: str) -> str:

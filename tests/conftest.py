@@ -49,21 +49,6 @@ def pytest_configure(config) -> None:
         os.environ[datasets.DATA_ENV_VAR] = str(DATA_BESIDE_PROJECT)
 
 
-SHARED_RUNS = {"quick_run_all", "quick_run_all_serial"}
-"""Session fixtures that run run_all.py: the test files that read them share one worker."""
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (-n auto --dist loadgroup), keep each test file on one worker,
-    so that its module fixtures (an article's quick run, a browser, a server) are made
-    once, and the files that read a quick run of run_all.py on one worker, so that it
-    runs once."""
-    sharing = {item.module.__name__ for item in items if SHARED_RUNS & set(item.fixturenames)}
-    for item in items:
-        module = item.module.__name__
-        item.add_marker(pytest.mark.xdist_group("run_all" if module in sharing else module))
-
-
 def start_chromium(profile: Path, logging_prefs: dict[str, str] | None = None):
     """Headless Chromium driven by selenium, or a skip saying what is missing.
     `logging_prefs` ({"browser": "ALL", "performance": "ALL"}) keeps the console and the
