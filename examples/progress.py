@@ -32,17 +32,21 @@ SEND_EVERY = 0.2  # seconds: a part's advances travel in bundles, not one event 
 SEPARATOR = " · "  # between a part's label and the labels of the parts it is inside
 
 _channel: dict[str, object] = {"events": None, "prefix": ""}
-_open_parts: list[_Running] = []
+_open_parts: list[_Part] = []
 _keys = itertools.count()
 
 
 class _Part:
-    """The sending end of one running part's bar."""
+    """A part running in this process: its label, and the sending end of its bar (which
+    sends nothing when `events` is None)."""
 
-    def __init__(self, events: multiprocessing.Queue, label: str, total: int | None, unit: str):
-        self.events, self.key = events, f"{os.getpid()}.{next(_keys)}"
+    def __init__(self, label: str, events: multiprocessing.Queue | None):
+        self.label, self.events, self.key = label, events, f"{os.getpid()}.{next(_keys)}"
         self.unsent, self.sent_at = 0, float("-inf")  # the first advance goes at once
-        events.put(("open", self.key, label, total, unit))
+
+    def open(self, total: int | None, unit: str) -> None:
+        if self.events is not None:
+            self.events.put(("open", self.key, current_label(), total, unit))
 
     def advance(self, done: int) -> None:
         self.unsent += done
@@ -50,14 +54,14 @@ class _Part:
             self.flush()
 
     def flush(self) -> None:
-        if self.unsent:
+        if self.unsent and self.events is not None:
             self.events.put(("advance", self.key, self.unsent))
-            self.unsent = 0
-        self.sent_at = time.monotonic()
+        self.unsent, self.sent_at = 0, time.monotonic()
 
     def close(self) -> None:
         self.flush()
-        self.events.put(("close", self.key))
+        if self.events is not None:
+            self.events.put(("close", self.key))
 
 
 def connect(events: multiprocessing.Queue | None, prefix: str = "") -> None:
@@ -82,30 +86,20 @@ def current_label() -> str:
 def part(label: str, total: int | None = None, unit: str = "epoch") -> Iterator[None]:
     """A bar for `label` while the block runs: `total` `unit`s, advanced by `advance()`
     (or, without a total, the time it has been running)."""
-    events = _channel["events"]
-    running = _Running(label)
+    running = _Part(label, _channel["events"])
     _open_parts.append(running)
-    if events is not None:
-        running.sender = _Part(events, current_label(), total, unit)
+    running.open(total, unit)
     try:
         yield
     finally:
+        running.close()
         _open_parts.remove(running)
-        if running.sender is not None:
-            running.sender.close()
-
-
-class _Running:
-    """A part that is running in this process: its label, and its bar's sending end."""
-
-    def __init__(self, label: str):
-        self.label, self.sender = label, None
 
 
 def advance(done: int = 1) -> None:
     """Count `done` more units of the innermost running part (nothing without a display)."""
-    if _open_parts and _open_parts[-1].sender is not None:
-        _open_parts[-1].sender.advance(done)
+    if _open_parts:
+        _open_parts[-1].advance(done)
 
 
 class _Nowhere:
