@@ -23,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from report import Report, nudge_if_asked, run_from_command_line
+from progress import advance
+from report import Report, nudge_if_asked, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
 
@@ -103,16 +104,10 @@ def draw_data(data: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) -> Non
     plot.save(figure, path, dpi=100)
 
 
-def run(out_dir: Path, quick: bool = False) -> Report:
-    out_dir = Path(out_dir)
-    data = {name: make() for name, make in DATA_SETS.items()}
-    draw_data(data, out_dir / "data.png")
-
-    report = Report(f"Article 000: the playground's 2-layer network (lr {LEARNING_RATE}, "
-                    f"{ITERATIONS} iterations)")
-    networks: dict[tuple[str, int], nn.Sequential] = {}
-    figure = plot.new_figure(10.0, 11.0)
-    axes = figure.subplots(len(data), len(HIDDEN_UNITS))
+def train_and_draw(data: dict[str, tuple[np.ndarray, np.ndarray]], axes: np.ndarray, quick: bool,
+                   networks: dict[tuple[str, int], nn.Sequential], report: Report) -> None:
+    """Each data set's networks (a row of `axes`), one per hidden size: trained, drawn and
+    reported, and kept in `networks`."""
     for row, (name, (X, y)) in enumerate(data.items()):
         for column, n_hidden in enumerate(HIDDEN_UNITS):
             network = make_network(n_hidden)
@@ -128,6 +123,21 @@ def run(out_dir: Path, quick: bool = False) -> Report:
             acc = accuracy(network, X, y)
             report.add(f"accuracy_{name}_{n_hidden}", f"{name}, {n_hidden} hidden: accuracy",
                        ARTICLE_SAYS.get((name, n_hidden), "—"), acc, shown=f"{acc:.0%}")
+            advance()
+
+
+def run(out_dir: Path, quick: bool = False) -> Report:
+    out_dir = Path(out_dir)
+    data = {name: make() for name, make in DATA_SETS.items()}
+    draw_data(data, out_dir / "data.png")
+
+    report = Report(f"Article 000: the playground's 2-layer network (lr {LEARNING_RATE}, "
+                    f"{ITERATIONS} iterations)")
+    networks: dict[tuple[str, int], nn.Sequential] = {}
+    figure = plot.new_figure(10.0, 11.0)
+    axes = figure.subplots(len(data), len(HIDDEN_UNITS))
+    with progress("the networks and their decision regions", total=axes.size, unit="network"):
+        train_and_draw(data, axes, quick, networks, report)
     for ax in axes.ravel():  # 800 px wide: 12-point text is 13 px on the page
         ax.tick_params(labelsize=12)
         ax.xaxis.label.set_fontsize(13)

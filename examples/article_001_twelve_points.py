@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import SymLogNorm
+from progress import advance
 from report import Report, nudge_if_asked, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, formulas, grad, nn, no_grad, optim, plot
@@ -52,7 +53,12 @@ def make_network() -> nn.Sequential:
 
 def get_parameters(model: nn.Sequential) -> np.ndarray:
     """The seven parameters in the order of PARAMETER_NAMES."""
-    return np.concatenate([p.data.ravel() for p in model.parameters()])
+    return flat_values(model.parameters())
+
+
+def flat_values(parameters: list[Tensor]) -> np.ndarray:
+    """The values of `parameters`, one after the other, flat."""
+    return np.concatenate([p.data.ravel() for p in parameters])
 
 
 def set_parameters(model: nn.Sequential, values: np.ndarray) -> nn.Sequential:
@@ -156,13 +162,17 @@ class History:
 
 def train(model: nn.Sequential, X: np.ndarray, y: np.ndarray, lr: float, epochs: int) -> History:
     """The article's backprop: the gradients summed over the points (not averaged),
-    so the loss is m·C; then w ← w − lr·dw for the seven parameters."""
-    opt = optim.SGD(model.parameters(), lr=lr)
+    so the loss is m·C; then w ← w − lr·dw for the seven parameters. The parameters'
+    list and the input tensor are made once, not every epoch (under cProfile, walking
+    the modules for the parameters was 13% of an epoch)."""
+    weights = model.parameters()
+    opt = optim.SGD(weights, lr=lr)
+    inputs = Tensor(X)
     parameters, costs, first_all_correct = [], [], None
     for epoch in range(epochs + 1):
-        output = model(Tensor(X))
+        output = model(inputs)
         summed_cost = nn.binary_cross_entropy(output, y) * len(X)
-        parameters.append(get_parameters(model))
+        parameters.append(flat_values(weights))
         costs.append(summed_cost.item() / len(X))
         if first_all_correct is None and np.all((output.data > 0.5) == (y == 1)):
             first_all_correct = epoch
@@ -170,6 +180,7 @@ def train(model: nn.Sequential, X: np.ndarray, y: np.ndarray, lr: float, epochs:
             opt.zero_grad()
             summed_cost.backward()
             opt.step()
+            advance()
     return History(np.array(parameters), np.array(costs), first_all_correct)
 
 
@@ -256,10 +267,16 @@ def draw_parameter_paths(ax, history: History, upto: int) -> None:
     ax.legend(ncol=2, loc="upper left")
 
 
+def frame_epochs(history: History, frames: int) -> np.ndarray:
+    """The epochs an animation of `frames` frames shows: spaced geometrically, since
+    the parameters move most in the first epochs."""
+    return np.unique(np.geomspace(1, len(history.costs), frames).astype(int)) - 1
+
+
 def animate_training(history: History, X: np.ndarray, y: np.ndarray, frames: int,
                      path: Path) -> Path:
     """GIF: the curves forming (left) beside the parameters moving (right)."""
-    epochs = np.unique(np.geomspace(1, len(history.costs), frames).astype(int)) - 1
+    epochs = frame_epochs(history, frames)
     model = make_network()
 
     def draw(figure, epoch: int) -> None:
@@ -268,6 +285,7 @@ def animate_training(history: History, X: np.ndarray, y: np.ndarray, frames: int
         plot_fit(model, X, y, f"epoch {epoch}: cost {history.costs[epoch]:.3f}, "
                  f"{n_correct(model, X, y)}/12 right", ax=fit_ax)
         draw_parameter_paths(params_ax, history, epoch + 1)
+        advance()
 
     return plot.animate(epochs, draw, path, fps=6, figsize=(8.0, 8.0), dpi=100)
 
@@ -278,7 +296,7 @@ def animate_cost(history: History, X: np.ndarray, y: np.ndarray, frames: int,
     range with the six other parameters where training has them, the current w1[0]
     marked; right, C per epoch. Both axes stay fixed from frame to frame, so that only
     what changes moves."""
-    epochs = np.unique(np.geomspace(1, len(history.costs), frames).astype(int)) - 1
+    epochs = frame_epochs(history, frames)
     p = np.linspace(-100, 100, 401)  # the range of cost_w1.png
     curves = {epoch: cost_landscape(cost, history.parameters[epoch], [(0, p)], X, y)
               for epoch in epochs}
@@ -302,6 +320,7 @@ def animate_cost(history: History, X: np.ndarray, y: np.ndarray, frames: int,
                     ylim=(0.8 * min(history.costs), 1.25 * max(history.costs)),
                     title=f"epoch {epoch}: C = {history.costs[epoch]:.4f}")
         cost_ax.grid(alpha=0.3, which="both")
+        advance()
 
     return plot.animate(epochs, draw, path, fps=6, figsize=(8.0, 8.0), dpi=100)
 
@@ -418,8 +437,14 @@ def reproduce_training(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarr
     plot.save(plot_training(history), out_dir / "training.png", dpi=100)
     plot.save(plot_fit(model, X, y, f"After {settings['epochs']} epochs of gradient descent"),
               out_dir / "trained_fit.png", dpi=100)
-    animate_training(history, X, y, settings["frames"], out_dir / "training.gif")
-    animate_cost(history, X, y, settings["frames"], out_dir / "cost_training.gif")
+
+
+def animate_the_training(report: Report, out_dir: Path, X: np.ndarray, y: np.ndarray,
+                         quick: bool) -> None:
+    """The two GIFs of the training that reproduce_training ran."""
+    history, frames = report.values["history"], TRAINING[quick]["frames"]
+    animate_training(history, X, y, frames, out_dir / "training.gif")
+    animate_cost(history, X, y, frames, out_dir / "cost_training.gif")
 
 
 def run(out_dir: Path, quick: bool = False) -> Report:
@@ -435,8 +460,11 @@ def run(out_dir: Path, quick: bool = False) -> Report:
         reproduce_landscapes(report, out_dir, X, y, quick)
     with progress("curvature"):
         reproduce_curvature(report, out_dir, X, y)
-    with progress("training"):
+    with progress("training", total=TRAINING[quick]["epochs"]):
         reproduce_training(report, out_dir, X, y, quick)
+    frames = len(frame_epochs(report.values["history"], TRAINING[quick]["frames"]))
+    with progress("the training's animations", total=2 * frames, unit="frame"):
+        animate_the_training(report, out_dir, X, y, quick)
     report.print()
     return report
 

@@ -28,6 +28,7 @@ reach 100%. The pictures show the best start (lowest training cost).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 from chaos import common_digits, significant, unanimous, verdict_word
+from parallel import Map
+from progress import advance, part
 from report import Report, nudge_if_asked, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, nn, no_grad, optim, plot
@@ -193,6 +196,7 @@ def train(model: nn.Sequential, X: np.ndarray, y: np.ndarray, epochs: int,
         opt.zero_grad()
         loss.backward()
         opt.step()
+    advance()  # one more network trained
     return history
 
 
@@ -447,6 +451,7 @@ def train_playground(networks: PlaygroundNetworks, data: dict[str, np.ndarray], 
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
+            advance()
         with no_grad():
             train_losses.append(half_squared_errors(networks(X).data, y))
             test_losses.append(half_squared_errors(networks(data["X_test"]).data, data["y_test"]))
@@ -495,40 +500,60 @@ World = dict[str, PlaygroundRun]
 """One run of each Playground network: an outcome that one machine could print."""
 
 
-def experiment_runs(experiment: PlaygroundExperiment, quick: bool, data: dict[str, np.ndarray],
-                    seeds: list[int], snapshot_epochs: Iterable[int] = ()) -> list[PlaygroundRun]:
-    """One network's runs: one, or for a chaotic network CHAOS_RUNS, from its start moved
-    0, 1, 2, ... ulps up; only the first keeps the snapshots."""
-    runs = []
-    for ulps in range(CHAOS_RUNS[quick] if experiment.chaotic else 1):
-        networks = PlaygroundNetworks(experiment.hidden, experiment.activation, seeds)
-        runs.append(train_playground(nudge_if_asked(networks, ulps), data, PLAYGROUND_EPOCHS[quick],
-                                     () if ulps else snapshot_epochs))
-    return runs
+@dataclass(frozen=True)
+class PlaygroundTraining:
+    """One training of a Playground network from every seed: a task for a worker process."""
+
+    label: str
+    hidden: tuple[int, ...]
+    activation: str
+    epochs: int
+    ulps: int = 0  # started this many ulps up (a chaotic network's later runs)
+    snapshot_epochs: tuple[int, ...] = ()
+
+
+def run_training(task: PlaygroundTraining, data: dict[str, np.ndarray],
+                 seeds: list[int]) -> PlaygroundRun:
+    """Train `task`'s networks on `data`, one per seed, with a bar of its epochs."""
+    with part(task.label, total=task.epochs):
+        networks = PlaygroundNetworks(task.hidden, task.activation, seeds)
+        return train_playground(nudge_if_asked(networks, task.ulps), data, task.epochs,
+                                task.snapshot_epochs)
 
 
 def playground_worlds(quick: bool, data: dict[str, np.ndarray], seeds: list[int],
-                      snapshot_epochs: np.ndarray) -> list[World]:
-    """Every network trained on `data` (`experiment_runs`); world i holds run i of each
-    chaotic network beside the one run of each other network. The 4-4-2 relu network
-    keeps snapshots (for the GIF)."""
-    runs = {experiment.key: experiment_runs(experiment, quick, data, seeds,
-                                            snapshot_epochs if experiment.key == "pg_442_relu" else ())
-            for experiment in PLAYGROUND_EXPERIMENTS}
+                      snapshot_epochs: Iterable[int], pool_map: Map = map) -> list[World]:
+    """Every network trained on `data`, by `pool_map`: once, or a chaotic one CHAOS_RUNS
+    times from its start moved 0, 1, 2, ... ulps up; world i holds run i of each chaotic
+    network beside the one run of each other network. The 4-4-2 relu network's first run
+    keeps snapshots (for the GIF). The deepest networks go first: they take longest."""
+    planned = sorted(
+        ((experiment.key, PlaygroundTraining(
+            f"Playground {experiment.label}" + (f", {ulps} ulps up" if ulps else ""),
+            experiment.hidden, experiment.activation, PLAYGROUND_EPOCHS[quick], ulps,
+            tuple(snapshot_epochs) if experiment.key == "pg_442_relu" and not ulps else ()))
+         for experiment in PLAYGROUND_EXPERIMENTS
+         for ulps in range(CHAOS_RUNS[quick] if experiment.chaotic else 1)),
+        key=lambda planned_run: -len(planned_run[1].hidden))
+    trained = pool_map(functools.partial(run_training, data=data, seeds=seeds),
+                       [task for _, task in planned])
+    runs: dict[str, list[PlaygroundRun]] = {experiment.key: [] for experiment in PLAYGROUND_EXPERIMENTS}
+    for (key, _), run in zip(planned, trained):
+        runs[key].append(run)
     return [{key: each[min(world, len(each) - 1)] for key, each in runs.items()}
             for world in range(CHAOS_RUNS[quick])]
 
 
-def playground_experiments(quick: bool, out_dir: Path, report: Report) -> None:
+def playground_experiments(quick: bool, out_dir: Path, report: Report, pool_map: Map = map) -> None:
     """The seven networks of the article's Playground part, each from several seeds
-    (each seed draws its own data and start), read at the checkpoints; every row prints
-    what all worlds share."""
+    (each seed draws its own data and start), trained by `pool_map`, read at the
+    checkpoints; every row prints what all worlds share."""
     checkpoints, seeds = PLAYGROUND_CHECKPOINTS[quick], list(range(PLAYGROUND_SEEDS[quick]))
     epochs = checkpoints[-1]
     data = playground_data(seeds)
     gif_epochs = np.unique(np.geomspace(1, epochs + 1, PLAYGROUND_GIF_FRAMES[quick]).astype(int) - 1)
     at = " / ".join(f"{epoch:,}" for epoch in checkpoints)
-    worlds = playground_worlds(quick, data, seeds, gif_epochs)
+    worlds = playground_worlds(quick, data, seeds, gif_epochs, pool_map)
     runs = worlds[0]
     for experiment in PLAYGROUND_EXPERIMENTS:
         key = experiment.key
@@ -631,15 +656,20 @@ def playground_claims(worlds: list[World], epochs: int, report: Report) -> None:
                    shown=f"{verdict_word(verdict)}: {claim.evidence(shared)}")
 
 
-def other_playground_sets(quick: bool, report: Report) -> None:
+def other_playground_sets(quick: bool, report: Report, pool_map: Map = map) -> None:
     """One layer of 1, 3 and 8 tanh neurons on each of the Playground's other sets, in
-    the same set-up: one row per set with the median test loss of each width."""
+    the same set-up, trained by `pool_map`: one row per set with the median test loss of
+    each width."""
     epochs, seeds = PLAYGROUND_OTHER_EPOCHS[quick], list(range(PLAYGROUND_SEEDS[quick]))
+    data = {kind: playground_data(seeds, kind) for kind in PLAYGROUND_OTHER_DATA}
+    planned = [(kind, width) for kind in PLAYGROUND_OTHER_DATA for width in PLAYGROUND_OTHER_WIDTHS]
+    trained = pool_map(functools.partial(run_training, seeds=seeds),
+                       [PlaygroundTraining(f"Playground {kind}, {width} tanh", (width,), "tanh", epochs)
+                        for kind, width in planned],
+                       [data[kind] for kind, _ in planned])
+    test_losses = {planned_run: run.test[-1] for planned_run, run in zip(planned, trained)}
     for kind in PLAYGROUND_OTHER_DATA:
-        data = playground_data(seeds, kind)
-        losses = {width: train_playground(nudge_if_asked(PlaygroundNetworks((width,), "tanh", seeds)),
-                                          data, epochs).test[-1]
-                  for width in PLAYGROUND_OTHER_WIDTHS}
+        losses = {width: test_losses[kind, width] for width in PLAYGROUND_OTHER_WIDTHS}
         report.add(f"pg_{kind}", f"Playground {kind}, {epochs} epochs: test loss by tanh neurons",
                    "(not in the article)", {width: float(np.median(loss))
                                             for width, loss in losses.items()},
@@ -745,7 +775,9 @@ def animate_playground(run: PlaygroundRun, data, path: Path) -> None:
     run.networks.load_state_dict(final)
 
 
-def run(out_dir: Path, quick: bool = False) -> Report:
+def run(out_dir: Path, quick: bool = False, pool_map: Map = map) -> Report:
+    """Every number and figure of article 002; the Playground's networks are trained by
+    `pool_map` (run_all gives it a map over every core)."""
     out_dir = Path(out_dir)
     epochs = EPOCHS[quick]
     data = data_sets()
@@ -756,20 +788,22 @@ def run(out_dir: Path, quick: bool = False) -> Report:
                     "seeds to 2 digits"
                     + (f", fewer where {CHAOS_RUNS[quick]} runs of a chaotic network a few ulps "
                        "apart differ" if CHAOS_RUNS[quick] > 1 else "") + ")")
-    with progress("logistic regression"):
+    one_neuron_starts = STARTS * sum(CHAOS_RUNS[quick] if activation in CHAOTIC_ONE_NEURON else 1
+                                     for activation in ACTIVATIONS)
+    with progress("logistic regression", total=2, unit="network"):
         logistic_regression(data, epochs, out_dir, report)
-    with progress("one hidden neuron"):
+    with progress("one hidden neuron", total=one_neuron_starts, unit="network"):
         one_neuron(data, quick, out_dir, report)
-    with progress("more hidden neurons"):
+    with progress("more hidden neurons", total=STARTS * (len(HIDDEN_SIZES) + 1), unit="network"):
         hidden_neurons(data, epochs, out_dir, report)
-    with progress("three classes"):
+    with progress("three classes", total=STARTS, unit="network"):
         three_classes(data, epochs, out_dir, report)
-    with progress("4-4-2 relu vs sigmoid"):
+    with progress("4-4-2 relu vs sigmoid", total=2 * DEEP_STARTS[quick], unit="network"):
         relu_vs_sigmoid(data, quick, out_dir, report)
     with progress("the Playground's spiral"):
-        playground_experiments(quick, out_dir, report)
+        playground_experiments(quick, out_dir, report, pool_map)
     with progress("the Playground's other data sets"):
-        other_playground_sets(quick, report)
+        other_playground_sets(quick, report, pool_map)
     report.values["data"] = data
     report.print()
     return report

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from progress import advance
 from report import Report, nudge_if_asked, progress, run_from_command_line
 
 from tinygrad_nn import Tensor, datasets, grad, nn, no_grad, optim, plot
@@ -125,6 +126,7 @@ def train(neuron: nn.Sequential, data: CatData, iterations: int,
         opt.zero_grad()
         cost.backward()
         opt.step()
+        advance()
     for split, X_split, y_split in (("train", data.X_train, data.y_train),
                                     ("test", data.X_test, data.y_test)):
         final_cost, final_accuracy = evaluate(neuron, X_split, y_split)
@@ -269,14 +271,15 @@ def run(out_dir: Path, quick: bool = False) -> Report:
 
     neuron = make_neuron(data.X_train.shape[1], "article")
     curvature = Curvature(neuron.parameters(), every=CURVATURE_EVERY[quick])
-    with progress(f"{article_steps} steps from w = 0.01·randn, with the curvature"):
+    with progress(f"{article_steps} steps from w = 0.01·randn, with the curvature",
+                  total=article_steps, unit="step"):
         history = train(neuron, data, article_steps, curvature.measure)
     draw_curvature(curvature, history, out_dir / "curvature.png")
     draw_curves(history, f"w = 0.01·randn, lr {LEARNING_RATE}", out_dir / "loss_curves.png")
     draw_predictions(neuron, data, out_dir / "predictions.png")
 
     coursera = make_neuron(data.X_train.shape[1], "zeros")
-    with progress(f"{coursera_steps} steps from w = 0"):
+    with progress(f"{coursera_steps} steps from w = 0", total=coursera_steps, unit="step"):
         coursera_history = train(coursera, data, coursera_steps)
     draw_curves(coursera_history, f"w = 0, lr {LEARNING_RATE}", out_dir / "loss_curves_zeros.png")
     draw_weights(coursera, f"{coursera_steps} steps from w = 0", out_dir / "weights.png")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from progress import part, progress_display
 
 from tinygrad_nn import datasets, nn
 
@@ -71,12 +72,14 @@ def nudge_if_asked(model: nn.Module, ulps: int = 0) -> nn.Module:
 
 
 @contextmanager
-def progress(part: str) -> Iterator[None]:
-    """Print one line when `part` of an article is done, with its time, so that a run of
-    several minutes says where it is."""
+def progress(label: str, total: int | None = None, unit: str = "epoch") -> Iterator[None]:
+    """A part of an article: a bar while it runs (`total` `unit`s, each counted by
+    progress.advance(); see progress.py), and one line with its time when it is done, so
+    that a run of several minutes says where it is."""
     start = time.perf_counter()
-    yield
-    print(f"  {part}: done in {time.perf_counter() - start:.1f} s", flush=True)
+    with part(label, total, unit):
+        yield
+    print(f"  {label}: done in {time.perf_counter() - start:.1f} s", flush=True)
 
 
 def marked_table(key: str, mode: str) -> re.Pattern:
@@ -129,7 +132,8 @@ def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default
                           cat_data: bool = False) -> None:
     """Run an example from the command line: `run(out, quick)` with the options given;
     `doc` is the script's docstring, whose first line describes it in --help. With
-    `cat_data`, the script takes --data and --no-download and gets the files first."""
+    `cat_data`, the script takes --data and --no-download and gets the files first.
+    Its long parts show their bars, as in run_all."""
     parser = argument_parser(doc.splitlines()[0], default_out)
     if cat_data:
         add_cat_data_options(parser)
@@ -137,7 +141,8 @@ def run_from_command_line(run: Callable[[Path, bool], object], doc: str, default
     if cat_data and (problem := prepare_cat_data(args.data, download=not args.no_download)):
         sys.exit(f"skipped: {problem}; {CAT_DATA_ADVICE}")
     NUDGE_STARTS["on"] = args.nudge
-    run(args.out, args.quick)
+    with progress_display():
+        run(args.out, args.quick)
 
 
 def replace_readme_block(text: str, name: str, content: str) -> str:

@@ -132,17 +132,29 @@ def serve_folder() -> Iterator:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def quick_run_all(tmp_path_factory):
-    """`examples/run_all.py --quick` run once, in a subprocess, for every test that reads
-    what it prints or draws: (the finished process, its --out folder). It never downloads:
+def run_all_quick(out: Path, jobs: int) -> subprocess.CompletedProcess:
+    """`examples/run_all.py --quick --jobs JOBS` in a subprocess, never downloading:
     without the cat/non-cat files, article 004 is skipped."""
-    out = tmp_path_factory.mktemp("run_all_quick")
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(root / "examples" / "run_all.py"), "--quick", "--no-download",
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=600, cwd=root, env=env, check=False,
+         "--jobs", str(jobs), "--out", str(out)],
+        capture_output=True, text=True, timeout=900, cwd=root, env=env, check=False,
     )
-    return result, out
+
+
+@pytest.fixture(scope="session")
+def quick_run_all(tmp_path_factory):
+    """`examples/run_all.py --quick` run once on two processes (as on a two-core machine,
+    whatever this one has), for every test that reads what it prints or draws: (the
+    finished process, its --out folder)."""
+    out = tmp_path_factory.mktemp("run_all_quick")
+    return run_all_quick(out, jobs=2), out
+
+
+@pytest.fixture(scope="session")
+def quick_run_all_serial(tmp_path_factory):
+    """The same run with --jobs 1: everything in turn, in one process."""
+    out = tmp_path_factory.mktemp("run_all_quick_serial")
+    return run_all_quick(out, jobs=1), out

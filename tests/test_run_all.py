@@ -1,7 +1,9 @@
 """run_all.py: runs every article found, goes on past a failure, and says what failed."""
 
+import functools
 import re
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -101,18 +103,61 @@ def _fails() -> None:
     raise RuntimeError("the data went missing")
 
 
-def test_a_failing_job_is_reported_and_the_rest_still_run(capsys):
-    ran = []
-    jobs = [run_all.Job("article 001", lambda: ran.append("001")),
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_job_is_reported_and_the_rest_still_run(capsys, workers):
+    jobs = [run_all.Job("article 001", functools.partial(str, "001 ran")),
             run_all.Job("article 002", _fails),
-            run_all.Job("article 003", lambda: ran.append("003"))]
-    outcomes = run_all.run_all(jobs)
-    assert ran == ["001", "003"]
+            run_all.Job("article 003", functools.partial(str, "003 ran"))]
+    outcomes = run_all.run_all(jobs, workers=workers)
+    assert [o.result for o in outcomes] == ["001 ran", None, "003 ran"]
     assert [o.error for o in outcomes] == [None, "RuntimeError: the data went missing", None]
     captured = capsys.readouterr()
     assert "[2/3] article 002 … FAILED after" in captured.out
     assert "the data went missing" in captured.err  # the traceback
     assert "1 of 3 failed: article 002" in run_all.summary(outcomes)
+
+
+def _prints(text: str) -> None:
+    print(text)
+
+
+def test_each_jobs_lines_come_in_the_jobs_order_whichever_ends_first(capsys):
+    """The first job ends last (it sleeps), yet its lines come first."""
+    jobs = [run_all.Job("article 001", functools.partial(time.sleep, 3)),
+            run_all.Job("article 002", functools.partial(_prints, "the table of 002"))]
+    outcomes = run_all.run_all(jobs, workers=2)
+    printed = capsys.readouterr().out
+    assert outcomes[0].seconds >= 3 > outcomes[1].seconds
+    assert (printed.index("[1/2] article 001 … done in") < printed.index("[2/2] article 002 …")
+            < printed.index("the table of 002") < printed.index("[2/2] article 002 … done in"))
+
+
+TIMING = re.compile(r"done in [\d.]+ s|ran in [\d.]+ s|^ +(article \d{3}|graph drawings) +[\d.]+ s")
+
+
+def test_the_parallel_run_prints_and_draws_what_the_serial_run_does(quick_run_all,
+                                                                     quick_run_all_serial):
+    """Every line but the timings, in the same order, and every picture, byte for byte."""
+    (parallel, parallel_out), (serial, serial_out) = quick_run_all, quick_run_all_serial
+    assert parallel.returncode == serial.returncode == 0, serial.stderr[-3000:]
+    lines = [[TIMING.sub("", line) for line in run.stdout.splitlines()
+              if "/graphs/index.html" not in line] for run in (parallel, serial)]
+    assert lines[0] == lines[1]
+    assert len(TABLE_HEADER.findall(serial.stdout)) >= 4
+    pictures = sorted(path.relative_to(serial_out) for path in serial_out.rglob("*")
+                      if path.suffix in (".png", ".gif"))
+    assert len(pictures) > 20
+    assert pictures == sorted(path.relative_to(parallel_out) for path in parallel_out.rglob("*")
+                              if path.suffix in (".png", ".gif"))
+    for picture in pictures:
+        assert (parallel_out / picture).read_bytes() == (serial_out / picture).read_bytes(), picture
+
+
+def test_a_count_of_jobs_below_1_is_refused_saying_what_is_expected(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["run_all.py", "--jobs", "0"])
+    with pytest.raises(SystemExit):
+        run_all.main()
+    assert "expected a whole number of processes, 1 or more; got '0'" in capsys.readouterr().err
 
 
 def test_articles_are_found_by_file_name_in_order(tmp_path, monkeypatch):
