@@ -1,5 +1,6 @@
 """The backward stepper in a real browser: buttons, slider and arrow keys step it,
-two steppers on one page step on their own, a saved page answers the keys at once."""
+two steppers on one page step on their own, a saved page answers the keys at once, and
+axe-core (tests/vendor/axe-core) finds no serious or critical violation in it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from tinygrad_nn import Tensor, viz
 
 pytest.importorskip("selenium", reason="the browser test needs selenium: pip install selenium")
+from axe_core import serious_violations
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -85,3 +87,11 @@ def test_a_saved_stepper_steps_with_the_arrow_keys_at_once(browser, stepper, tmp
     text = only.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .text").text
     assert text.startswith("Step 2 of 3: +") and "constant: needs no gradient" in text
     browser.save_screenshot(str(tmp_path / "stepper.png"))
+
+
+def test_axe_finds_no_serious_or_critical_violation_in_a_saved_stepper(browser, stepper,
+                                                                        tmp_path):
+    browser.get(stepper.save(tmp_path / "backward.html").as_uri())
+    assert serious_violations(browser) == []
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)  # the last step too
+    assert serious_violations(browser) == []

@@ -112,7 +112,8 @@ class BackwardStepper:
         )
         shown = "".join(
             f'<div class="frame" data-focus="{frame.focus}"{" hidden" if k else ""}>'
-            f'<div class="picture">{inline_svg(frame.svg)}</div>'
+            f'<div class="picture" tabindex="0" role="group" aria-label="The graph at step {k}">'
+            f'{inline_svg(frame.svg)}</div>'
             f'<div class="text">{frame.text}</div></div>'
             for k, frame in enumerate(self.frames)
         )
