@@ -5,7 +5,8 @@ executes the notebook and draws each article's stepper) and served on 127.0.0.1.
 page loads without a console error and without a request that leaves 127.0.0.1; the math
 is MathML the browser draws; each article's stepper steps with its buttons and the arrow
 keys; axe-core (tests/vendor/axe-core) finds no serious or critical violation on any
-page, the API reference and the source listings included.
+page, the API reference and the source listings included; on a phone no page is wider
+than the screen.
 Skipped, with the reason, when the site's tools (`pip install -e ".[docs]"`) or Chromium
 are missing.
 """
@@ -32,6 +33,7 @@ SITE_TOOLS = ("mkdocs", "material", "mkdocstrings", "mkdocs_jupyter", "latex2mat
 ARTICLES = ("article_000_playground", "article_001_twelve_points", "article_002_visual_intro",
             "article_003_house_prices", "article_004_cat")
 API_MODULES = ("nn", "optim", "viz", "datasets", "plot")
+PHONE = (390, 844)  # CSS pixels, as an iPhone 12 to 15 shows a page
 
 for tool in SITE_TOOLS:
     pytest.importorskip(tool, reason=f"the site test needs {tool}: pip install -e '.[docs]'")
@@ -210,6 +212,57 @@ def test_the_axe_check_sees_a_region_that_scrolls_out_of_reach_of_the_keyboard(u
         (site / "unreachable").rmdir()
     assert [(rule, impact) for rule, impact, _ in found] == [
         ("scrollable-region-focusable", "serious")]
+
+
+@pytest.fixture()
+def phone(chromium):
+    """The browser at a phone's size for one test, then back at its own."""
+    width, height = chromium.get_window_size().values()
+    chromium.set_window_size(*PHONE)
+    yield chromium
+    chromium.set_window_size(width, height)
+
+
+def overflow(chromium) -> int:
+    """How many pixels the page is wider than the window: what a reader must pan sideways."""
+    return chromium.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+
+
+def test_on_a_phone_no_page_is_wider_than_the_screen(site, url, phone):
+    wider = {}
+    for page in pages(site):
+        visit(phone, url + page)
+        assert phone.execute_script("return innerWidth;") == PHONE[0]
+        if overflow(phone) > 0:
+            wider[page or "/"] = overflow(phone)
+    assert not wider, f"pixels wider than a {PHONE[0]} px screen: {wider}"
+
+
+def test_the_width_check_sees_a_page_wider_than_the_screen(url, phone, site):
+    (site / "wide").mkdir(exist_ok=True)
+    (site / "wide" / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta name="viewport" content="width=device-width">'
+        '<title>wide</title></head><body><div style="width: 500px">wide</div></body></html>',
+        encoding="utf-8")
+    try:
+        visit(phone, url + "wide/")
+        assert overflow(phone) > 0
+    finally:
+        (site / "wide" / "index.html").unlink()
+        (site / "wide").rmdir()
+
+
+def test_on_a_phone_a_wide_formula_scrolls_in_its_own_box_reached_by_the_keyboard(url, phone):
+    visit(phone, url + "article_000_playground/")
+    boxes = phone.find_elements(By.CSS_SELECTOR, "article .math-display")
+    scrolling = [box for box in boxes if phone.execute_script(
+        "return arguments[0].scrollWidth > arguments[0].clientWidth;", box)]
+    assert scrolling, "no display formula on 000 is wider than a phone: the test sees nothing"
+    for box in scrolling:
+        assert box.size["width"] <= PHONE[0]
+        assert (box.get_attribute("tabindex"), box.get_attribute("aria-label")) == ("0", "Formula")
+    assert overflow(phone) == 0
 
 
 def test_the_api_reference_shows_every_public_name(site):
