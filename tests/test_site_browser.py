@@ -265,6 +265,33 @@ def test_on_a_phone_a_wide_formula_scrolls_in_its_own_box_reached_by_the_keyboar
     assert overflow(phone) == 0
 
 
+@pytest.mark.parametrize("page", [*ARTICLES, "backprop_tour"])
+def test_each_stepper_draws_its_graph_at_its_own_size_with_buttons_a_finger_can_press(
+        url, chromium, page):
+    """On the desktop and on a phone, in the articles and in the notebook's output alike:
+    the picture spans the stepper, above its text, and scrolls over the graph drawn at
+    the size it was drawn at, not shrunk to a thumbnail."""
+    desktop = tuple(chromium.get_window_size().values())
+    try:
+        for size in (desktop, PHONE):
+            chromium.set_window_size(*size)
+            visit(chromium, f"{url}{page}/")
+            steppers = chromium.find_elements(By.CSS_SELECTOR, "article .tinygrad-nn-stepper")
+            if not steppers and "The stepper needs the data" in chromium.page_source:
+                pytest.skip("the site was built without the cat/non-cat files: no stepper on 004")
+            (stepper,) = steppers
+            picture = stepper.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .picture")
+            assert picture.size["width"] >= stepper.size["width"], (size, picture.size)
+            drawn, own = chromium.execute_script(
+                "const svg = arguments[0].querySelector('svg');"
+                "return [svg.getBoundingClientRect().width, svg.width.baseVal.value];", picture)
+            assert abs(drawn - own) < 1, f"{size}: the graph is {drawn:.0f} px wide, not {own:.0f}"
+            for name in ("prev", "next"):
+                assert stepper.find_element(By.CLASS_NAME, name).size["height"] >= 44, size
+    finally:
+        chromium.set_window_size(*desktop)
+
+
 def test_the_api_reference_shows_every_public_name(site):
     import types
 
