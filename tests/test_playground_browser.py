@@ -3,8 +3,8 @@
 Needs Chromium, its driver and selenium (Debian: `apt-get install chromium
 chromium-driver`, `pip install selenium`); skipped with the reason when one is missing.
 Screenshots of both views, the trained page, an invalid field and both page widths go
-into the folder $PLAYGROUND_SCREENSHOTS when that is set. axe-core (from the PyPI
-package axe-selenium-python) checks both views for accessibility.
+into the folder $PLAYGROUND_SCREENSHOTS when that is set. axe-core (the copy in
+tests/vendor/axe-core) checks both views for accessibility.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import pytest
 
 pytest.importorskip("dash", reason="the playground needs dash: pip install -e '.[playground]'")
 pytest.importorskip("selenium", reason="the browser test needs selenium: pip install selenium")
-Axe = pytest.importorskip("axe_selenium_python", reason="the accessibility check needs "
-                          "axe-selenium-python: pip install -e '.[dev]'").Axe
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -34,6 +32,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 APP = EXAMPLES / "playground" / "app.py"
 sys.path.insert(0, str(EXAMPLES))
+from axe_core import serious_violations
 from playground import measure_payload
 
 LAPTOP, NARROW, WIDE, PHONE = (1366, 900), (600, 900), (1440, 900), (375, 812)
@@ -236,15 +235,6 @@ def page(browser, url):
     browser.get(url)
     wait_for(browser, lambda: shown(browser), 20, "the first run to be shown")
     return browser
-
-
-def serious_violations(browser) -> list:
-    browser.set_script_timeout(120)  # axe on a page that redraws while it trains takes longer
-    axe = Axe(browser)
-    axe.inject()
-    violations = axe.run(options="{resultTypes: ['violations']}")["violations"]  # all rules
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in violations
-            if v["impact"] in ("serious", "critical")]
 
 
 def open_settings(browser) -> None:

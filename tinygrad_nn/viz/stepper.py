@@ -24,7 +24,10 @@ _STYLE = """<style>
 .tinygrad-nn-stepper:focus-within { box-shadow: 0 0 0 2px #9ecae1; }
 .tinygrad-nn-stepper .heading { font-size: 1.15em; font-weight: bold; margin: .3em 0; }
 .tinygrad-nn-stepper .controls { margin: .3em 0 .6em; }
-.tinygrad-nn-stepper button { font-size: 1em; padding: .2em .8em; }
+.tinygrad-nn-stepper button { font: inherit; min-height: 44px; padding: .3em 1em; color: #222;
+  background: #f2f2f2; border: 1px solid #767676; border-radius: 4px; cursor: pointer; }
+.tinygrad-nn-stepper button:hover:enabled { background: #e0e0e0; }
+.tinygrad-nn-stepper button:disabled { color: #767676; border-color: #c8c8c8; cursor: default; }
 .tinygrad-nn-stepper .slider { vertical-align: middle; width: 12em; }
 .tinygrad-nn-stepper .hint { color: #666; }  /* 5.7:1 on white: #777 falls short of 4.5:1 */
 .tinygrad-nn-stepper .frame { display: flex; gap: 1.2em; align-items: flex-start; }
@@ -57,12 +60,14 @@ _SCRIPT = """<script>
     picture.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
   }
   function show(k) {
+    const focused = document.activeElement;
     current = Math.max(0, Math.min(frames.length - 1, k));
     frames.forEach((frame, i) => { frame.hidden = i !== current; });
     slider.value = current;
     counter.textContent = "step " + current + " of " + (frames.length - 1);
     prev.disabled = current === 0;
     next.disabled = current === frames.length - 1;
+    if (focused && focused.disabled) root.focus();  // at an end: the keys still step it
     centre(frames[current]);
   }
   prev.addEventListener("click", () => show(current - 1));
@@ -112,7 +117,8 @@ class BackwardStepper:
         )
         shown = "".join(
             f'<div class="frame" data-focus="{frame.focus}"{" hidden" if k else ""}>'
-            f'<div class="picture">{inline_svg(frame.svg)}</div>'
+            f'<div class="picture" tabindex="0" role="group" aria-label="The graph at step {k}">'
+            f'{inline_svg(frame.svg)}</div>'
             f'<div class="text">{frame.text}</div></div>'
             for k, frame in enumerate(self.frames)
         )

@@ -79,9 +79,12 @@ function nameControls() {
     }
   }
   for (const slider of document.querySelectorAll(".dash-slider-container[id]")) {
-    const label = `${slider.id}-label`;
+    const label = document.getElementById(`${slider.id}-label`);
     for (const part of slider.querySelectorAll("[role=slider], input")) {
-      setIfDifferent(part, "aria-labelledby", label);
+      setIfDifferent(part, "aria-labelledby", label.id);
+      // The same words again: a checker reads the labelledby name only while the label
+      // is on screen, and the drawer scrolls it out of sight on a phone.
+      setIfDifferent(part, "aria-label", label.textContent);
     }
   }
 }
