@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from chaos import common_digits
 from progress import advance
 from report import Report, nudge_if_asked, progress, run_from_command_line
 
@@ -42,6 +43,11 @@ DATA_SETS: dict[str, Callable[[], tuple[np.ndarray, np.ndarray]]] = {
     "circles": lambda: datasets.circles(N_POINTS, noise=0.2, seed=DATA_SEED, factor=0.2),
     "moons": lambda: datasets.moons(N_POINTS, noise=0.05, seed=DATA_SEED),
 }
+# Networks whose accuracy a one-ulp nudge of the start moves (a point flips side): each is
+# also trained from its start moved 1 and 2 ulps, and printed to the digits all runs share
+# (chaos.py).
+CHAOTIC = {("moons", 1)}
+CHAOS_RUNS = 3
 ARTICLE_SAYS = {  # what the article's "key insights" say of each panel
     ("circles", 1): "one line: poor",
     ("circles", 2): "two lines: better",
@@ -49,11 +55,12 @@ ARTICLE_SAYS = {  # what the article's "key insights" say of each panel
 }
 
 
-def make_network(n_hidden: int) -> nn.Sequential:
+def make_network(n_hidden: int, ulps: int = 0) -> nn.Sequential:
     """tanh hidden layer, sigmoid output, started as the article's code starts it:
     np.random.seed(2); w1 = randn(n_hidden, 2)·0.01; w2 = randn(1, n_hidden)·0.01.
     The article keeps one sample per column (w1 of shape (hidden, 2)); our layers
-    take one per row, so they hold the transposes w1ᵀ and w2ᵀ."""
+    take one per row, so they hold the transposes w1ᵀ and w2ᵀ. `ulps` moves the start
+    that many ulps up, for a chaotic network's neighbours."""
     rng = np.random.RandomState(INIT_SEED)
     w1 = rng.randn(n_hidden, 2) * 0.01
     w2 = rng.randn(1, n_hidden) * 0.01
@@ -62,7 +69,7 @@ def make_network(n_hidden: int) -> nn.Sequential:
     network[2].weight.data[...] = w2.T
     for layer, suffix in ((network[0], "1"), (network[2], "2")):
         layer.weight.name, layer.bias.name = f"w{suffix}", f"b{suffix}"
-    return nudge_if_asked(network)
+    return nudge_if_asked(network, ulps)
 
 
 def train(network: nn.Sequential, X: np.ndarray, y: np.ndarray, iterations: int) -> list[float]:
@@ -121,8 +128,14 @@ def train_and_draw(data: dict[str, tuple[np.ndarray, np.ndarray]], axes: np.ndar
                 title=f"{name}, {n_hidden} hidden unit{'s' if n_hidden > 1 else ''}\n"
                       f"final cost {costs[-1]:.3f}")
             acc = accuracy(network, X, y)
+            runs = CHAOS_RUNS if (name, n_hidden) in CHAOTIC else 1
+            neighbours = [make_network(n_hidden, ulps) for ulps in range(1, runs)]
+            for neighbour in neighbours:
+                train(neighbour, X, y, ITERATIONS)
+            percents = [100 * accuracy(net, X, y) for net in (network, *neighbours)]
             report.add(f"accuracy_{name}_{n_hidden}", f"{name}, {n_hidden} hidden: accuracy",
-                       ARTICLE_SAYS.get((name, n_hidden), "—"), acc, shown=f"{acc:.0%}")
+                       ARTICLE_SAYS.get((name, n_hidden), "—"), acc,
+                       shown=f"{common_digits(percents)}%")
             advance()
 
 
