@@ -37,7 +37,7 @@ def test_np_array_and_np_copy_copy_and_np_asarray_shares():
     np.testing.assert_array_equal(shared, [0.0, 1.0])
     assert shared is t.numpy()
     assert np.array(t, dtype=np.float32).dtype == np.float32
-    with pytest.raises(ValueError, match="without a copy"):
+    with pytest.raises(ValueError, match="avoid copy"):
         np.asarray(t, dtype=np.float32, copy=False)
 
 
@@ -86,6 +86,11 @@ def test_comparisons_are_elementwise_masks_with_no_gradient(compare, expected):
     np.testing.assert_array_equal(mask.data, expected)
     rows = Tensor(np.arange(6.0).reshape(3, 2))
     np.testing.assert_array_equal(rows[mask].data, rows.data[np.array(expected)])
+
+
+def test_a_comparison_of_float32_tensors_is_a_float32_mask():
+    x = Tensor(np.array([1.0, 2.0], dtype=np.float32))
+    assert (x > 1.0).dtype == np.float32
 
 
 def test_x_equal_to_zero_selects_the_zero_rows():
@@ -246,6 +251,23 @@ def test_an_item_update_of_a_recorded_tensor_gives_pytorchs_gradient():
     np.testing.assert_allclose(w.grad, 2 * y1 * 2.0 + 2 * 2.0)
 
 
+def test_an_item_write_of_a_constant_into_a_recorded_tensor_cuts_its_gradient():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    y[0] = 5.0
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 36.0])  # y = (5, 3x₁)
+
+
+def test_an_in_place_write_into_a_view_made_before_a_recorded_write_is_refused():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    first = y[0]
+    y *= 2.0
+    with pytest.raises(RuntimeError, match="shares its memory with"):
+        first += 1.0
+
+
 def test_a_view_made_before_a_recorded_write_of_its_memory_is_refused():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = x * 1.0
@@ -296,6 +318,44 @@ def test_bad_input_gets_an_error_that_says_what_was_expected(program, error, mes
         program()
 
 
+def test_each_refused_write_says_what_to_write_instead_in_full():
+    w = Tensor([1.0, 2.0], requires_grad=True, name="w")
+    x = Tensor([1.0, 2.0, 3.0], name="x")
+    frozen = Tensor.over(np.broadcast_to(np.ones(2), (2, 2)))
+    frozen.name = "frozen"
+    cases = [
+        (lambda: w.__isub__(1.0), "w -= …: an in-place update of a tensor that requires grad "
+         "would become part of the graph. Wrap the update in no_grad(): "
+         "`with no_grad(): p -= lr * p.grad`"),
+        (lambda: w[0].__iadd__(1.0), "a tensor of shape () += …: a view of w, an in-place "
+         "update of a tensor that requires grad would become part of the graph. Wrap the "
+         "update in no_grad(): `with no_grad(): p -= lr * p.grad`"),
+        (lambda: x.__iadd__(np.ones(2)), "x += a tensor of shape (2,): it does not fit the "
+         "shape (3,) written to (it must broadcast to it; an in-place write cannot change a "
+         "shape)"),
+        (lambda: x[1:].__iadd__(x[:2]), "a tensor of shape (2,) += a tensor that shares part "
+         "of its memory: the result would depend on the order the elements are written in. "
+         "Write a copy: `x += y.clone()`"),
+        (lambda: frozen.__imul__(2.0), "frozen *= …: its memory is read-only (a numpy view "
+         "such as np.broadcast_to); make a writable copy first"),
+        (lambda: no_grad()(5), "no_grad() decorates a function; got 5"),
+        (lambda: len(Tensor(1.0)), "len() of a 0-d Tensor (a single number): it has no first "
+         "axis. Use .size for the number of elements, or .item() for the number"),
+        (lambda: x.astype(np.int64), "astype: a Tensor holds float64 or float32; got int64"),
+        (lambda: x[Tensor([0.5])], "an index tensor must hold whole numbers (or be made from "
+         "booleans); got 0.5 at index (0,)"),
+    ]
+    for symbol, update in (("+", w.__iadd__), ("-", w.__isub__), ("*", w.__imul__),
+                           ("/", w.__itruediv__)):
+        cases.append((lambda update=update: update(1.0), f"w {symbol}= …: an in-place update "
+                      "of a tensor that requires grad would become part of the graph. Wrap the "
+                      "update in no_grad(): `with no_grad(): p -= lr * p.grad`"))
+    for program, message in cases:
+        with pytest.raises((RuntimeError, ValueError, TypeError)) as error:
+            program()
+        assert str(error.value) == message
+
+
 def test_scatter_add_and_cross_entropy_take_tensors_of_whole_numbers():
     np.testing.assert_array_equal(Tensor([1.0, 2.0]).scatter_add(Tensor([0.0, 0.0]), (2,)).data,
                                   [3.0, 0.0])
@@ -303,6 +363,19 @@ def test_scatter_add_and_cross_entropy_take_tensors_of_whole_numbers():
     logits = Tensor([[1.0, 2.0], [0.5, 0.0]])
     assert nn.cross_entropy(logits, Tensor([1.0, 0.0])).item() == \
         nn.cross_entropy(logits, np.array([1, 0])).item()
+
+
+def test_a_tensor_shows_its_values_name_op_and_whether_it_requires_grad():
+    x = Tensor([1.0, 2.123456], requires_grad=True, name="x")
+    assert repr(x) == "Tensor([1.    , 2.1235], name='x', requires_grad=True)"
+    assert repr(x * 2.0) == "Tensor([2.    , 4.2469], op=Mul, requires_grad=True)"
+    assert repr(Tensor([[1.0, 2.0], [3.0, 4.0]])) == "Tensor([[1., 2.],\n        [3., 4.]])"
+
+
+def test_max_keeps_no_axis_unless_asked():
+    x = Tensor(np.arange(6.0).reshape(2, 3))
+    assert x.max().shape == () and x.max(axis=0).shape == (3,)
+    assert x.max(axis=1, keepdims=True).shape == (2, 1)
 
 
 # ---- gradgradcheck catches a backward whose graph is wrong -----------------------------

@@ -259,7 +259,7 @@ def check_write(tensor: Any, value: Any, written: str, place: np.ndarray) -> Non
 # share y's memory (views made before the write) hold the new values but a graph that no
 # longer computes them: `check_current` refuses to compute with them. What this needs is
 # kept on the few tensors and memories concerned (`_earlier`, `_retired`, `Version.rewrite`).
-rewrites = 0  # how many recorded writes there were: with none, the core checks nothing
+rewrites = False  # whether any write was recorded yet: until then the core checks nothing
 
 
 def retire(earlier: Any) -> Any:
@@ -276,7 +276,7 @@ def record_rewrite(tensor: Any, earlier: Any) -> None:
     record_write(tensor)
     tensor._earlier = [*getattr(tensor, "_earlier", ()), (latest_write, earlier)]
     tensor._version.rewrite = (latest_write, weakref.ref(tensor))
-    rewrites += 1
+    rewrites = True
 
 
 def inputs_as_recorded(op: Any) -> tuple:

@@ -207,12 +207,8 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         """For numpy: `np.asarray(t)` shares t's memory, `np.array(t)` and `np.copy(t)`
-        copy it (numpy asks with copy=True)."""
-        if copy is False and dtype is not None and np.dtype(dtype) != self.dtype:
-            raise ValueError(f"a Tensor of {self.dtype} cannot be seen as {np.dtype(dtype)} "
-                             "without a copy; call np.array(t, dtype) instead")
-        array = self._data if dtype is None else self._data.astype(dtype, copy=False)
-        return array.copy() if copy and array is self._data else array
+        copy it (numpy asks with copy=True); numpy casts to a `dtype` it asks for."""
+        return self._data.copy() if copy else self._data
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -366,7 +362,7 @@ class Tensor:
         of `x[idx] += v`, which puts back the view the first half wrote)."""
         if guards.rewrites and not current:
             guards.check_current((self,))
-        earlier = guards.retire(Tensor.over(self._data, self._is_mask))
+        earlier = guards.retire(Tensor.over(self._data))
         earlier._version, earlier._op = self._version, self._op
         earlier.requires_grad, earlier.name = self.requires_grad, self.name
         result = apply(op_class, earlier, *others, **attrs)
