@@ -323,33 +323,32 @@ def test_each_refused_write_says_what_to_write_instead_in_full():
     x = Tensor([1.0, 2.0, 3.0], name="x")
     frozen = Tensor.over(np.broadcast_to(np.ones(2), (2, 2)))
     frozen.name = "frozen"
+    parameter_refusal = ("an in-place update of a tensor that requires grad would become part "
+                         "of the graph. Wrap the update in no_grad(): "
+                         "`with no_grad(): p -= lr * p.grad`")
     cases = [
-        (lambda: w.__isub__(1.0), "w -= …: an in-place update of a tensor that requires grad "
-         "would become part of the graph. Wrap the update in no_grad(): "
-         "`with no_grad(): p -= lr * p.grad`"),
-        (lambda: w[0].__iadd__(1.0), "a tensor of shape () += …: a view of w, an in-place "
-         "update of a tensor that requires grad would become part of the graph. Wrap the "
-         "update in no_grad(): `with no_grad(): p -= lr * p.grad`"),
-        (lambda: x.__iadd__(np.ones(2)), "x += a tensor of shape (2,): it does not fit the "
-         "shape (3,) written to (it must broadcast to it; an in-place write cannot change a "
-         "shape)"),
-        (lambda: x[1:].__iadd__(x[:2]), "a tensor of shape (2,) += a tensor that shares part "
-         "of its memory: the result would depend on the order the elements are written in. "
-         "Write a copy: `x += y.clone()`"),
-        (lambda: frozen.__imul__(2.0), "frozen *= …: its memory is read-only (a numpy view "
-         "such as np.broadcast_to); make a writable copy first"),
+        (lambda: w.__isub__(1.0), f"w -= …: {parameter_refusal}"),
+        (lambda: w[0].__iadd__(1.0), f"a tensor of shape () += …: a view of w, {parameter_refusal}"),
+        (lambda: x.__iadd__(np.ones(2)), ("x += a tensor of shape (2,): it does not fit the "
+                                          "shape (3,) written to (it must broadcast to it; an "
+                                          "in-place write cannot change a shape)")),
+        (lambda: x[1:].__iadd__(x[:2]), ("a tensor of shape (2,) += a tensor that shares part of "
+                                         "its memory: the result would depend on the order the "
+                                         "elements are written in. Write a copy: "
+                                         "`x += y.clone()`")),
+        (lambda: frozen.__imul__(2.0), ("frozen *= …: its memory is read-only (a numpy view "
+                                        "such as np.broadcast_to); make a writable copy first")),
         (lambda: no_grad()(5), "no_grad() decorates a function; got 5"),
-        (lambda: len(Tensor(1.0)), "len() of a 0-d Tensor (a single number): it has no first "
-         "axis. Use .size for the number of elements, or .item() for the number"),
+        (lambda: len(Tensor(1.0)), ("len() of a 0-d Tensor (a single number): it has no first "
+                                    "axis. Use .size for the number of elements, or .item() for "
+                                    "the number")),
         (lambda: x.astype(np.int64), "astype: a Tensor holds float64 or float32; got int64"),
-        (lambda: x[Tensor([0.5])], "an index tensor must hold whole numbers (or be made from "
-         "booleans); got 0.5 at index (0,)"),
+        (lambda: x[Tensor([0.5])], ("an index tensor must hold whole numbers (or be made from "
+                                    "booleans); got 0.5 at index (0,)")),
     ]
     for symbol, update in (("+", w.__iadd__), ("-", w.__isub__), ("*", w.__imul__),
                            ("/", w.__itruediv__)):
-        cases.append((lambda update=update: update(1.0), f"w {symbol}= …: an in-place update "
-                      "of a tensor that requires grad would become part of the graph. Wrap the "
-                      "update in no_grad(): `with no_grad(): p -= lr * p.grad`"))
+        cases.append((lambda update=update: update(1.0), f"w {symbol}= …: {parameter_refusal}"))
     for program, message in cases:
         with pytest.raises((RuntimeError, ValueError, TypeError)) as error:
             program()
