@@ -397,3 +397,31 @@ def test_gradgradcheck_catches_a_wrong_mixed_second_derivative():
     with pytest.raises(GradcheckError, match=r"d²f / da\(0,\) db\(0,\): autograd 0.0"):
         gradgradcheck(product, a, b)
     assert gradgradcheck(lambda: (a * b).sum(), a, b)
+
+
+# ---- the ops of this model -------------------------------------------------------------
+
+
+def test_clip_passes_the_gradient_at_its_bounds_as_pytorchs_clamp():
+    x = Tensor([-1.0, 0.0, 0.5, 1.0, 2.0], requires_grad=True)
+    x.clip(0.0, 1.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 1.0, 1.0, 1.0, 0.0])
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([-1.0, 0.0, 0.5, 1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    t.clamp(0.0, 1.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+
+
+def test_an_item_write_hands_no_gradient_to_a_side_that_needs_none():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    y[0] = 5.0  # a constant into a recorded tensor
+    op = y._op
+    g = np.ones(2)
+    assert op.needs_grad == (True, False)
+    assert op.backward(g, *[t.data for t in op.inputs], y.data)[1] is None
+    constant = Tensor([0.0, 0.0])
+    constant[1] = x[0]  # a recorded value into a constant
+    op = constant._op
+    assert op.needs_grad == (False, True)
+    assert op.backward(g, *[t.data for t in op.inputs], constant.data)[0] is None
