@@ -538,10 +538,10 @@ def test_no_grad_in_one_asyncio_task_does_not_stop_recording_in_another():
             return recording_in_this_thread()
 
         task = asyncio.create_task(evaluate_without_graph())
-        await inside.wait()
+        await asyncio.wait_for(inside.wait(), 10)  # a failed task fails the test, not hangs it
         here = recording_in_this_thread()
         release.set()
-        assert await task, "recording must be back on after the task's no_grad block"
+        assert await asyncio.wait_for(task, 10), "recording must be back on after no_grad"
         return here
 
     assert asyncio.run(main())
