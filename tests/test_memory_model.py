@@ -343,6 +343,9 @@ def test_each_refused_write_says_what_to_write_instead_in_full():
                                     "axis. Use .size for the number of elements, or .item() for "
                                     "the number")),
         (lambda: x.astype(np.int64), "astype: a Tensor holds float64 or float32; got int64"),
+        (lambda: x.sum().backward(), ("backward() on a tensor that does not require grad: no "
+                                      "input of it has requires_grad=True, so there is nothing "
+                                      "to differentiate")),
         (lambda: x[Tensor([0.5])], ("an index tensor must hold whole numbers (or be made from "
                                     "booleans); got 0.5 at index (0,)")),
     ]
