@@ -239,6 +239,26 @@ def test_the_version_check_runs_under_create_graph_too():
         loss.backward(create_graph=True)
 
 
+def test_backward_with_create_graph_records_even_under_no_grad():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    with no_grad():
+        y.backward(create_graph=True)  # as PyTorch: create_graph turns recording on
+    assert x.grad.requires_grad
+    x.grad.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [4.0, 6.0])  # 2x, then + d(sum 2x)/dx = 2
+
+
+def test_a_recorded_product_in_place_keeps_the_value_its_backward_reads():
+    w = Tensor([2.0, 3.0], requires_grad=True)
+    made = Tensor([1.0, 4.0])  # requires no grad until a recorded write makes it
+    made *= w  # Mul's backward for w reads made's old values, [1, 4]
+    assert made.requires_grad
+    np.testing.assert_array_equal(made.data, [2.0, 12.0])
+    (made * made).sum().backward()
+    np.testing.assert_array_equal(w.grad, 2 * made.data * [1.0, 4.0])
+
+
 def test_an_item_update_of_a_recorded_tensor_gives_pytorchs_gradient():
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     w = Tensor(2.0, requires_grad=True)
@@ -348,6 +368,13 @@ def test_each_refused_write_says_what_to_write_instead_in_full():
                                       "to differentiate")),
         (lambda: x[Tensor([0.5])], ("an index tensor must hold whole numbers (or be made from "
                                     "booleans); got 0.5 at index (0,)")),
+        (lambda: (w * 2.0).backward(), ("backward() without a gradient needs a tensor with one "
+                                        "element (a loss); this one has shape (2,). Reduce it "
+                                        "first (.sum(), .mean()) or pass a gradient of shape "
+                                        "(2,)")),
+        (lambda: (w * 2.0).backward(np.ones(3)), ("backward(): the gradient has shape (3,) but "
+                                                  "the tensor has shape (2,); they must be "
+                                                  "equal")),
     ]
     for symbol, update in (("+", w.__iadd__), ("-", w.__isub__), ("*", w.__imul__),
                            ("/", w.__itruediv__)):
