@@ -298,6 +298,11 @@ def test_a_view_made_before_a_recorded_write_of_its_memory_is_refused():
     np.testing.assert_array_equal(first.data, 2.0)  # its values are the new ones
     with no_grad():  # values are only values where nothing is recorded
         np.testing.assert_array_equal((first * 1.0).data, 2.0)
+    with pytest.raises(RuntimeError, match="shares its memory with"):
+        Tensor(1.0) + first  # a stale view as any input, not only the first
+    again = y[0]  # the view taken again, after the write, is current
+    (again * 3.0).backward()
+    np.testing.assert_array_equal(x.grad, [6.0, 0.0])
 
 
 def test_an_in_place_write_into_a_parameter_or_its_view_needs_no_grad():
