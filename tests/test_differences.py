@@ -30,7 +30,7 @@ def test_the_page_lists_as_many_differences_as_this_file_tests():
              if name.startswith("test_") and "page" not in name]
     cases = sum(len(test.pytestmark[0].args[1]) if hasattr(test, "pytestmark") else 1
                 for test in tests)
-    assert len(rows) == cases == 10
+    assert len(rows) == cases == 11
 
 
 def test_weights_are_in_out():
@@ -119,3 +119,17 @@ def test_a_second_backward_accumulates_without_retain_graph():
         tloss.backward()
         with pytest.raises(RuntimeError, match=re.escape("retain_graph=True")):
             tloss.backward()
+
+
+def test_a_write_whose_value_overlaps_its_place_is_refused_where_pytorchs_answer_depends_on_order():
+    x = Tensor(np.arange(6.0).reshape(2, 3))
+    with pytest.raises(RuntimeError, match="shares part of its memory"):
+        x[:, 1:] = x[:, :2]  # meant: shift each row right by one
+    np.testing.assert_array_equal(x.data, np.arange(6.0).reshape(2, 3))  # nothing written
+    if torch is not None:
+        t = torch.arange(6.0, dtype=torch.float64).reshape(2, 3)
+        t[:, 1:] = t[:, :2]  # no refusal: the first element is smeared along each row
+        np.testing.assert_array_equal(t.numpy(), [[0.0, 0.0, 0.0], [3.0, 3.0, 3.0]])
+        shifted = np.arange(6.0).reshape(2, 3)
+        shifted[:, 1:] = shifted[:, :2].copy()
+        assert not np.array_equal(t.numpy(), shifted)

@@ -314,6 +314,18 @@ def test_an_in_place_write_into_a_parameter_or_its_view_needs_no_grad():
     np.testing.assert_array_equal(w.data, [1.0, 2.0])
 
 
+def test_an_item_write_of_one_number_from_the_place_itself_fills_as_in_pytorch():
+    x = Tensor(np.arange(6.0).reshape(2, 3))
+    x[0] = x[0, 1]  # one number, read once
+    x[1, 1:] = x[1, 2:]  # a value of one element, broadcast
+    np.testing.assert_array_equal(x.data, [[1.0, 1.0, 1.0], [3.0, 5.0, 5.0]])
+    torch = pytest.importorskip("torch")
+    t = torch.arange(6.0, dtype=torch.float64).reshape(2, 3)
+    t[0] = t[0, 1]
+    t[1, 1:] = t[1, 2:]
+    np.testing.assert_array_equal(x.data, t.numpy())
+
+
 def test_a_write_that_overlaps_its_source_in_part_is_refused():
     x = Tensor([1.0, 2.0, 3.0])
     with pytest.raises(RuntimeError, match="shares part of its memory"):

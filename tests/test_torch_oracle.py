@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tinygrad_nn import Tensor, no_grad, optim
@@ -31,6 +31,7 @@ torch = pytest.importorskip("torch")
 
 TOLERANCE = {"rtol": 1e-12, "atol": 1e-12}
 DELIBERATE = ("the divisor must not be 0", "shares its memory with", "exp x overflows")
+OVERLAP = "shares part of its memory"
 
 BINARY = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
           "div": lambda a, b: a / b, "matmul": lambda a, b: a @ b}
@@ -64,6 +65,7 @@ class World:
     engine: str
     tensors: list = field(default_factory=list)
     snapshots: list = field(default_factory=list)
+    order_dependent: bool = False  # whether PyTorch's last write may depend on its order
 
     def tensor(self, values: np.ndarray, requires_grad: bool):
         if self.engine == "ours":
@@ -81,10 +83,16 @@ class World:
         A write takes b itself where b's shape fits the written place, else b's mean."""
         a, b = self.tensors[i], self.tensors[j]
         first = (0,)  # on a 0-d tensor an IndexError in both
+        self.order_dependent = False
         if kind in (*IN_PLACE, "no_grad_iadd"):
             b = fitting(b, tuple(a.shape))
         elif kind in ("setitem", "item_iadd", "no_grad_setitem"):
             b = fitting(b, tuple(a.shape[1:]))
+        if self.engine == "torch" and kind in (*IN_PLACE, "no_grad_iadd"):
+            self.order_dependent = b.numel() > 1 and not (dense(a) and dense(b))
+        elif self.engine == "torch" and kind in ("setitem", "item_iadd", "no_grad_setitem"):
+            self.order_dependent = a.ndim > 0 and b.numel() > 1 and not (
+                dense(a[first]) and dense(b.expand(a[first].shape)))  # x[i] = v broadcasts v
         if kind in BINARY:
             self.tensors.append(BINARY[kind](a, b))
         elif kind in UNARY:
@@ -112,6 +120,18 @@ class World:
                 a[first] = b
 
 
+def dense(t) -> bool:
+    """PyTorch's is_non_overlapping_and_dense: only where both sides of a write are dense
+    does PyTorch look for a value that overlaps the place written (MemoryOverlap.cpp)."""
+    block = 1
+    for stride, size in sorted((stride, size) for stride, size in zip(t.stride(), t.shape)
+                               if size != 1):
+        if stride != block:
+            return False
+        block *= size
+    return True
+
+
 def fitting(b, shape: tuple):
     """b if it broadcasts to `shape` without changing it, else its mean (a number)."""
     try:
@@ -135,14 +155,18 @@ class Diverged(Exception):
     two programs are different programs."""
 
 
-def agree(ours: Exception | None, theirs: Exception | None, what: str) -> bool:
+def agree(ours: Exception | None, theirs: Exception | None, what: str,
+          order_dependent: bool = False) -> bool:
     """Whether the statement ran in both (True) or was refused by both (False); else fail,
-    unless ours refused on purpose (Diverged)."""
+    unless ours refused on purpose (Diverged): a listed difference, or a write whose value
+    of several elements overlaps its place where PyTorch does not look for overlap (its
+    answer then depends on the order it writes the elements in)."""
     if ours is None and theirs is None:
         return True
     if ours is not None and theirs is not None:
         return False
-    if ours is not None and any(reason in str(ours) for reason in DELIBERATE):
+    refused_order = OVERLAP in str(ours) and order_dependent
+    if ours is not None and (refused_order or any(reason in str(ours) for reason in DELIBERATE)):
         raise Diverged(str(ours))
     raise AssertionError(f"{what}: tinygrad_nn {'raised ' + repr(ours) if ours else 'ran'}, "
                          f"PyTorch {'raised ' + repr(theirs) if theirs else 'ran'}")
@@ -187,6 +211,8 @@ STATEMENT = st.tuples(st.sampled_from(STATEMENTS), st.integers(0, 50), st.intege
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(program=[("add", 0, 0), ("element", 3, 0), ("no_grad_setitem", 3, 4)], seed=0,
+         create_graph=False, momentum=0.0)  # x[0] = x[0, 0]: one number, read once
 @given(program=st.lists(STATEMENT, min_size=3, max_size=12), seed=st.integers(0, 2**16),
        create_graph=st.booleans(), momentum=st.sampled_from([0.0, 0.9]))
 def test_a_random_program_gives_pytorchs_values_gradients_and_refusals(program, seed,
@@ -206,7 +232,7 @@ def run_on_both(program: list, seed: int, create_graph: bool, momentum: float) -
         where = f"statement {number} ({kind} {i} {j}) of {program}"
         before = len(ours.tensors)
         mine, reference = (attempt(w.run, kind, i, j) for w in (ours, theirs))
-        if not agree(mine, reference, where):
+        if not agree(mine, reference, where, theirs.order_dependent):
             for world in (ours, theirs):  # a refused statement adds nothing
                 del world.tensors[before:]
         same_values(ours, theirs, where)

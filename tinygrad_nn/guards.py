@@ -216,13 +216,15 @@ def view_base(tensor: Any) -> Any:
     return tensor
 
 
-def check_write(tensor: Any, value: Any, written: str, place: np.ndarray) -> None:
+def check_write(tensor: Any, value: Any, written: str, place: np.ndarray,
+                fills: bool = False) -> None:
     """Refuse a write into `place`, tensor's memory or part of it (`x -= v`, `x[i] = v`),
     where it would go silently wrong: into a parameter (a leaf that requires grad) or a
     view of one while the graph records, since the update would become part of the graph;
-    a value that does not fit the place's shape, or that overlaps it only in part (so the
-    result would depend on the order elements are written in, as PyTorch refuses too);
-    memory that is read-only."""
+    a value that does not fit the place's shape, or that overlaps it only in part (PyTorch
+    refuses such a write or gives an answer that depends on the order it writes the
+    elements in), unless the write `fills` the place with one number (`x[0] = x[0, 1]`,
+    the number read once, as in PyTorch); memory that is read-only."""
     base = view_base(tensor)
     if is_grad_enabled() and base.requires_grad and base._op is None:
         of = "" if base is tensor else f"a view of {described(base)}, "
@@ -241,7 +243,9 @@ def check_write(tensor: Any, value: Any, written: str, place: np.ndarray) -> Non
             f"the shape {place.shape} written to (it must broadcast to it; an in-place write "
             "cannot change a shape)"
         )
-    if np.shares_memory(place, value.data) and not same_place(place, value.data):
+    reads_one_number = fills and value.size == 1
+    if (np.shares_memory(place, value.data) and not same_place(place, value.data)
+            and not reads_one_number):
         raise RuntimeError(
             f"{described(tensor)} {written} a tensor that shares part of its memory: the result "
             "would depend on the order the elements are written in. Write a copy: "

@@ -343,7 +343,7 @@ class Tensor:
         """`x[idx] = v` writes into x's memory, as an in-place operator does (and
         `x[idx] += v` too): recorded while the graph records x or v."""
         idx, value = self._index(idx), self._lift(value)
-        guards.check_write(self, value, "[…] =", self._data[idx])
+        guards.check_write(self, value, "[…] =", self._data[idx], fills=True)
         if not guards.records(self, value):
             self._data[idx] = value._data
             guards.record_write(self)
