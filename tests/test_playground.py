@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from werkzeug.serving import make_server
 
 pytest.importorskip("dash", reason="the playground needs dash: pip install -e '.[playground]'")
 
@@ -23,6 +24,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 sys.path.insert(0, str(EXAMPLES))
 
 import itertools
+import threading
+from collections.abc import Iterator
+from typing import Any
 
 from dash import Patch, no_update
 from playground import app, figures, formats, guard, measure_payload, model, sessions
@@ -685,6 +689,144 @@ def test_each_malformed_request_gets_a_4xx_not_a_traceback(client, caplog, name,
                              content_type="application/json")
     assert answer.status_code == status, answer.get_data(as_text=True)[-300:]
     assert len(caplog.records) == (status == 400)
+
+
+WRONG_VALUES = (None, 12, -1.5, "x", [], {"a": 1}, True, 1e308, 10**30)
+WRONG_CHANGED_PROP_IDS = (None, 5, "x", [5], [[]], {}, ["nowhere.value"], [None])
+_MISSING = object()  # a value left out of its item
+
+
+def _spoiled(good: dict, key: str, index: int, value: Any) -> dict:
+    """`good` with the value of item `index` of `key` (inputs or state) replaced."""
+    items = [dict(item) for item in good[key]]
+    if value is _MISSING:
+        del items[index]["value"]
+    else:
+        items[index]["value"] = value
+    return good | {key: items}
+
+
+
+def fuzzed_requests(client) -> Iterator[tuple[str, dict]]:
+    """Every callback of the page's wiring (read from the server), sent as the page
+    sends it but spoiled in one way each: changedPropIds of the wrong type or naming
+    no input, each input's and state's value of each wrong type (alone, and named as
+    the one that changed), a value missing, and outputs that are not the callback's."""
+    props = measure_payload.component_props(client.get("/_dash-layout").get_json(), {})
+    props["session-id"]["data"] = new_session()
+    wiring = client.get("/_dash-dependencies").get_json()
+    for callback in wiring:
+        name = callback["output"][:40]
+        first = f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"
+        good = measure_payload.callback_body(callback, props, [first])
+        for changed in WRONG_CHANGED_PROP_IDS:
+            yield f"{name}: changedPropIds {changed!r}", good | {"changedPropIds": changed}
+        yield f"{name}: changedPropIds []", good | {"changedPropIds": []}
+        yield f"{name}: no changedPropIds", {k: v for k, v in good.items()
+                                              if k != "changedPropIds"}
+        for key in ("inputs", "state"):
+            for index, item in enumerate(good[key]):
+                where = f"{name}: {key} {item['id']}.{item['property']}"
+                for value in (*WRONG_VALUES, _MISSING):
+                    spoiled = _spoiled(good, key, index, value)
+                    shown = "missing" if value is _MISSING else repr(value)
+                    yield f"{where} = {shown}", spoiled
+                    if key == "inputs":
+                        yield f"{where} = {shown}, changed", spoiled | {
+                            "changedPropIds": [f"{item['id']}.{item['property']}"]}
+        outputs = good["outputs"]
+        yield f"{name}: outputs as a list of two", good | {"outputs": [outputs, outputs]} \
+            if isinstance(outputs, dict) else good | {"outputs": outputs[:-1]}
+        yield f"{name}: outputs reversed or the first only", good | {
+            "outputs": outputs[::-1] if isinstance(outputs, list) else [outputs]}
+        for other in wiring:
+            if other is not callback:
+                yield (f"{name}: the outputs of {other['output'][:30]}",
+                       good | {"outputs": guard.wired_outputs(other["output"])})
+            if other is not callback and other.get("clientside_function") is None:
+                yield (f"{name}: this callback's inputs for {other['output'][:30]}",
+                       good | {"output": other["output"],
+                               "outputs": guard.wired_outputs(other["output"])})
+
+
+def test_every_callback_answers_its_own_request(client):
+    """The fuzz below starts from these requests: each is answered (204: nothing to
+    update), except the one the page computes itself, which the server refuses."""
+    props = measure_payload.component_props(client.get("/_dash-layout").get_json(), {})
+    props["session-id"]["data"] = new_session()
+    answers = {}
+    for callback in client.get("/_dash-dependencies").get_json():
+        first = f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"
+        body = measure_payload.callback_body(callback, props, [first])
+        server_side = callback.get("clientside_function") is None
+        answers[callback["output"][:20], server_side] = client.post(
+            "/_dash-update-component", json=body).status_code
+    assert answers == {key: 200 if key[1] else 400 for key in answers}
+
+
+def test_no_spoiled_callback_request_gets_a_server_error(client):
+    answers = {name: client.post("/_dash-update-component", json=body).status_code
+               for name, body in fuzzed_requests(client)}
+    assert len(answers) > 300
+    assert {name: status for name, status in answers.items() if status >= 500} == {}
+    assert sum(status == 400 for status in answers.values()) > len(answers) / 2
+
+
+@pytest.mark.parametrize("path", [
+    "/_dash-component-suites/../../etc/passwd", "/_dash-component-suites/dash/nowhere.js",
+    "/_dash-component-suites/nowhere/x.js", "/assets/../app.py", "/assets/nowhere.css",
+])
+def test_a_file_the_page_does_not_load_is_not_found(client, path):
+    answer = client.get(path)
+    assert answer.status_code == 404 and b"root:" not in answer.data
+
+
+@pytest.fixture(scope="module")
+def live_server():
+    """The app in werkzeug's own server, as `app.py` runs it, on a free port."""
+    server = make_server("127.0.0.1", 0, app.create_app().server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    thread.join()
+
+
+def _post_chunked(port: int, chunks: Iterator[bytes]) -> bytes:
+    """POST the chunks to the callback endpoint, sent chunked (no size announced), and
+    return the status line; the answer is read while the body is still being sent."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=60)
+
+    def send():
+        try:
+            connection.sendall(b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               b"Content-Type: application/json\r\n"
+                               b"Transfer-Encoding: chunked\r\n\r\n")
+            for chunk in chunks:
+                connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            connection.sendall(b"0\r\n\r\n")
+        except OSError:  # the server answered and closed: the rest is not read
+            pass
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    with connection, connection.makefile("rb") as answer:
+        status = answer.readline()
+    sender.join(timeout=60)
+    return status
+
+
+def test_a_chunked_body_over_the_limit_gets_413(live_server):
+    megabyte = b"[" + b" " * (2**20 - 2) + b"]"
+    status = _post_chunked(live_server, itertools.repeat(megabyte, 50))
+    assert status.split()[1] == b"413", status
+
+
+def test_a_chunked_request_under_the_limit_is_answered(live_server):
+    with app.create_app().server.test_client() as client:
+        body = json.dumps(callback_request(client, new_session())).encode()
+    status = _post_chunked(live_server, (body[:100], body[100:]))
+    assert status.split()[1] == b"200", status
 
 
 def test_the_largest_request_the_page_sends_is_well_under_the_body_limit(client):

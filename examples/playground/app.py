@@ -23,10 +23,11 @@ if __package__ in (None, ""):  # run as a script: make the `playground` package 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 
 from playground import descriptions, figures
 from playground.formats import bounded
-from playground.guard import refuse_malformed_callbacks
+from playground.guard import refuse_malformed_requests
 from playground.layout import CHECKED_FIELDS, CONTROLS, FIELD_CLASS, TABS, make_layout
 from playground.model import Playground
 from playground.sessions import SessionStore
@@ -235,7 +236,7 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
                assets_folder=str(Path(__file__).resolve().parent / "assets"))
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: make_layout(defaults)
-    refuse_malformed_callbacks(app)
+    refuse_malformed_requests(app)
     control_inputs = [Input(CONTROLS[field], "value") for field in CONTROLS]
 
     @app.callback([Output(ELEMENTS.get(i, i), p, allow_duplicate=(i, p) in TIMER)
@@ -272,7 +273,10 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
     @app.callback([Output(*key.rsplit(".", 1)) for key in tab_outputs],
                   [Input(f"tab-{tab}", "n_clicks") for tab in TABS], prevent_initial_call=True)
     def _tabs(*_clicks):
-        state = select_tab(ctx.triggered_id.removeprefix("tab-"))
+        name = str(ctx.triggered_id).removeprefix("tab-")
+        if name not in TABS:  # no tab was clicked: a request the page does not send
+            raise PreventUpdate
+        state = select_tab(name)
         return [state[key] for key in tab_outputs]
 
     @app.callback(Output("graph-zoom", "data"), Output("graph-svg", "style"),
