@@ -41,10 +41,10 @@ SLIDER_FIELDS = ("noise", "train_percent")
 
 
 def raw(**changes) -> dict:
-    """The controls' values as the page sends them: text fields as strings."""
+    """The controls' values as the page sends them: text boxes' as strings."""
     values = dataclasses.asdict(Settings()) | changes
-    return {k: str(v) if k in TEXT_FIELDS and not isinstance(v, str) else v
-            for k, v in values.items()}
+    return {k: str(v) if k in TEXT_FIELDS + SLIDER_FIELDS and isinstance(v, (int, float))
+            else v for k, v in values.items()}
 
 
 def new_session() -> str:
@@ -258,11 +258,12 @@ def test_the_timer_is_paused_or_training_and_a_tick_leaves_it_so():
 
 def test_bad_input_marks_its_field_keeps_the_views_as_the_last_valid_run_and_recovers():
     session = new_session()
-    app.refresh(session, "step-button", raw())
-    shown = app.refresh(session, "learning-rate", raw(learning_rate="x" * 400, n_points="0"))
+    drawn = app.refresh(session, "step-button", raw())["run-shown"]
+    shown = app.refresh(session, "learning-rate", raw(learning_rate="x" * 400, n_points="0"),
+                        drawn)
     assert shown["learning-rate"] == shown["n-points"] == "text-input invalid"
     assert shown["batch-size"] == shown["seed"] == "text-input"
-    assert shown["noise"] == shown["train-percent"] == "slider"
+    assert shown["noise"] == shown["train-percent"] == "text-input"
     assert shown["learning-rate-error"].startswith("Learning rate: expected a number")
     assert len(shown["learning-rate-error"]) < 80
     assert "Number of points: must be from 10 to 1000" in shown["n-points-error"]
@@ -274,7 +275,7 @@ def test_bad_input_marks_its_field_keeps_the_views_as_the_last_valid_run_and_rec
              *(k for k in shown if k.endswith("-error")),
              *(app.CONTROLS[field] for field in app.CHECKED_FIELDS)}
     assert all(shown[key] is no_update for key, _ in app.OUTPUTS if key not in marks)
-    assert app.refresh(session, "ticker", raw(learning_rate="abc"),
+    assert app.refresh(session, "ticker", raw(learning_rate="abc"), drawn,
                        paused=False)["step-count"] is no_update
     recovered = app.refresh(session, "learning-rate", raw())
     assert recovered["ticker"] is no_update  # paused, until Train is pressed
@@ -387,14 +388,42 @@ def test_a_paused_run_outlives_many_other_pages():
 
 @pytest.mark.parametrize("field, control", [("noise", "noise"),
                                             ("train_percent", "train-percent")])
-def test_a_slider_whose_number_box_holds_no_number_is_marked_like_a_text_box(field, control):
-    """A slider's number box sends null for "abc" (the browser empties the box)."""
+@pytest.mark.parametrize("typed, message", [
+    ("-5", "must be from {span} (got '-5')."), ("1e9", "must be from {span} (got '1e9')."),
+    ("abc", "from {span} (got 'abc')."), ("NaN", "(got 'NaN')."),
+    ("", "(got nothing)."),
+])
+def test_a_slider_fields_box_is_marked_like_a_text_box_never_clamped(field, control, typed,
+                                                                      message):
     session = new_session()
-    app.refresh(session, None, raw())
-    shown = app.refresh(session, control, raw(**{field: None}))
-    assert shown[control] == "slider invalid" and shown["n-points"] == "text-input"
-    assert shown[f"{control}-error"].endswith("(got nothing).")
+    drawn = app.refresh(session, None, raw())["run-shown"]
+    shown = app.refresh(session, control, raw(**{field: typed}), drawn)
+    assert shown[control] == "text-input invalid" and shown["n-points"] == "text-input"
+    span = {"noise": "0 to 1", "train_percent": "10 to 90"}[field]
+    assert shown[f"{control}-error"].endswith(message.format(span=span))
     assert shown["step-count"] is no_update and shown["ticker"] is True
+    assert app.slider_and_box(field, "box", typed, 0.3) == (no_update, no_update)
+
+
+@pytest.mark.parametrize("field, box, slider", [("noise", "0.35", 0.35),
+                                                ("train_percent", " 70 ", 70)])
+def test_a_valid_box_moves_its_slider_and_the_slider_writes_the_box(field, box, slider):
+    assert app.slider_and_box(field, "box", box, 0.1) == (no_update, slider)
+    assert app.slider_and_box(field, "slider", "abc", slider) == (box.strip(), no_update)
+    assert app.slider_and_box(field, "slider", "abc", None) == (no_update, no_update)
+
+
+def test_a_reload_with_an_invalid_box_draws_the_last_valid_run_again():
+    """After a reload the page draws nothing: the charts come back, of the run the
+    server kept, under the note that says they are the last valid run."""
+    session = new_session()
+    shown = app.refresh(session, "step-button", raw())
+    reloaded = app.refresh(session, None, raw(noise="abc"), had_run=shown["run-id"])
+    assert reloaded["noise"] == "text-input invalid" and reloaded["stale-note"] == app.STALE_NOTE
+    assert reloaded["step-count"] == "1" and reloaded["run-id"] == shown["run-id"]
+    assert reloaded["decision-regions"] == shown["decision-regions"]
+    elsewhere = app.refresh(new_session(), None, raw(noise="abc"), had_run=shown["run-id"])
+    assert elsewhere["stale-note"] == app.NO_VALID_RUN and elsewhere["step-count"] is no_update
 
 
 def test_a_run_the_server_dropped_is_reported_not_silently_replaced(monkeypatch):
