@@ -29,7 +29,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from dash import Patch, no_update
-from playground import app, figures, formats, guard, measure_payload, model, sessions
+from playground import (
+    app,
+    check_defaults,
+    figures,
+    formats,
+    guard,
+    measure_payload,
+    model,
+    sessions,
+)
 from playground import settings as settings_module
 from playground.model import Playground, build_network
 from playground.settings import Settings, SettingsError, parse_settings
@@ -621,6 +630,37 @@ def test_the_default_settings_train_every_data_set(dataset):
         if playground.accuracy(playground.X_test, playground.y_test) >= accuracy:
             break
     assert playground.accuracy(playground.X_test, playground.y_test) >= accuracy, playground.steps
+
+
+def test_runs_side_by_side_are_each_seeds_playground_step_for_step():
+    """The defaults check trains ten seeds in one batched network: each must be the run
+    the page would show for its seed."""
+    settings = dataclasses.replace(Settings(), dataset="spiral")
+    side_by_side = check_defaults.SideBySide(settings, [0, 3])
+    for _ in range(40):
+        side_by_side.step()
+    for index, seed in enumerate([0, 3]):
+        playground = Playground(dataclasses.replace(settings, seed=seed))
+        playground.step(40)
+        for (W, b), w, bias in zip(playground.layer_weights(), side_by_side.weights,
+                                   side_by_side.biases):
+            np.testing.assert_allclose(w.data[index], W, rtol=1e-10, atol=1e-13)
+            np.testing.assert_allclose(bias.data[index, 0], b, rtol=1e-10, atol=1e-13)
+        assert side_by_side.test_accuracy()[index] == playground.accuracy(
+            playground.X_test, playground.y_test)
+
+
+def test_the_defaults_check_judges_the_last_seed_and_every_later_checkpoint():
+    every = check_defaults.CHECK_EVERY
+    late = check_defaults.SOLVED_BY // every  # the first checkpoint judged
+    curve = np.full((late + 10, 2), 0.99)
+    curve[:3, 0] = curve[:5, 1] = 0.5  # seed 1 reaches the target at checkpoint 5
+    curve[late + 4, 0] = 0.9
+    assert check_defaults.verdict(curve) == {"solved_by": 5 * every, "below": 1 / 20,
+                                             "lowest": 0.9}
+    curve[:, 1] = 0.9  # never
+    assert check_defaults.verdict(curve)["solved_by"] == np.inf
+    assert check_defaults.visitor_steps(5) == 20_000
 
 
 def test_the_spiral_is_tensorflow_playgrounds_on_the_apps_plane():
