@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from werkzeug.serving import make_server
 
 pytest.importorskip("dash", reason="the playground needs dash: pip install -e '.[playground]'")
 
@@ -23,9 +24,21 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 sys.path.insert(0, str(EXAMPLES))
 
 import itertools
+import threading
+from collections.abc import Iterator
+from typing import Any
 
 from dash import Patch, no_update
-from playground import app, figures, formats, guard, measure_payload, model, sessions
+from playground import (
+    app,
+    check_defaults,
+    figures,
+    formats,
+    guard,
+    measure_payload,
+    model,
+    sessions,
+)
 from playground import settings as settings_module
 from playground.model import Playground, build_network
 from playground.settings import Settings, SettingsError, parse_settings
@@ -37,10 +50,10 @@ SLIDER_FIELDS = ("noise", "train_percent")
 
 
 def raw(**changes) -> dict:
-    """The controls' values as the page sends them: text fields as strings."""
+    """The controls' values as the page sends them: text boxes' as strings."""
     values = dataclasses.asdict(Settings()) | changes
-    return {k: str(v) if k in TEXT_FIELDS and not isinstance(v, str) else v
-            for k, v in values.items()}
+    return {k: str(v) if k in TEXT_FIELDS + SLIDER_FIELDS and isinstance(v, (int, float))
+            else v for k, v in values.items()}
 
 
 def new_session() -> str:
@@ -254,11 +267,12 @@ def test_the_timer_is_paused_or_training_and_a_tick_leaves_it_so():
 
 def test_bad_input_marks_its_field_keeps_the_views_as_the_last_valid_run_and_recovers():
     session = new_session()
-    app.refresh(session, "step-button", raw())
-    shown = app.refresh(session, "learning-rate", raw(learning_rate="x" * 400, n_points="0"))
+    drawn = app.refresh(session, "step-button", raw())["run-shown"]
+    shown = app.refresh(session, "learning-rate", raw(learning_rate="x" * 400, n_points="0"),
+                        drawn)
     assert shown["learning-rate"] == shown["n-points"] == "text-input invalid"
     assert shown["batch-size"] == shown["seed"] == "text-input"
-    assert shown["noise"] == shown["train-percent"] == "slider"
+    assert shown["noise"] == shown["train-percent"] == "text-input"
     assert shown["learning-rate-error"].startswith("Learning rate: expected a number")
     assert len(shown["learning-rate-error"]) < 80
     assert "Number of points: must be from 10 to 1000" in shown["n-points-error"]
@@ -270,7 +284,7 @@ def test_bad_input_marks_its_field_keeps_the_views_as_the_last_valid_run_and_rec
              *(k for k in shown if k.endswith("-error")),
              *(app.CONTROLS[field] for field in app.CHECKED_FIELDS)}
     assert all(shown[key] is no_update for key, _ in app.OUTPUTS if key not in marks)
-    assert app.refresh(session, "ticker", raw(learning_rate="abc"),
+    assert app.refresh(session, "ticker", raw(learning_rate="abc"), drawn,
                        paused=False)["step-count"] is no_update
     recovered = app.refresh(session, "learning-rate", raw())
     assert recovered["ticker"] is no_update  # paused, until Train is pressed
@@ -383,14 +397,42 @@ def test_a_paused_run_outlives_many_other_pages():
 
 @pytest.mark.parametrize("field, control", [("noise", "noise"),
                                             ("train_percent", "train-percent")])
-def test_a_slider_whose_number_box_holds_no_number_is_marked_like_a_text_box(field, control):
-    """A slider's number box sends null for "abc" (the browser empties the box)."""
+@pytest.mark.parametrize("typed, message", [
+    ("-5", "must be from {span} (got '-5')."), ("1e9", "must be from {span} (got '1e9')."),
+    ("abc", "from {span} (got 'abc')."), ("NaN", "(got 'NaN')."),
+    ("", "(got nothing)."),
+])
+def test_a_slider_fields_box_is_marked_like_a_text_box_never_clamped(field, control, typed,
+                                                                      message):
     session = new_session()
-    app.refresh(session, None, raw())
-    shown = app.refresh(session, control, raw(**{field: None}))
-    assert shown[control] == "slider invalid" and shown["n-points"] == "text-input"
-    assert shown[f"{control}-error"].endswith("(got nothing).")
+    drawn = app.refresh(session, None, raw())["run-shown"]
+    shown = app.refresh(session, control, raw(**{field: typed}), drawn)
+    assert shown[control] == "text-input invalid" and shown["n-points"] == "text-input"
+    span = {"noise": "0 to 1", "train_percent": "10 to 90"}[field]
+    assert shown[f"{control}-error"].endswith(message.format(span=span))
     assert shown["step-count"] is no_update and shown["ticker"] is True
+    assert app.slider_and_box(field, "box", typed, 0.3) == (no_update, no_update)
+
+
+@pytest.mark.parametrize("field, box, slider", [("noise", "0.35", 0.35),
+                                                ("train_percent", " 70 ", 70)])
+def test_a_valid_box_moves_its_slider_and_the_slider_writes_the_box(field, box, slider):
+    assert app.slider_and_box(field, "box", box, 0.1) == (no_update, slider)
+    assert app.slider_and_box(field, "slider", "abc", slider) == (box.strip(), no_update)
+    assert app.slider_and_box(field, "slider", "abc", None) == (no_update, no_update)
+
+
+def test_a_reload_with_an_invalid_box_draws_the_last_valid_run_again():
+    """After a reload the page draws nothing: the charts come back, of the run the
+    server kept, under the note that says they are the last valid run."""
+    session = new_session()
+    shown = app.refresh(session, "step-button", raw())
+    reloaded = app.refresh(session, None, raw(noise="abc"), had_run=shown["run-id"])
+    assert reloaded["noise"] == "text-input invalid" and reloaded["stale-note"] == app.STALE_NOTE
+    assert reloaded["step-count"] == "1" and reloaded["run-id"] == shown["run-id"]
+    assert reloaded["decision-regions"] == shown["decision-regions"]
+    elsewhere = app.refresh(new_session(), None, raw(noise="abc"), had_run=shown["run-id"])
+    assert elsewhere["stale-note"] == app.NO_VALID_RUN and elsewhere["step-count"] is no_update
 
 
 def test_a_run_the_server_dropped_is_reported_not_silently_replaced(monkeypatch):
@@ -590,6 +632,37 @@ def test_the_default_settings_train_every_data_set(dataset):
     assert playground.accuracy(playground.X_test, playground.y_test) >= accuracy, playground.steps
 
 
+def test_runs_side_by_side_are_each_seeds_playground_step_for_step():
+    """The defaults check trains ten seeds in one batched network: each must be the run
+    the page would show for its seed."""
+    settings = dataclasses.replace(Settings(), dataset="spiral")
+    side_by_side = check_defaults.SideBySide(settings, [0, 3])
+    for _ in range(40):
+        side_by_side.step()
+    for index, seed in enumerate([0, 3]):
+        playground = Playground(dataclasses.replace(settings, seed=seed))
+        playground.step(40)
+        for (W, b), w, bias in zip(playground.layer_weights(), side_by_side.weights,
+                                   side_by_side.biases):
+            np.testing.assert_allclose(w.data[index], W, rtol=1e-10, atol=1e-13)
+            np.testing.assert_allclose(bias.data[index, 0], b, rtol=1e-10, atol=1e-13)
+        assert side_by_side.test_accuracy()[index] == playground.accuracy(
+            playground.X_test, playground.y_test)
+
+
+def test_the_defaults_check_judges_the_last_seed_and_every_later_checkpoint():
+    every = check_defaults.CHECK_EVERY
+    late = check_defaults.SOLVED_BY // every  # the first checkpoint judged
+    curve = np.full((late + 10, 2), 0.99)
+    curve[:3, 0] = curve[:5, 1] = 0.5  # seed 1 reaches the target at checkpoint 5
+    curve[late + 4, 0] = 0.9
+    assert check_defaults.verdict(curve) == {"solved_by": 5 * every, "below": 1 / 20,
+                                             "lowest": 0.9}
+    curve[:, 1] = 0.9  # never
+    assert check_defaults.verdict(curve)["solved_by"] == np.inf
+    assert check_defaults.visitor_steps(5) == 20_000
+
+
 def test_the_spiral_is_tensorflow_playgrounds_on_the_apps_plane():
     playground = Playground(Settings(dataset="spiral", noise=0.0, n_points=500))
     X = np.concatenate([playground.X_train, playground.X_test])
@@ -685,6 +758,144 @@ def test_each_malformed_request_gets_a_4xx_not_a_traceback(client, caplog, name,
                              content_type="application/json")
     assert answer.status_code == status, answer.get_data(as_text=True)[-300:]
     assert len(caplog.records) == (status == 400)
+
+
+WRONG_VALUES = (None, 12, -1.5, "x", [], {"a": 1}, True, 1e308, 10**30)
+WRONG_CHANGED_PROP_IDS = (None, 5, "x", [5], [[]], {}, ["nowhere.value"], [None])
+_MISSING = object()  # a value left out of its item
+
+
+def _spoiled(good: dict, key: str, index: int, value: Any) -> dict:
+    """`good` with the value of item `index` of `key` (inputs or state) replaced."""
+    items = [dict(item) for item in good[key]]
+    if value is _MISSING:
+        del items[index]["value"]
+    else:
+        items[index]["value"] = value
+    return good | {key: items}
+
+
+
+def fuzzed_requests(client) -> Iterator[tuple[str, dict]]:
+    """Every callback of the page's wiring (read from the server), sent as the page
+    sends it but spoiled in one way each: changedPropIds of the wrong type or naming
+    no input, each input's and state's value of each wrong type (alone, and named as
+    the one that changed), a value missing, and outputs that are not the callback's."""
+    props = measure_payload.component_props(client.get("/_dash-layout").get_json(), {})
+    props["session-id"]["data"] = new_session()
+    wiring = client.get("/_dash-dependencies").get_json()
+    for callback in wiring:
+        name = callback["output"][:40]
+        first = f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"
+        good = measure_payload.callback_body(callback, props, [first])
+        for changed in WRONG_CHANGED_PROP_IDS:
+            yield f"{name}: changedPropIds {changed!r}", good | {"changedPropIds": changed}
+        yield f"{name}: changedPropIds []", good | {"changedPropIds": []}
+        yield f"{name}: no changedPropIds", {k: v for k, v in good.items()
+                                              if k != "changedPropIds"}
+        for key in ("inputs", "state"):
+            for index, item in enumerate(good[key]):
+                where = f"{name}: {key} {item['id']}.{item['property']}"
+                for value in (*WRONG_VALUES, _MISSING):
+                    spoiled = _spoiled(good, key, index, value)
+                    shown = "missing" if value is _MISSING else repr(value)
+                    yield f"{where} = {shown}", spoiled
+                    if key == "inputs":
+                        yield f"{where} = {shown}, changed", spoiled | {
+                            "changedPropIds": [f"{item['id']}.{item['property']}"]}
+        outputs = good["outputs"]
+        yield f"{name}: outputs as a list of two", good | {"outputs": [outputs, outputs]} \
+            if isinstance(outputs, dict) else good | {"outputs": outputs[:-1]}
+        yield f"{name}: outputs reversed or the first only", good | {
+            "outputs": outputs[::-1] if isinstance(outputs, list) else [outputs]}
+        for other in wiring:
+            if other is not callback:
+                yield (f"{name}: the outputs of {other['output'][:30]}",
+                       good | {"outputs": guard.wired_outputs(other["output"])})
+            if other is not callback and other.get("clientside_function") is None:
+                yield (f"{name}: this callback's inputs for {other['output'][:30]}",
+                       good | {"output": other["output"],
+                               "outputs": guard.wired_outputs(other["output"])})
+
+
+def test_every_callback_answers_its_own_request(client):
+    """The fuzz below starts from these requests: each is answered (204: nothing to
+    update), except the one the page computes itself, which the server refuses."""
+    props = measure_payload.component_props(client.get("/_dash-layout").get_json(), {})
+    props["session-id"]["data"] = new_session()
+    answers = {}
+    for callback in client.get("/_dash-dependencies").get_json():
+        first = f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"
+        body = measure_payload.callback_body(callback, props, [first])
+        server_side = callback.get("clientside_function") is None
+        answers[callback["output"][:20], server_side] = client.post(
+            "/_dash-update-component", json=body).status_code
+    assert answers == {key: 200 if key[1] else 400 for key in answers}
+
+
+def test_no_spoiled_callback_request_gets_a_server_error(client):
+    answers = {name: client.post("/_dash-update-component", json=body).status_code
+               for name, body in fuzzed_requests(client)}
+    assert len(answers) > 300
+    assert {name: status for name, status in answers.items() if status >= 500} == {}
+    assert sum(status == 400 for status in answers.values()) > len(answers) / 2
+
+
+@pytest.mark.parametrize("path", [
+    "/_dash-component-suites/../../etc/passwd", "/_dash-component-suites/dash/nowhere.js",
+    "/_dash-component-suites/nowhere/x.js", "/assets/../app.py", "/assets/nowhere.css",
+])
+def test_a_file_the_page_does_not_load_is_not_found(client, path):
+    answer = client.get(path)
+    assert answer.status_code == 404 and b"root:" not in answer.data
+
+
+@pytest.fixture(scope="module")
+def live_server():
+    """The app in werkzeug's own server, as `app.py` runs it, on a free port."""
+    server = make_server("127.0.0.1", 0, app.create_app().server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    thread.join()
+
+
+def _post_chunked(port: int, chunks: Iterator[bytes]) -> bytes:
+    """POST the chunks to the callback endpoint, sent chunked (no size announced), and
+    return the status line; the answer is read while the body is still being sent."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=60)
+
+    def send():
+        try:
+            connection.sendall(b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               b"Content-Type: application/json\r\n"
+                               b"Transfer-Encoding: chunked\r\n\r\n")
+            for chunk in chunks:
+                connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            connection.sendall(b"0\r\n\r\n")
+        except OSError:  # the server answered and closed: the rest is not read
+            pass
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    with connection, connection.makefile("rb") as answer:
+        status = answer.readline()
+    sender.join(timeout=60)
+    return status
+
+
+def test_a_chunked_body_over_the_limit_gets_413(live_server):
+    megabyte = b"[" + b" " * (2**20 - 2) + b"]"
+    status = _post_chunked(live_server, itertools.repeat(megabyte, 50))
+    assert status.split()[1] == b"413", status
+
+
+def test_a_chunked_request_under_the_limit_is_answered(live_server):
+    with app.create_app().server.test_client() as client:
+        body = json.dumps(callback_request(client, new_session())).encode()
+    status = _post_chunked(live_server, (body[:100], body[100:]))
+    assert status.split()[1] == b"200", status
 
 
 def test_the_largest_request_the_page_sends_is_well_under_the_body_limit(client):

@@ -444,7 +444,7 @@ def test_settings_and_the_run_are_kept_across_a_reload(page):
 def test_changing_a_setting_while_training_says_the_run_restarted(page):
     page.find_element(By.ID, "train-button").click()
     wait_for(page, lambda: steps(page) >= 40, 20, "40 steps")
-    page.find_element(By.CSS_SELECTOR, "#noise [role=slider]").send_keys(Keys.ARROW_RIGHT)
+    page.find_element(By.CSS_SELECTOR, "#noise-slider [role=slider]").send_keys(Keys.ARROW_RIGHT)
     wait_for(page, lambda: "restarted from step 0" in text_of(page, "run-status"), 10,
              "the restart to be announced")
     assert text_of(page, "run-status") == "Changed noise: the run restarted from step 0."
@@ -616,25 +616,100 @@ def test_a_diverging_run_keeps_every_number_and_the_page_within_its_width(page, 
     assert clipped == []  # the loss axis's labels and title all inside the chart
 
 
-def test_a_slider_number_box_that_holds_no_number_is_marked(page):
-    page.set_window_size(800, 900)
-    wait_for(page, lambda: page.execute_script("return innerWidth;") <= 800, 10, "the width")
+def thumb(browser, control_id: str) -> str:
+    """What the slider beside box `control_id` shows: its value and its tooltip's text."""
+    slider = browser.find_element(By.ID, f"{control_id}-slider")
+    value = slider.find_element(By.CSS_SELECTOR, "[role=slider]").get_attribute("aria-valuenow")
+    return f"{value} {slider.text}"
+
+
+@pytest.mark.parametrize("control, span", [("noise", "0 to 1"), ("train-percent", "10 to 90")])
+def test_a_slider_box_marks_a_wrong_value_as_a_text_box_does_never_clamping_it(page, control,
+                                                                                span):
+    box = page.find_element(By.ID, control)
+    before = thumb(page, control)
+    for typed, message in (("-5", f"must be from {span} (got '-5')."),
+                           ("1e9", f"must be from {span} (got '1e9')."),
+                           ("abc", f"from {span} (got 'abc')."), ("NaN", "(got 'NaN').")):
+        type_into(page, control, typed)  # Enter applies it
+        wait_for(page, lambda: text_of(page, f"{control}-error").endswith(message), 10,  # noqa: B023
+                 f"the message for {typed!r}")
+        assert box.get_attribute("aria-invalid") == "true"
+        assert f"{control}-error" in box.get_attribute("aria-describedby")
+        assert box.get_attribute("value") == typed  # as typed: not clamped, not emptied
+        frame = box.find_element(By.XPATH, "..")  # the box's visible border is its frame's
+        assert frame.value_of_css_property("border-top-color") == "rgba(178, 24, 43, 1)"
+        assert thumb(page, control) == before and "NaN" not in before
+        assert "training is paused" in text_of(page, "input-error")
+    screenshot(page, f"invalid-{control}")
+
+
+def test_enter_in_a_slider_box_applies_it_and_moves_the_slider(page):
+    step_once(page)
+    type_into(page, "noise", "0.3")
+    wait_for(page, lambda: text_of(page, "run-status") ==
+             "Changed noise: the run restarted from step 0.", 10, "the new run")
+    assert page.find_element(By.ID, "noise").get_attribute("aria-invalid") == "false"
+    wait_for(page, lambda: thumb(page, "noise").startswith("0.3 "), 10, "the slider at 0.3")
+    page.find_element(By.CSS_SELECTOR, "#noise-slider [role=slider]").send_keys(Keys.ARROW_LEFT)
+    wait_for(page, lambda: page.find_element(By.ID, "noise").get_attribute("value") == "0.25",
+             10, "the box to follow the slider")
+
+
+def test_a_reload_keeps_a_wrong_value_its_message_and_the_last_valid_run(page):
+    step_once(page)
+    type_into(page, "noise", "abc")
+    wait_for(page, lambda: "got 'abc'" in text_of(page, "noise-error"), 10, "the message")
+    page.refresh()
+    wait_for(page, lambda: shown(page), 20, "the charts of the last valid run")
+    assert page.find_element(By.ID, "noise").get_attribute("value") == "abc"
+    wait_for(page, lambda: page.find_element(By.ID, "noise").get_attribute("aria-invalid")
+             == "true", 10, "the mark")
+    assert text_of(page, "noise-error") == "Noise: expected a number from 0 to 1 (got 'abc')."
+    assert "last valid run" in text_of(page, "stale-note") and steps(page) == 1
+    assert "NaN" not in thumb(page, "noise")
+    charts_drawn(page)
+    assert regions_picture(page)
+
+
+def test_no_graph_request_while_the_graph_tab_is_hidden(page):
+    page.execute_script("""
+        window.graphRequests = 0;
+        const send = window.fetch;
+        window.fetch = function (resource, options) {
+          if (options && String(options.body).includes('"output":"graph-svg.children"'))
+            window.graphRequests++;
+          return send.apply(this, arguments);
+        };""")
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: steps(page) >= 60, 30, "training")
+    assert page.execute_script("return window.graphRequests;") == 0
+    open_graph_tab(page)  # it is drawn, and redrawn as the run trains
+    assert page.execute_script("return window.graphRequests;") >= 1  # the counter counts
+    page.find_element(By.ID, "tab-training").click()
+    wait_for(page, lambda: page.find_element(By.ID, "panel-training").is_displayed(), 10,
+             "the training tab")
+    time.sleep(1)  # a tick answered before the tab closed may still ask for the graph
+    drawn = page.execute_script("return window.graphRequests;")
+    shown_steps = steps(page)
+    wait_for(page, lambda: steps(page) >= shown_steps + 60, 30, "more training")
+    page.find_element(By.ID, "train-button").click()
+    wait_for(page, lambda: text_of(page, "train-button") == "▶ Train", 10, "the pause")
+    assert page.execute_script("return window.graphRequests;") == drawn
+
+
+@pytest.mark.parametrize("size", [LAPTOP, PHONE])
+def test_every_radio_button_is_a_target_of_at_least_24_px(page, size):
+    page.set_window_size(*size)
+    wait_for(page, lambda: page.execute_script("return innerWidth;") <= size[0], 10, "the width")
     open_settings(page)
-    box = page.find_element(By.CSS_SELECTOR, "#noise input")
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys("abc", Keys.TAB)
-    wait_for(page, lambda: box.get_attribute("aria-invalid") == "true", 10, "aria-invalid")
-    assert "noise-error" in box.get_attribute("aria-describedby")
-    assert text_of(page, "noise-error") == "Noise: expected a number from 0 to 1 (got nothing)."
-    assert "training is paused" in text_of(page, "input-error")
-    assert text_of(page, "train-button") == "▶ Train"
-    assert box.value_of_css_property("border-top-color") == "rgba(178, 24, 43, 1)"
-    screenshot(page, "invalid-noise")
-    box.send_keys(Keys.SHIFT, Keys.TAB)
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys("0.2", Keys.TAB)
-    wait_for(page, lambda: box.get_attribute("aria-invalid") == "false", 10, "the mark to go")
-    assert text_of(page, "noise-error") == ""
+    targets = page.execute_script("""
+        return [...document.querySelectorAll('.dash-radioitems label')].map(label => {
+          const box = label.getBoundingClientRect();
+          return [label.textContent, box.width, box.height];});""")
+    assert len(targets) == 6 + 5 + 8 + 4 + 2
+    assert [t for t in targets if min(t[1:]) < 24] == []
+    screenshot(page, f"radios-{size[0]}px")
 
 
 def test_a_phone_shows_the_numbers_and_the_decision_regions_first(page):

@@ -23,14 +23,23 @@ if __package__ in (None, ""):  # run as a script: make the `playground` package 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 
 from playground import descriptions, figures
 from playground.formats import bounded
-from playground.guard import refuse_malformed_callbacks
-from playground.layout import CHECKED_FIELDS, CONTROLS, FIELD_CLASS, TABS, make_layout
+from playground.guard import refuse_malformed_requests
+from playground.layout import (
+    CHECKED_FIELDS,
+    CONTROLS,
+    FIELD_CLASS,
+    SLIDER_FIELDS,
+    TABS,
+    make_layout,
+    slider_id,
+)
 from playground.model import Playground
 from playground.sessions import SessionStore
-from playground.settings import Settings, SettingsError, parse_settings
+from playground.settings import CHECKS, Settings, SettingsError, parse_settings
 
 STEPS_PER_TICK = 20
 ZOOMS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # the graph drawing's widths, in container widths
@@ -44,6 +53,7 @@ LABELS = {  # Settings field → the words the page labels it with
 }
 STALE_NOTE = ("The charts and numbers show the last valid run: the settings marked in red "
               "are not applied.")
+NO_VALID_RUN = "No run is shown: the settings marked in red are not valid."
 GONE = ("This page's run is no longer on the server (it was idle too long, or the server "
         "restarted or needed the memory). Press Reset to start a new run with these settings.")
 GONE_REPLACED = ("This page's run is no longer on the server (it was idle too long, or the "
@@ -143,6 +153,19 @@ def restarted(old: Settings, new: Settings) -> str:
     return f"Changed {', '.join(changed)}: the run restarted from step 0."
 
 
+def last_valid_run(session_id: str, shown: tuple[str, int, int] | None) -> dict[str, Any]:
+    """What a page whose settings are invalid shows: the views it draws stay, said to be
+    the last valid run; a page that draws nothing (after a reload) gets that run's views
+    drawn again, or, when the server has none, a note that no run is shown."""
+    if shown is not None:
+        return {"stale-note": STALE_NOTE}
+    with _lock:
+        run = runs.get(session_id)
+        if run is None:
+            return {"stale-note": NO_VALID_RUN}
+        return views(run, None) | {"run-status": run.status, "stale-note": STALE_NOTE}
+
+
 def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: Any = None,
             paused: bool = True, had_run: Any = None, ticks: int = 0) -> dict[str, Any]:
     """What the page shows after `trigger` (the id of the element that fired).
@@ -152,7 +175,8 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
     is how often the timer fired, so that a page still training can fire it once more.
 
     Invalid controls are marked, pause the training and leave every view as it was,
-    said to be the last valid run. A tick of the timer moves the run STEPS_PER_TICK
+    said to be the last valid run (after a reload, the views of that run are drawn
+    again). A tick of the timer moves the run STEPS_PER_TICK
     steps, the Step button one step, Reset starts the run again from the seed, and
     while training each answer lets the timer fire once more. A changed setting starts
     a new run and says so; a run the server no longer has is reported, and replaced by
@@ -160,13 +184,13 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
     that diverged is paused with the reason.
     """
     result = dict.fromkeys((key for key, _ in OUTPUTS), no_update)
+    shown = shown_run(shown)
     try:
         settings = parse_settings(raw)
     except SettingsError as error:
         return result | field_marks(error.problems) | training_controls(True) | {
-            "input-error": INVALID, "stale-note": STALE_NOTE}
+            "input-error": INVALID} | last_valid_run(session_id, shown)
     result |= field_marks({}) | {"input-error": "", "stale-note": ""}
-    shown = shown_run(shown)
     with _lock:
         run = runs.get(session_id)
         if run is None and had_run is not None and trigger in RUN_TRIGGERS:
@@ -191,6 +215,20 @@ def refresh(session_id: str, trigger: str | None, raw: dict[str, Any], shown: An
         elif not paused:
             result |= next_tick(ticks)
         return result | views(run, shown) | {"run-status": run.status}
+
+
+def slider_and_box(field: str, moved: str, box: Any, slider: Any) -> tuple[Any, Any]:
+    """(box, slider) of a slider field after `moved` ("slider" or "box") changed: the
+    slider's value is written into the box, which holds the setting; a valid value
+    typed into the box moves the slider, an invalid one leaves it where it was (the box
+    is marked with the message, and the slider shows no value that is not one)."""
+    if moved == "slider":
+        number = isinstance(slider, (int, float)) and not isinstance(slider, bool)
+        return (f"{slider:g}" if number else no_update), no_update
+    try:
+        return no_update, CHECKS[field](box)
+    except ValueError:
+        return no_update, no_update
 
 
 def graph_view(session_id: str, tab: str) -> Any:
@@ -235,7 +273,7 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
                assets_folder=str(Path(__file__).resolve().parent / "assets"))
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: make_layout(defaults)
-    refuse_malformed_callbacks(app)
+    refuse_malformed_requests(app)
     control_inputs = [Input(CONTROLS[field], "value") for field in CONTROLS]
 
     @app.callback([Output(ELEMENTS.get(i, i), p, allow_duplicate=(i, p) in TIMER)
@@ -258,10 +296,17 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
         controls = {"next-tick": no_update} | training_controls(paused is False, ticks or 0)
         return [controls[i] for i, _ in TIMER]
 
-    @app.callback(Output("graph-svg", "children"),
-                  Input("active-tab", "data"), Input("run-shown", "data"),
-                  State("session-id", "data"))
-    def _graph(tab, _shown, session_id):
+    for field in SLIDER_FIELDS:
+        _follow_each_other(app, field)
+
+    app.clientside_callback(  # the graph is asked for only while its tab is open
+        ClientsideFunction("playground", "graphWanted"), Output("graph-wanted", "data"),
+        Input("active-tab", "data"), Input("run-shown", "data"))
+
+    @app.callback(Output("graph-svg", "children"), Input("graph-wanted", "data"),
+                  State("active-tab", "data"), State("session-id", "data"),
+                  prevent_initial_call=True)
+    def _graph(_wanted, tab, session_id):
         return graph_view(session_id, tab)
 
     tab_outputs = ["active-tab.data"] + [f"{kind}-{tab}.{prop}" for tab in TABS
@@ -272,7 +317,10 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
     @app.callback([Output(*key.rsplit(".", 1)) for key in tab_outputs],
                   [Input(f"tab-{tab}", "n_clicks") for tab in TABS], prevent_initial_call=True)
     def _tabs(*_clicks):
-        state = select_tab(ctx.triggered_id.removeprefix("tab-"))
+        name = str(ctx.triggered_id).removeprefix("tab-")
+        if name not in TABS:  # no tab was clicked: a request the page does not send
+            raise PreventUpdate
+        state = select_tab(name)
         return [state[key] for key in tab_outputs]
 
     @app.callback(Output("graph-zoom", "data"), Output("graph-svg", "style"),
@@ -287,6 +335,17 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
         ClientsideFunction("playground", "markInvalid"), Output("invalid-marks", "data"),
         [Input(CONTROLS[field], "className") for field in CHECKED_FIELDS])
     return app
+
+
+def _follow_each_other(app: Dash, field: str) -> None:
+    """The callback that keeps a slider field's slider and box in step."""
+    box, slider = CONTROLS[field], slider_id(field)
+
+    @app.callback(Output(box, "value"), Output(slider, "value"),
+                  Input(box, "value"), Input(slider, "value"), prevent_initial_call=True)
+    def _follow(box_value, slider_value):
+        moved = "slider" if ctx.triggered_id == slider else "box"
+        return slider_and_box(field, moved, box_value, slider_value)
 
 
 def port_is_free(port: int) -> bool:

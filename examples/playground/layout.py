@@ -31,16 +31,24 @@ CONTROLS = {  # Settings field → id of its control
     "batch_size": "batch-size", "seed": "seed",
 }
 TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")
-SLIDER_FIELDS = ("noise", "train_percent")  # their number boxes take typing too
-CHECKED_FIELDS = TEXT_FIELDS + SLIDER_FIELDS  # where a value can be wrong, marked where typed
-FIELD_CLASS = {**dict.fromkeys(TEXT_FIELDS, "text-input"),  # the class of each, unmarked
-               **dict.fromkeys(SLIDER_FIELDS, "slider")}
+SLIDER_FIELDS = ("noise", "train_percent")  # a slider beside the text box
+CHECKED_FIELDS = TEXT_FIELDS + SLIDER_FIELDS  # text boxes: a value can be wrong, marked there
+FIELD_CLASS = dict.fromkeys(CHECKED_FIELDS, "text-input")  # the class of each, unmarked
 TEXT_MAX_LENGTH = 100  # characters a text box takes: any valid value is far shorter
 TABS = {"training": "Training", "graph": "Computation graph"}  # tab name → its label
 
 
-def _label(field: str, text: str) -> html.Label:
-    return html.Label(text, htmlFor=CONTROLS[field], className="field-label")
+def _label(field: str, text: str, **attributes) -> html.Label:
+    return html.Label(text, htmlFor=CONTROLS[field], className="field-label", **attributes)
+
+
+def _text_box(field: str, value) -> dcc.Input:
+    """A box the value is typed into, applied on Enter or when the box is left; kept
+    over a reload, as typed, valid or not."""
+    return dcc.Input(id=CONTROLS[field], type="text", value=f"{value:g}" if isinstance(
+        value, float) else str(value), debounce=True, maxLength=TEXT_MAX_LENGTH,
+        inputMode="decimal", className=FIELD_CLASS[field], persistence=True,
+        persistence_type="local")
 
 
 def _text_field(field: str, label: str, value, hint: str) -> html.Div:
@@ -48,10 +56,7 @@ def _text_field(field: str, label: str, value, hint: str) -> html.Div:
     element_id = CONTROLS[field]
     return html.Div(className="field", children=[
         _label(field, label),
-        dcc.Input(id=element_id, type="text", value=str(value), debounce=True,
-                  maxLength=TEXT_MAX_LENGTH,
-                  inputMode="decimal", className="text-input", persistence=True,
-                  persistence_type="local"),
+        _text_box(field, value),
         html.Div(hint, id=f"{element_id}-hint", className="hint"),
         html.Div(id=f"{element_id}-error", className="field-error"),
     ])
@@ -67,19 +72,28 @@ def _radio_field(field: str, legend: str, options, value) -> html.Fieldset:
     ])
 
 
+def slider_id(field: str) -> str:
+    return f"{CONTROLS[field]}-slider"
+
+
 def _slider_field(field: str, label: str, limits: tuple[float, float], step: float,
                   value) -> html.Div:
-    """A slider over the same range the settings check, marked at both ends and the middle,
-    with a number box (on narrow pages) and a place for its own error message."""
+    """A text box, as the other fields have, and a slider over the same range the
+    settings check, marked at both ends and the middle. The box holds the value; the
+    slider only moves it (and follows it when it is valid: app.py), so a value typed
+    out of range is marked there with its message, never clamped."""
     low, high = limits
     marks = {x: f"{x:g}" for x in (low, (low + high) / 2, high)}
     element_id = CONTROLS[field]
-    label_id = f"{element_id}-label"  # names the slider (assets/playground.js)
-    return html.Div(className="field", role="group", **{"aria-labelledby": label_id}, children=[
-        html.Div(label, id=label_id, className="field-label"),
-        dcc.Slider(id=element_id, min=low, max=high, step=step, value=value, marks=marks,
-                   tooltip={"placement": "bottom"}, className=FIELD_CLASS[field],
-                   persistence=True, persistence_type="local"),
+    return html.Div(className="field", children=[
+        _label(field, label, id=f"{slider_id(field)}-label"),  # names the slider as well
+        html.Div(className="slider-row", children=[  # (assets/playground.js)
+            dcc.Slider(id=slider_id(field), min=low, max=high, step=step, value=value,
+                       marks=marks, tooltip={"placement": "bottom"}, allow_direct_input=False,
+                       className="slider", persistence=True, persistence_type="local"),
+            _text_box(field, value),
+        ]),
+        html.Div("{:g} to {:g}".format(*limits), id=f"{element_id}-hint", className="hint"),
         html.Div(id=f"{element_id}-error", className="field-error"),
     ])
 
@@ -215,6 +229,7 @@ def make_layout(defaults: Settings) -> html.Div:
         dcc.Store(id="run-shown"),  # what this page has drawn: patches build on it
         dcc.Store(id="run-id", storage_type="session"),  # the tab's run, kept over a reload
         dcc.Store(id="active-tab", data="training"),
+        dcc.Store(id="graph-wanted"),  # the run to draw, set while the graph tab is open
         dcc.Store(id="graph-zoom", data=1.0),
         dcc.Store(id="invalid-marks"),
         dcc.Interval(id="ticker", interval=300, disabled=True, max_intervals=0),

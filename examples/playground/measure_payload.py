@@ -21,6 +21,7 @@ if __package__ in (None, ""):  # run as a script: make the `playground` package 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playground.app import create_app
+from playground.guard import wired_outputs
 
 TIMER = ("ticker", "n_intervals")
 BIG = {"n-points": "1000", "hidden-layers": 4, "units": 8}  # id → value, the largest page
@@ -46,20 +47,10 @@ def _spec(dependency_items: list[dict], props: dict[str, dict]) -> list[dict]:
             for item in dependency_items]
 
 
-def _outputs(output: str) -> dict | list[dict]:
-    """The outputs of a callback from its wiring's "..a.figure...b.children.." string."""
-    def one(text: str) -> dict:
-        element, prop = text.rsplit(".", 1)
-        return {"id": element, "property": prop}
-    if output.startswith(".."):
-        return [one(part) for part in output[2:-2].split("...")]
-    return one(output)
-
-
 def callback_body(callback: dict, props: dict[str, dict], changed: list[str]) -> dict:
     """The request the page sends to run `callback` (an entry of /_dash-dependencies)
     with the components' current `props`, after the properties `changed` changed."""
-    return {"output": callback["output"], "outputs": _outputs(callback["output"]),
+    return {"output": callback["output"], "outputs": wired_outputs(callback["output"]),
             "inputs": _spec(callback["inputs"], props), "state": _spec(callback["state"], props),
             "changedPropIds": changed}
 

@@ -68,7 +68,7 @@ def shown(value: Any) -> str:
     """`value` as quoted back in a message: its repr, cut to a short prefix, so a
     pasted page of text gives a one-line message."""
     if value is None or value == "":
-        return "nothing"  # an empty box; a slider's number box empty or not a number
+        return "nothing"  # an empty box
     text = repr(value)
     if len(text) <= SHOWN_VALUE_LENGTH:
         return text
@@ -96,26 +96,28 @@ def _number(label: str, value: Any, low: float, high: float, integer: bool) -> A
     return int(number) if integer else number
 
 
+CHECKS = {  # Settings field → its check: the raw value in, the value or a ValueError out
+    "dataset": lambda v: _choice("Data set", v, DATASETS),
+    "noise": lambda v: _number("Noise", v, *NOISE_RANGE, integer=False),
+    "n_points": lambda v: _number("Number of points", v, *POINTS_RANGE, integer=True),
+    "train_percent": lambda v: _number("Training share (%)", v, *TRAIN_PERCENT_RANGE, True),
+    "hidden_layers": lambda v: _number("Hidden layers", v, 0, MAX_HIDDEN_LAYERS, True),
+    "units": lambda v: _number("Units per hidden layer", v, 1, MAX_UNITS, True),
+    "activation": lambda v: _choice("Activation", v, ACTIVATIONS),
+    "learning_rate": lambda v: _number("Learning rate", v, *LEARNING_RATE_RANGE, False),
+    "optimizer": lambda v: _choice("Optimizer", v, OPTIMIZERS),
+    "batch_size": lambda v: _number("Batch size", v, *BATCH_RANGE, integer=True),
+    "seed": lambda v: _number("Seed", v, *SEED_RANGE, integer=True),
+}
+
+
 def parse_settings(raw: dict[str, Any]) -> Settings:
     """Settings from the controls' raw values (keys are `Settings` field names).
 
     Every control is checked, so the message lists all wrong values at once.
     """
-    checks = {
-        "dataset": lambda v: _choice("Data set", v, DATASETS),
-        "noise": lambda v: _number("Noise", v, *NOISE_RANGE, integer=False),
-        "n_points": lambda v: _number("Number of points", v, *POINTS_RANGE, integer=True),
-        "train_percent": lambda v: _number("Training share (%)", v, *TRAIN_PERCENT_RANGE, True),
-        "hidden_layers": lambda v: _number("Hidden layers", v, 0, MAX_HIDDEN_LAYERS, True),
-        "units": lambda v: _number("Units per hidden layer", v, 1, MAX_UNITS, True),
-        "activation": lambda v: _choice("Activation", v, ACTIVATIONS),
-        "learning_rate": lambda v: _number("Learning rate", v, *LEARNING_RATE_RANGE, False),
-        "optimizer": lambda v: _choice("Optimizer", v, OPTIMIZERS),
-        "batch_size": lambda v: _number("Batch size", v, *BATCH_RANGE, integer=True),
-        "seed": lambda v: _number("Seed", v, *SEED_RANGE, integer=True),
-    }
     values, problems = {}, {}
-    for name, check in checks.items():
+    for name, check in CHECKS.items():
         try:
             values[name] = check(raw.get(name))
         except ValueError as error:

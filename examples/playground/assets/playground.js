@@ -34,16 +34,14 @@ document.addEventListener("pointerdown", (event) => {
   document.addEventListener("pointerup", stop);
 });
 
-/* A control marked invalid (class "invalid": a text box, or a slider whose number box
-   took a value) says so to assistive technology too, and points at its hint and its
-   error message. */
+/* A text box marked invalid (class "invalid") says so to assistive technology too, and
+   points at its hint and its error message. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   playground: {
     markInvalid: function () {
       const ids = [];
       for (const context of window.dash_clientside.callback_context.inputs_list) {
-        const control = document.getElementById(context.id);
-        const box = control && (control.matches("input") ? control : control.querySelector("input"));
+        const box = document.getElementById(context.id);
         if (!box) continue;
         const invalid = (context.value || "").split(" ").includes("invalid");
         box.setAttribute("aria-invalid", String(invalid));
@@ -54,12 +52,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return ids;
     },
+    /* The run the graph tab should draw: the run shown, while the tab is open; no
+       change (so no request to the server) while it is hidden. */
+    graphWanted: function (tab, shown) {
+      return tab === "graph" ? shown : window.dash_clientside.no_update;
+    },
   },
 });
 
 /* Names and roles Dash's own controls leave out, restored whenever the page changes:
    a radio list is a radio group named by its legend (not a list box of options that
-   hold radio buttons), and a slider's thumb and number box are named by its label. */
+   hold radio buttons), and a slider's thumb is named by its label. */
 function setIfDifferent(element, name, value) {
   if (value === null) {
     if (element.hasAttribute(name)) element.removeAttribute(name);
@@ -80,7 +83,7 @@ function nameControls() {
   }
   for (const slider of document.querySelectorAll(".dash-slider-container[id]")) {
     const label = document.getElementById(`${slider.id}-label`);
-    for (const part of slider.querySelectorAll("[role=slider], input")) {
+    for (const part of slider.querySelectorAll("[role=slider]")) {
       setIfDifferent(part, "aria-labelledby", label.id);
       // The same words again: a checker reads the labelledby name only while the label
       // is on screen, and the drawer scrolls it out of sight on a phone.
