@@ -5,8 +5,11 @@ executes the notebook and draws each article's stepper) and served on 127.0.0.1.
 page loads without a console error and without a request that leaves 127.0.0.1; the math
 is MathML the browser draws; each article's stepper steps with its buttons and the arrow
 keys; axe-core (tests/vendor/axe-core) finds no serious or critical violation on any
-page, the API reference and the source listings included; on a phone no page is wider
-than the screen.
+page, the API reference and the source listings included, and on a sample of pages in the
+dark theme too, where the figures keep a white panel; on a phone no page is wider than the
+screen. The API reference shows no raw reST role, its long signatures are formatted and it
+shows `__version__`; every page names the version and links to the pages before and after
+it; the notebook's page links to the notebook to download.
 Skipped, with the reason, when the site's tools (`pip install -e ".[docs]"`) or Chromium
 are missing.
 """
@@ -14,6 +17,7 @@ are missing.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import json
 import os
@@ -34,6 +38,9 @@ ARTICLES = ("article_000_playground", "article_001_twelve_points", "article_002_
             "article_003_house_prices", "article_004_cat")
 API_MODULES = ("nn", "optim", "viz", "datasets", "plot")
 PHONE = (390, 844)  # CSS pixels, as an iPhone 12 to 15 shows a page
+RAW_REST_ROLE = re.compile(r":(?:py:)?(?:func|mod|class|meth|attr|data|obj|exc|ref|doc):`")
+DARK_SAMPLE = ("", "article_000_playground/", "article_001_twelve_points/", "reading_the_engine/",
+               "backprop_tour/", "api/datasets/", "source/tinygrad_nn/tensor.py/")
 
 for tool in SITE_TOOLS:
     pytest.importorskip(tool, reason=f"the site test needs {tool}: pip install -e '.[docs]'")
@@ -335,3 +342,42 @@ def test_every_link_inside_the_site_reaches_its_page_and_line(site):
     guide = (site / "reading_the_engine" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="\.\./source/tinygrad_nn/tensor\.py/#__codelineno-0-\d+"', guide)
     assert 'href="../backprop_tour/"' in guide
+
+
+def article_text(page_html: str) -> str:
+    """The words of a page's <article> as a reader sees them: tags dropped, entities read."""
+    body = page_html[page_html.index("<article"):page_html.index("</article>")]
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def test_the_role_check_sees_a_raw_rest_role():
+    shown = article_text('<article><p>see :func:`house_good_bad` and :mod:`~a.toy`, '
+                         "not <code>house_good_bad()</code></p></article>")
+    assert RAW_REST_ROLE.findall(shown) == [":func:`", ":mod:`"]
+
+
+def test_the_api_reference_shows_no_raw_rest_role(site):
+    """The docstrings are Markdown, as the renderer reads them: a reST role such as
+    :func:`name` would be shown as it is typed."""
+    shown = {module: RAW_REST_ROLE.findall(article_text(
+        (site / "api" / module / "index.html").read_text(encoding="utf-8")))
+        for module in ("tinygrad_nn", *API_MODULES)}
+    assert not any(shown.values()), {module: roles for module, roles in shown.items() if roles}
+
+
+def signature_lines(page_html: str, object_id: str) -> int:
+    """How many lines the signature of the object `object_id` is drawn on."""
+    start = page_html.index("doc-signature", page_html.index(f'id="{object_id}"'))
+    return page_html[start:page_html.index("</code>", start)].count('<span id="__span-')
+
+
+def test_the_api_reference_formats_a_long_signature_and_shows_the_version(site):
+    import tinygrad_nn
+
+    datasets = (site / "api" / "datasets" / "index.html").read_text(encoding="utf-8")
+    assert signature_lines(datasets, "tinygrad_nn.datasets.tf_playground") >= 4, (
+        "tf_playground's signature is one long line: is Ruff installed (the docs extra)?")
+    assert signature_lines(datasets, "tinygrad_nn.datasets.PLAYGROUND_KINDS") == 1
+    top = article_text((site / "api" / "tinygrad_nn" / "index.html").read_text(encoding="utf-8"))
+    assert f'tinygrad_nn.__version__ == "{tinygrad_nn.__version__}"' in top
+
