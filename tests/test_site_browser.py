@@ -381,3 +381,65 @@ def test_the_api_reference_formats_a_long_signature_and_shows_the_version(site):
     top = article_text((site / "api" / "tinygrad_nn" / "index.html").read_text(encoding="utf-8"))
     assert f'tinygrad_nn.__version__ == "{tinygrad_nn.__version__}"' in top
 
+
+def test_every_page_names_the_version_and_links_to_the_pages_before_and_after(site):
+    import tinygrad_nn
+
+    unversioned, unlinked = [], []
+    for page in pages(site):
+        text = (site / page / "index.html").read_text(encoding="utf-8")
+        footer = text[text.index('class="md-copyright"'):]
+        if f"tinygrad_nn {tinygrad_nn.__version__}" not in footer[:500]:
+            unversioned.append(page or "/")
+        if not page.startswith("source/") and "md-footer__link" not in text:
+            unlinked.append(page or "/")
+    assert not unversioned and not unlinked, (unversioned, unlinked)
+    article = (site / "article_001_twelve_points" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="\.\./article_000_playground/" class="md-footer__link '
+                     r'md-footer__link--prev"', article)
+    assert re.search(r'href="\.\./article_002_visual_intro/" class="md-footer__link '
+                     r'md-footer__link--next"', article)
+
+
+def test_the_notebook_page_links_to_the_notebook_to_download(site):
+    page = (site / "backprop_tour" / "index.html").read_text(encoding="utf-8")
+    (target,) = re.findall(r'<a href="([^"]+\.ipynb)" download>', page)
+    assert (site / "backprop_tour" / target).read_bytes() == (
+        ROOT / "examples" / "backprop_tour.ipynb").read_bytes()
+
+
+def forget_the_scheme(chromium, url: str) -> None:
+    """Material keeps the scheme a page last showed (localStorage) over what the system
+    asks: forgotten, the next page follows the system."""
+    chromium.get(url)
+    chromium.execute_script("localStorage.clear();")
+
+
+@pytest.fixture()
+def dark(chromium, url):
+    """The browser asking for the dark theme, as a system set to dark does, for one test."""
+    chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    forget_the_scheme(chromium, url)
+    yield chromium
+    chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    forget_the_scheme(chromium, url)
+
+
+def test_in_the_dark_theme_figures_keep_a_white_panel_and_axe_finds_nothing_serious(url, dark):
+    """A sample of pages (figures, a stepper, the notebook, code, the API) in the dark
+    theme: its colours pass axe, and a figure drawn black on white stays on white."""
+    problems = []
+    for page in DARK_SAMPLE:
+        visit(dark, url + page)
+        assert dark.execute_script("return document.body.dataset.mdColorScheme;") == "slate"
+        panels = dark.execute_script(
+            "return Array.from(document.querySelectorAll('article img, article "
+            ".tinygrad-nn-stepper')).map(e => [e.getAttribute('src') || 'stepper',"
+            " getComputedStyle(e).backgroundColor]);")
+        problems += [f"{page or '/'}: {what} on {colour}" for what, colour in panels
+                     if colour != "rgb(255, 255, 255)"]
+        problems += [f"{page or '/'}: {rule} ({impact}) at {targets[:5]}"
+                     for rule, impact, targets in serious_violations(dark, timeout=300)]
+    assert not problems, "\n".join(problems)
+
