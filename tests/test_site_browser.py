@@ -443,3 +443,41 @@ def test_in_the_dark_theme_figures_keep_a_white_panel_and_axe_finds_nothing_seri
                      for rule, impact, targets in serious_violations(dark, timeout=300)]
     assert not problems, "\n".join(problems)
 
+
+def _graph_size(chromium, picture) -> tuple[float, float, float]:
+    """The graph's width as drawn, its width at its own size, and the height in pixels of
+    its smallest words as the screen shows them (font size times the on-screen scale)."""
+    return tuple(chromium.execute_script(
+        "const svg = arguments[0].querySelector('svg');"
+        "const sizes = Array.from(svg.querySelectorAll('text'), t =>"
+        "  Number(t.getAttribute('font-size')) * t.getScreenCTM().a);"
+        "return [svg.getBoundingClientRect().width, svg.width.baseVal.value,"
+        "        Math.min(...sizes)];", picture))
+
+
+@pytest.mark.parametrize("page", [*ARTICLES, "backprop_tour"])
+def test_zoomed_out_each_steppers_graph_fits_or_stops_where_its_words_stay_legible(
+        url, chromium, page):
+    """Zoomed out, a small graph spans its picture and a big one shrinks only until its
+    smallest words are 11 px tall, then scrolls: never a 4,000 px graph in 688 px."""
+    visit(chromium, f"{url}{page}/")
+    steppers = chromium.find_elements(By.CSS_SELECTOR, "article .tinygrad-nn-stepper")
+    if not steppers and "The stepper needs the data" in chromium.page_source:
+        pytest.skip("the site was built without the cat/non-cat files: no stepper on 004")
+    (stepper,) = steppers
+    picture = stepper.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .picture")
+    drawn, own, words = _graph_size(chromium, picture)
+    assert abs(drawn - own) < 1 and words >= 11
+    click(chromium, stepper.find_element(By.CLASS_NAME, "fit"))
+    drawn, own, words = _graph_size(chromium, picture)
+    width = chromium.execute_script("return arguments[0].clientWidth;", picture)
+    assert words >= 11 - 0.01, f"zoomed out, the smallest words are {words:.1f} px"
+    assert drawn <= own + 1
+    if drawn > width + 1:  # too big to fit legibly: it stopped at the legible size, and scrolls
+        assert words < 11.5 and chromium.execute_script(
+            "return arguments[0].scrollWidth > arguments[0].clientWidth;", picture)
+    elif own > width:  # it fits, shrunk to the picture's width
+        assert abs(drawn - width) < 2, (drawn, width)
+    click(chromium, stepper.find_element(By.CLASS_NAME, "fit"))
+    assert abs(_graph_size(chromium, picture)[0] - own) < 1
+
