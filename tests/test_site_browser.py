@@ -481,3 +481,28 @@ def test_zoomed_out_each_steppers_graph_fits_or_stops_where_its_words_stay_legib
     click(chromium, stepper.find_element(By.CLASS_NAME, "fit"))
     assert abs(_graph_size(chromium, picture)[0] - own) < 1
 
+
+READABLE_PIXELS = 13  # the page's own words are 16 px; tests/test_docs.py asks the same
+GRAPHVIZ_SMALLEST_PIXELS = 10 / 72 * 150  # 10 pt, viz's smallest, at viz.save's 150 dpi
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_every_figure_reads_at_the_width_the_page_shows_it(site, url, chromium, article):
+    """On the desktop (conftest's 1500 px window), every figure's smallest words, at the
+    width the page draws the figure, are at least 13 px tall. plot.save records each
+    figure's smallest text in its file; a graph drawing's is viz's smallest font."""
+    from tinygrad_nn.plot import smallest_text_pixels
+
+    visit(chromium, f"{url}{article}/")
+    shown = chromium.execute_script(
+        "return Array.from(document.querySelectorAll('article img')).map(i =>"
+        " [i.src, i.getBoundingClientRect().width, i.naturalWidth]);")
+    assert shown, f"no figure on {article}"
+    small = []
+    for address, width, natural in shown:
+        natural_text = smallest_text_pixels(site / urlparse(address).path.lstrip("/"))
+        text = (natural_text or GRAPHVIZ_SMALLEST_PIXELS) * width / natural
+        if text < READABLE_PIXELS:
+            small.append(f"{address.rsplit('/', 3)[-2:]}: {natural} px drawn {width:.0f} px "
+                         f"wide, words {text:.1f} px")
+    assert not small, "\n".join(small)
