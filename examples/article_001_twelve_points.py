@@ -217,8 +217,10 @@ def plot_cost_along_w1(p: np.ndarray, costs: dict[str, np.ndarray]):
 
 
 def plot_curvature(q: np.ndarray, surface: np.ndarray, smallest: np.ndarray):
-    """The cost surface beside the smallest eigenvalue of its Hessian: red where the
-    surface curves down in some direction (not convex), blue where it curves up in all."""
+    """The cost surface above the smallest eigenvalue of its Hessian: red where the
+    surface curves down in some direction (not convex), blue where it curves up in all.
+    The share in the title and the black outline use the table's rule, an eigenvalue below
+    CONCAVE_BELOW, so the picture and the text count the same points."""
     figure = plot.new_figure(8.0, 8.4)
     cost_ax, curvature_ax = figure.subplots(2, 1)
     plot.landscape_2d(q, q, surface, param_names=("w1[0]", "w1[1]"), ax=cost_ax,
@@ -227,12 +229,13 @@ def plot_curvature(q: np.ndarray, surface: np.ndarray, smallest: np.ndarray):
     limit = np.abs(smallest).max()
     shown = curvature_ax.pcolormesh(*grid, smallest, cmap="RdBu", shading="auto",
                                     norm=SymLogNorm(linthresh=1e-4 * limit, vmin=-limit, vmax=limit))
-    curvature_ax.contour(*grid, smallest, levels=[0.0], colors="black", linewidths=0.8)
+    curvature_ax.contour(*grid, smallest, levels=[CONCAVE_BELOW], colors="black", linewidths=0.8)
     ticks = [sign * 10.0**k for sign in (-1, 1) for k in range(-3, 0)] + [0.0]
     figure.colorbar(shown, ax=curvature_ax, label="smallest eigenvalue of the Hessian",
                     ticks=[t for t in ticks if abs(t) <= limit])
     curvature_ax.set(xlabel="w1[0]", ylabel="w1[1]",
-                     title=f"Curves down (red) on {np.mean(smallest < 0):.0%} of it: not convex")
+                     title=f"Curves down (smallest eigenvalue below {CONCAVE_BELOW:g}) on "
+                           f"{np.mean(smallest < CONCAVE_BELOW):.0%}: not convex")
     return figure
 
 

@@ -229,12 +229,14 @@ BACKGROUND_KEY = "background: the more probable class's colour, white where the 
 
 
 def draw_panels(panels: list[tuple[str, nn.Sequential, np.ndarray, np.ndarray]], columns: int,
-                suptitle: str, path: Path, class_names: list[str] | None = None) -> None:
+                suptitle: str, path: Path, class_names: list[str] | None = None,
+                panel_inches: float = PANEL_INCHES) -> None:
     """Decision regions of several models side by side, with their hidden units' lines,
     one legend under them all and the background's key in the title (a colour bar and a
-    legend per panel would leave the panels no room at the docs' width)."""
+    legend per panel would leave the panels no room at the docs' width). A figure of one
+    panel gives it more inches, so that the plot, not its legend, fills the figure."""
     rows = -(-len(panels) // columns)
-    figure = plot.new_figure(PANEL_INCHES * columns, (PANEL_INCHES + 0.5) * rows + 1.0)
+    figure = plot.new_figure(panel_inches * columns, (panel_inches + 0.5) * rows + 1.0)
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     for ax, (title, model, X, y) in zip(axes, panels):
         plot.decision_regions(predict_proba(model), X, y, hidden_lines=hidden_lines(model),
@@ -244,7 +246,7 @@ def draw_panels(panels: list[tuple[str, nn.Sequential, np.ndarray, np.ndarray]],
         ax.set_axis_off()
     for colour_bar in figure.axes[len(axes):]:
         colour_bar.remove()
-    plot.shared_legend(figure, fontsize=10, ncol=min(columns, 2) if columns < 3 else None)
+    plot.shared_legend(figure, fontsize=10, ncol=2 if columns < 3 else None)
     figure.suptitle(f"{suptitle}\n{BACKGROUND_KEY}", fontsize=11)
     plot.save(figure, path, dpi=PAGE_DPI)
 
@@ -322,7 +324,7 @@ def three_classes(data, epochs: int, out_dir: Path, report: Report) -> None:
     report.add("three_classes", "3 classes, 6 relu neurons: best accuracy", "converges (picture)",
                max(fit.accuracies), shown=f"{max(fit.accuracies):.0%}")
     draw_panels([("3 classes, 6 relu neurons", fit.model, X, y)], 1,
-                "A 3-class problem", out_dir / "three_classes.png")
+                "A 3-class problem", out_dir / "three_classes.png", panel_inches=2 * PANEL_INCHES)
 
 
 def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
@@ -347,9 +349,12 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
     report.values["deep_curves"] = curves
     report.values["deep_first_epochs"] = solved
 
-    figure = plot.new_figure(8.0, 7.4)
-    axes = figure.subplot_mosaic([["loss", "loss"], ["relu", "sigmoid"]])
-    loss_ax, relu_ax, sigmoid_ax = axes["loss"], axes["relu"], axes["sigmoid"]
+    # Two parts, each with its own key: the curves' legend in their panel, and the key of
+    # the background over the two maps it describes.
+    figure = plot.new_figure(8.0, 7.6)
+    curves_part, maps_part = figure.subfigures(2, 1, height_ratios=[1.0, 1.25])
+    loss_ax = curves_part.subplots()
+    relu_ax, sigmoid_ax = maps_part.subplots(1, 2)
     colour = {"relu": plot.CLASS_COLORS[1], "sigmoid": plot.CLASS_COLORS[0]}
     styles = {name: {"color": colour[name.split(",")[0]],  # names are "relu, train" etc.
                      "linestyle": "--" if name.endswith("test") else "-"} for name in curves}
@@ -361,10 +366,13 @@ def relu_vs_sigmoid(data, quick: bool, out_dir: Path, report: Report) -> None:
         plot.decision_regions(predict_proba(best_models[label]), X, y, X_test, y_test,
                               title=f"4-4-2 {label}, {epochs} epochs, best start",
                               resolution=FINE, ax=ax)
-    for colour_bar in figure.axes[len(axes):]:
+    for colour_bar in maps_part.axes[2:]:
         colour_bar.remove()
-    plot.shared_legend(figure, fontsize=10, ncol=3)
-    figure.suptitle(BACKGROUND_KEY, fontsize=11)
+    for ax in (relu_ax, sigmoid_ax):
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    loss_ax.legend(loc="lower left", ncol=2, fontsize=10)  # under the curves, which start high
+    maps_part.suptitle(BACKGROUND_KEY, fontsize=11)
     plot.save(figure, out_dir / "relu_vs_sigmoid.png", dpi=PAGE_DPI)
 
 

@@ -189,3 +189,48 @@ def test_the_readme_shows_lines_of_the_full_tables_as_they_are():
         assert cells in [[cell.strip() for cell in line.split(" | ")] for line in table], (
             f"README: {cells} is not a row of {pages[number].name}'s full table; "
             "rerun python examples/run_all.py --docs")
+
+
+PANEL_SIDE_WORDS = re.compile(r"\b(?:Left|Right):|\b(?:on|at) the (?:left|right)\b|\bbeside\b",
+                              re.IGNORECASE)
+
+
+def stacked(picture: Path) -> bool:
+    """Whether the picture's panels are one above the other: a band of blank rows, the
+    full width, parts the middle half of its height (in a GIF, of its first frame)."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(picture) as image:
+        grey = np.asarray(image.convert("L"))
+    blank = (grey > 245).all(axis=1)
+    height = len(blank)
+    return bool(blank[height // 4: 3 * height // 4].any())
+
+
+def words_around(page: Path, picture: str) -> str:
+    """The paragraph before a picture on `page` and the two after it."""
+    paragraphs = page.read_text(encoding="utf-8").split("\n\n")
+    at = next(k for k, text in enumerate(paragraphs) if f"]({picture})" in text)
+    return "\n\n".join(paragraphs[max(0, at - 1): at + 3])
+
+
+def test_the_stacked_check_tells_stacked_panels_from_side_by_side(tmp_path):
+    from PIL import Image, ImageDraw
+
+    for name, boxes in (("stacked", [(10, 10, 190, 80), (10, 120, 190, 190)]),
+                        ("side_by_side", [(10, 10, 90, 190), (110, 10, 190, 190)])):
+        image = Image.new("RGB", (200, 200), "white")
+        for box in boxes:
+            ImageDraw.Draw(image).rectangle(box, outline="black")
+        image.save(tmp_path / f"{name}.png")
+    assert stacked(tmp_path / "stacked.png") and not stacked(tmp_path / "side_by_side.png")
+
+
+@pytest.mark.parametrize("page", ARTICLE_PAGES, ids=lambda p: p.name)
+def test_the_words_around_stacked_panels_do_not_call_them_left_and_right(page):
+    wrong = []
+    for picture in local_targets(page):
+        if picture.endswith((".png", ".gif")) and stacked(page.parent / picture):
+            wrong += [f"{picture}: {m}" for m in PANEL_SIDE_WORDS.findall(words_around(page, picture))]
+    assert not wrong, f"{page.name}: panels one above the other, called {wrong}"

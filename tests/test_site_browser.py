@@ -5,8 +5,11 @@ executes the notebook and draws each article's stepper) and served on 127.0.0.1.
 page loads without a console error and without a request that leaves 127.0.0.1; the math
 is MathML the browser draws; each article's stepper steps with its buttons and the arrow
 keys; axe-core (tests/vendor/axe-core) finds no serious or critical violation on any
-page, the API reference and the source listings included; on a phone no page is wider
-than the screen.
+page, the API reference and the source listings included, and on a sample of pages in the
+dark theme too, where the figures keep a white panel; on a phone no page is wider than the
+screen. The API reference shows no raw reST role, its long signatures are formatted and it
+shows `__version__`; every page names the version and links to the pages before and after
+it; the notebook's page links to the notebook to download.
 Skipped, with the reason, when the site's tools (`pip install -e ".[docs]"`) or Chromium
 are missing.
 """
@@ -14,6 +17,7 @@ are missing.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import json
 import os
@@ -34,6 +38,9 @@ ARTICLES = ("article_000_playground", "article_001_twelve_points", "article_002_
             "article_003_house_prices", "article_004_cat")
 API_MODULES = ("nn", "optim", "viz", "datasets", "plot")
 PHONE = (390, 844)  # CSS pixels, as an iPhone 12 to 15 shows a page
+RAW_REST_ROLE = re.compile(r":(?:py:)?(?:func|mod|class|meth|attr|data|obj|exc|ref|doc):`")
+DARK_SAMPLE = ("", "article_000_playground/", "article_001_twelve_points/", "reading_the_engine/",
+               "backprop_tour/", "api/datasets/", "source/tinygrad_nn/tensor.py/")
 
 for tool in SITE_TOOLS:
     pytest.importorskip(tool, reason=f"the site test needs {tool}: pip install -e '.[docs]'")
@@ -335,3 +342,167 @@ def test_every_link_inside_the_site_reaches_its_page_and_line(site):
     guide = (site / "reading_the_engine" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="\.\./source/tinygrad_nn/tensor\.py/#__codelineno-0-\d+"', guide)
     assert 'href="../backprop_tour/"' in guide
+
+
+def article_text(page_html: str) -> str:
+    """The words of a page's <article> as a reader sees them: tags dropped, entities read."""
+    body = page_html[page_html.index("<article"):page_html.index("</article>")]
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def test_the_role_check_sees_a_raw_rest_role():
+    shown = article_text('<article><p>see :func:`house_good_bad` and :mod:`~a.toy`, '
+                         "not <code>house_good_bad()</code></p></article>")
+    assert RAW_REST_ROLE.findall(shown) == [":func:`", ":mod:`"]
+
+
+def test_the_api_reference_shows_no_raw_rest_role(site):
+    """The docstrings are Markdown, as the renderer reads them: a reST role such as
+    :func:`name` would be shown as it is typed."""
+    shown = {module: RAW_REST_ROLE.findall(article_text(
+        (site / "api" / module / "index.html").read_text(encoding="utf-8")))
+        for module in ("tinygrad_nn", *API_MODULES)}
+    assert not any(shown.values()), {module: roles for module, roles in shown.items() if roles}
+
+
+def signature_lines(page_html: str, object_id: str) -> int:
+    """How many lines the signature of the object `object_id` is drawn on."""
+    start = page_html.index("doc-signature", page_html.index(f'id="{object_id}"'))
+    return page_html[start:page_html.index("</code>", start)].count('<span id="__span-')
+
+
+def test_the_api_reference_formats_a_long_signature_and_shows_the_version(site):
+    import tinygrad_nn
+
+    datasets = (site / "api" / "datasets" / "index.html").read_text(encoding="utf-8")
+    assert signature_lines(datasets, "tinygrad_nn.datasets.tf_playground") >= 4, (
+        "tf_playground's signature is one long line: is Ruff installed (the docs extra)?")
+    assert signature_lines(datasets, "tinygrad_nn.datasets.PLAYGROUND_KINDS") == 1
+    top = article_text((site / "api" / "tinygrad_nn" / "index.html").read_text(encoding="utf-8"))
+    assert f'tinygrad_nn.__version__ == "{tinygrad_nn.__version__}"' in top
+
+
+def test_every_page_names_the_version_and_links_to_the_pages_before_and_after(site):
+    import tinygrad_nn
+
+    unversioned, unlinked = [], []
+    for page in pages(site):
+        text = (site / page / "index.html").read_text(encoding="utf-8")
+        footer = text[text.index('class="md-copyright"'):]
+        if f"tinygrad_nn {tinygrad_nn.__version__}" not in footer[:500]:
+            unversioned.append(page or "/")
+        if not page.startswith("source/") and "md-footer__link" not in text:
+            unlinked.append(page or "/")
+    assert not unversioned and not unlinked, (unversioned, unlinked)
+    article = (site / "article_001_twelve_points" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="\.\./article_000_playground/" class="md-footer__link '
+                     r'md-footer__link--prev"', article)
+    assert re.search(r'href="\.\./article_002_visual_intro/" class="md-footer__link '
+                     r'md-footer__link--next"', article)
+
+
+def test_the_notebook_page_links_to_the_notebook_to_download(site):
+    page = (site / "backprop_tour" / "index.html").read_text(encoding="utf-8")
+    (target,) = re.findall(r'<a href="([^"]+\.ipynb)" download>', page)
+    assert (site / "backprop_tour" / target).read_bytes() == (
+        ROOT / "examples" / "backprop_tour.ipynb").read_bytes()
+
+
+def forget_the_scheme(chromium, url: str) -> None:
+    """Material keeps the scheme a page last showed (localStorage) over what the system
+    asks: forgotten, the next page follows the system."""
+    chromium.get(url)
+    chromium.execute_script("localStorage.clear();")
+
+
+@pytest.fixture()
+def dark(chromium, url):
+    """The browser asking for the dark theme, as a system set to dark does, for one test."""
+    chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    forget_the_scheme(chromium, url)
+    yield chromium
+    chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    forget_the_scheme(chromium, url)
+
+
+def test_in_the_dark_theme_figures_keep_a_white_panel_and_axe_finds_nothing_serious(url, dark):
+    """A sample of pages (figures, a stepper, the notebook, code, the API) in the dark
+    theme: its colours pass axe, and a figure drawn black on white stays on white."""
+    problems = []
+    for page in DARK_SAMPLE:
+        visit(dark, url + page)
+        assert dark.execute_script("return document.body.dataset.mdColorScheme;") == "slate"
+        panels = dark.execute_script(
+            "return Array.from(document.querySelectorAll('article img, article "
+            ".tinygrad-nn-stepper')).map(e => [e.getAttribute('src') || 'stepper',"
+            " getComputedStyle(e).backgroundColor]);")
+        problems += [f"{page or '/'}: {what} on {colour}" for what, colour in panels
+                     if colour != "rgb(255, 255, 255)"]
+        problems += [f"{page or '/'}: {rule} ({impact}) at {targets[:5]}"
+                     for rule, impact, targets in serious_violations(dark, timeout=300)]
+    assert not problems, "\n".join(problems)
+
+
+def _graph_size(chromium, picture) -> tuple[float, float, float]:
+    """The graph's width as drawn, its width at its own size, and the height in pixels of
+    its smallest words as the screen shows them (font size times the on-screen scale)."""
+    return tuple(chromium.execute_script(
+        "const svg = arguments[0].querySelector('svg');"
+        "const sizes = Array.from(svg.querySelectorAll('text'), t =>"
+        "  Number(t.getAttribute('font-size')) * t.getScreenCTM().a);"
+        "return [svg.getBoundingClientRect().width, svg.width.baseVal.value,"
+        "        Math.min(...sizes)];", picture))
+
+
+@pytest.mark.parametrize("page", [*ARTICLES, "backprop_tour"])
+def test_zoomed_out_each_steppers_graph_fits_or_stops_where_its_words_stay_legible(
+        url, chromium, page):
+    """Zoomed out, a small graph spans its picture and a big one shrinks only until its
+    smallest words are 11 px tall, then scrolls: never a 4,000 px graph in 688 px."""
+    visit(chromium, f"{url}{page}/")
+    steppers = chromium.find_elements(By.CSS_SELECTOR, "article .tinygrad-nn-stepper")
+    if not steppers and "The stepper needs the data" in chromium.page_source:
+        pytest.skip("the site was built without the cat/non-cat files: no stepper on 004")
+    (stepper,) = steppers
+    picture = stepper.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .picture")
+    drawn, own, words = _graph_size(chromium, picture)
+    assert abs(drawn - own) < 1 and words >= 11
+    click(chromium, stepper.find_element(By.CLASS_NAME, "fit"))
+    drawn, own, words = _graph_size(chromium, picture)
+    width = chromium.execute_script("return arguments[0].clientWidth;", picture)
+    assert words >= 11 - 0.01, f"zoomed out, the smallest words are {words:.1f} px"
+    assert drawn <= own + 1
+    if drawn > width + 1:  # too big to fit legibly: it stopped at the legible size, and scrolls
+        assert words < 11.5 and chromium.execute_script(
+            "return arguments[0].scrollWidth > arguments[0].clientWidth;", picture)
+    elif own > width:  # it fits, shrunk to the picture's width
+        assert abs(drawn - width) < 2, (drawn, width)
+    click(chromium, stepper.find_element(By.CLASS_NAME, "fit"))
+    assert abs(_graph_size(chromium, picture)[0] - own) < 1
+
+
+READABLE_PIXELS = 13  # the page's own words are 16 px; tests/test_docs.py asks the same
+GRAPHVIZ_SMALLEST_PIXELS = 10 / 72 * 150  # 10 pt, viz's smallest, at viz.save's 150 dpi
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_every_figure_reads_at_the_width_the_page_shows_it(site, url, chromium, article):
+    """On the desktop (conftest's 1500 px window), every figure's smallest words, at the
+    width the page draws the figure, are at least 13 px tall. plot.save records each
+    figure's smallest text in its file; a graph drawing's is viz's smallest font."""
+    from tinygrad_nn.plot import smallest_text_pixels
+
+    visit(chromium, f"{url}{article}/")
+    shown = chromium.execute_script(
+        "return Array.from(document.querySelectorAll('article img')).map(i =>"
+        " [i.src, i.getBoundingClientRect().width, i.naturalWidth]);")
+    assert shown, f"no figure on {article}"
+    small = []
+    for address, width, natural in shown:
+        natural_text = smallest_text_pixels(site / urlparse(address).path.lstrip("/"))
+        text = (natural_text or GRAPHVIZ_SMALLEST_PIXELS) * width / natural
+        if text < READABLE_PIXELS:
+            small.append(f"{address.rsplit('/', 3)[-2:]}: {natural} px drawn {width:.0f} px "
+                         f"wide, words {text:.1f} px")
+    assert not small, "\n".join(small)

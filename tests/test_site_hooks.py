@@ -1,17 +1,21 @@
 """The site's build hooks (docs/hooks/), each on its own: links out of docs/, the math,
-the guard against anything loaded from another host, the API pages' names. The whole
+the guard against anything loaded from another host, the API pages' names, the check of
+links to anchors that makes a broken one fail the strict build. The whole
 site, built and read in a browser, is tests/test_site_browser.py."""
 
 from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
+import sys
 import types
 from pathlib import Path
 
 import pytest
 
-HOOKS = Path(__file__).resolve().parents[1] / "docs" / "hooks"
+ROOT = Path(__file__).resolve().parents[1]
+HOOKS = ROOT / "docs" / "hooks"
 
 
 def hook(name: str) -> types.ModuleType:
@@ -115,3 +119,43 @@ def test_the_api_pages_list_the_top_level_names_from_their_definitions():
     assert names["Tensor"] == "tinygrad_nn.tensor.Tensor"
     assert names["gradcheck"] == "tinygrad_nn.gradcheck.gradcheck"  # the function, not the module
     assert "nn" not in names and "__version__" not in names
+
+
+def _strict_build(tmp_path: Path, index: str) -> subprocess.CompletedProcess:
+    """A two-page site with the project's link validation, Markdown extensions (they draw
+    a listing's line anchors) and links hook, built strictly: the link `index` holds
+    either reaches its anchor or fails the build."""
+    yaml = pytest.importorskip("yaml", reason="the site's build needs mkdocs: pip install -e '.[docs]'")
+    pytest.importorskip("mkdocs", reason="the site's build needs mkdocs: pip install -e '.[docs]'")
+    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(index, encoding="utf-8")
+    (tmp_path / "docs" / "other.md").write_text("# Other\n\n## Here it is\n", encoding="utf-8")
+    config = {"site_name": "anchors", "docs_dir": "docs", "validation": project["validation"],
+              "markdown_extensions": project["markdown_extensions"],
+              "hooks": [str(HOOKS / "links.py")]}
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_links_to_anchors_that_exist_pass_the_strict_build(tmp_path):
+    result = _strict_build(tmp_path, "[here](other.md#here-it-is) [line](../tinygrad_nn/tensor.py#L3)")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("link", ["other.md#here--it-is", "../tinygrad_nn/tensor.py#L999999"],
+                         ids=["a-heading-slug-that-is-not-there", "a-line-past-the-end"])
+def test_a_link_to_an_anchor_that_is_not_there_fails_the_strict_build(tmp_path, link):
+    result = _strict_build(tmp_path, f"[broken]({link})")
+    assert result.returncode != 0
+    assert "does not contain an anchor" in result.stderr, result.stderr
+
+
+def test_the_ci_strict_build_is_not_quiet(tmp_path):
+    """`mkdocs build --strict --quiet` drops the warnings before --strict counts them, and
+    passes with a broken anchor: CI's build must not be quiet."""
+    build = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+             if "mkdocs build" in line and not line.lstrip().startswith("#")]
+    assert build and all("--strict" in line for line in build)
+    assert not [line for line in build if re.search(r"\s(-q|--quiet)\b", line)], build

@@ -5,7 +5,8 @@ One page per public module: `tinygrad_nn` (its own names: `Tensor`, `no_grad`,
 mkdocstrings directive, so the signatures and the words are the code's own, never a copy
 that could drift from it. The top package's names are read from its `__all__`, less the
 modules, which have pages of their own; each is shown from the module that defines it
-(`tinygrad_nn.gradcheck` is both a module and the function it exports).
+(`tinygrad_nn.gradcheck` is both a module and the function it exports). `__version__` is
+shown by its value, the version this reference was built from.
 """
 
 from __future__ import annotations
@@ -46,12 +47,22 @@ def _module_page(module: str) -> str:
             "      show_root_toc_entry: false\n")
 
 
+def _version_section() -> str:
+    """`__version__` by its value: the source only says that it is computed."""
+    version = importlib.import_module("tinygrad_nn").__version__
+    return (f"## `__version__`\n\n`tinygrad_nn.__version__ == \"{version}\"` for the code this "
+            "reference was built from: the installed distribution's version, or in a source "
+            "checkout that was never installed, the one its pyproject.toml declares.\n\n")
+
+
 def _top_level_page() -> str:
-    """`tinygrad_nn`'s docstring, then each of its own names in the order of `__all__`."""
+    """`tinygrad_nn`'s docstring, its version, then each of its own names in the order of
+    `__all__`."""
     directives = "".join(f"::: {path}\n    options:\n      show_root_full_path: false\n\n"
                          for path in top_level_names().values())
     return ("# `tinygrad_nn`\n\n::: tinygrad_nn\n    options:\n      show_root_heading: false\n"
-            "      show_root_toc_entry: false\n      members: false\n\n" + directives)
+            "      show_root_toc_entry: false\n      members: false\n\n" + _version_section()
+            + directives)
 
 
 def on_files(files: Files, config) -> Files:

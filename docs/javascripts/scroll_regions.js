@@ -1,10 +1,11 @@
-/* A region of a page that scrolls (a code block, a formula, a notebook cell) is a stop of the Tab
-   key while its content overflows, so that the arrow keys can scroll it, and it is named
+/* A region of a page that scrolls (a code block, a formula, a graph drawing, a notebook cell) is a
+   stop of the Tab key while its content overflows, so that the arrow keys can scroll it, and it is named
    for what it holds. Material makes a code block focusable only on a device that hovers,
    and takes the tabindex away again on others: it is put back whenever it is taken. */
 const SCROLL_REGIONS = [
   [".md-typeset pre > code", "Code"],
   [".md-typeset .math-display", "Formula"],
+  [".md-typeset p:has(> img:is([src$='graph.png'], [src*='network'][src$='.png']))", "Figure"],
   [".jp-Notebook .highlight-ipynb", "Notebook cell, code"],
   [".jp-Notebook .jp-OutputArea-output", "Notebook cell, output"],
 ];

@@ -3,11 +3,11 @@
 Why this package exists: the articles reproduced here train on tiny data that a learner
 can see whole. One module per job:
 
-- :mod:`~tinygrad_nn.datasets.toy`: 2-D sets (moons, circles, blobs, spiral, xor, gauss,
+- `toy`: 2-D sets (moons, circles, blobs, spiral, xor, gauss,
   and TensorFlow Playground's own), so a decision boundary can be drawn over them;
-- :mod:`~tinygrad_nn.datasets.tables`: the articles' own tables, typed in so their
+- `tables`: the articles' own tables, typed in so their
   numbers come out again;
-- :mod:`~tinygrad_nn.datasets.catvnoncat`: the cat/non-cat images, read from the standard
+- `catvnoncat`: the cat/non-cat images, read from the standard
   files after checking that they are the originals (downloaded with pooch when asked).
 
 Everything is plain numpy (h5py for the images, pooch for their download): no

@@ -162,10 +162,10 @@ def find_catvnoncat(folder: str | os.PathLike | None = None, download: bool = Fa
 
     Looks in ``folder``, then ``$TINYGRAD_NN_DATA``, then ``~/.cache/tinygrad_nn``, and
     takes the first that holds both. With none and ``download=True``, fetches the missing
-    files from :data:`CATVNONCAT_MIRROR` into the cache with pooch (progress on stderr,
-    each read waiting at most :data:`DOWNLOAD_TIMEOUT_SECONDS`). Each file's SHA-256 is
-    checked. Raises :class:`DataUnavailable` (a FileNotFoundError) saying why when the
-    files cannot be had, :class:`NotTheOriginal` (also a ValueError) for a wrong file.
+    files from `CATVNONCAT_MIRROR` into the cache with pooch (progress on stderr,
+    each read waiting at most `DOWNLOAD_TIMEOUT_SECONDS`). Each file's SHA-256 is
+    checked. Raises `DataUnavailable` (a FileNotFoundError) saying why when the
+    files cannot be had, `NotTheOriginal` (also a ValueError) for a wrong file.
     """
     searched = _folders_to_search(folder)
     place = next((p for p in searched
@@ -193,7 +193,7 @@ def load_catvnoncat(
     """The cat/non-cat images of article 004: 209 to train on, 50 to test on.
 
     Reads ``train_catvnoncat.h5`` and ``test_catvnoncat.h5`` from the folder
-    :func:`find_catvnoncat` finds: ``folder``, ``$TINYGRAD_NN_DATA`` or
+    `find_catvnoncat()` finds: ``folder``, ``$TINYGRAD_NN_DATA`` or
     ``~/.cache/tinygrad_nn``, or with ``download=True`` a download into the cache, as
     Keras' ``load_data()`` does. Each file's SHA-256 is checked, so a damaged or
     different file is refused (ValueError) rather than trained on.
@@ -201,7 +201,7 @@ def load_catvnoncat(
     Returns the arrays as stored: ``train_x`` uint8 (209, 64, 64, 3), ``train_y`` int64
     (209,) with 1 = cat, ``test_x`` uint8 (50, 64, 64, 3), ``test_y`` int64 (50,), and
     ``classes``, the bytes ``[b'non-cat', b'cat']`` indexed by label. For a network,
-    :func:`flatten_images` the images and take ``y.reshape(-1, 1)`` as the target column.
+    `flatten_images()` the images and take ``y.reshape(-1, 1)`` as the target column.
     Needs h5py (``pip install tinygrad-nn[examples]``).
     """
     try:

@@ -27,7 +27,7 @@ _HOUSE_PRICES_THOUSANDS = np.array(
     [399.9, 329.9, 369.0, 232.0, 539.9, 299.9, 314.9, 198.999, 212.0, 242.5]
 )
 HOUSE_LABEL_NAMES = ("good", "bad")
-"""What the labels of :func:`house_good_bad` mean, in the article's order of classes."""
+"""What the labels of `house_good_bad()` mean, in the article's order of classes."""
 _HOUSE_LABELS = np.array([0, 0, 0, 1, 1, 0, 1, 0, 0, 0], dtype=np.int64)
 
 
@@ -51,7 +51,7 @@ def house_prices() -> tuple[np.ndarray, np.ndarray]:
 
     Columns of ``X`` (10, 2): area in square feet, number of bathrooms. ``y`` (10, 1):
     price in thousands of dollars (the article's error 108,268 at all-zero weights is in
-    that unit). The first three rows are :func:`house_prices_small`.
+    that unit). The first three rows are `house_prices_small()`.
     """
     return _house_features(), _HOUSE_PRICES_THOUSANDS[:, None].copy()
 
@@ -59,8 +59,8 @@ def house_prices() -> tuple[np.ndarray, np.ndarray]:
 def house_good_bad() -> tuple[np.ndarray, np.ndarray]:
     """The same ten houses of article 003, labelled good or bad by the friend.
 
-    ``X`` (10, 2) as in :func:`house_prices`; ``y`` (10,) int64 class indices into
-    :data:`HOUSE_LABEL_NAMES`: 0 = good (好), 1 = bad (坏), the order of the article's
+    ``X`` (10, 2) as in `house_prices()`; ``y`` (10,) int64 class indices into
+    `HOUSE_LABEL_NAMES`: 0 = good (好), 1 = bad (坏), the order of the article's
     two softmax outputs. The article also mentions ten more labelled houses kept back for
     testing; it never gives them, so they are not here.
     """

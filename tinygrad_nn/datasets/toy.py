@@ -284,7 +284,7 @@ def _playground_circle(
 
 _PLAYGROUND_SETS = {"spiral": _playground_spiral, "circle": _playground_circle}
 PLAYGROUND_KINDS = ("spiral", "circle", "xor", "gauss")
-"""The kinds :func:`tf_playground` draws, in the Playground's order of its data sets."""
+"""The kinds `tf_playground()` draws, in the Playground's order of its data sets."""
 
 
 def tf_playground(
@@ -297,7 +297,7 @@ def tf_playground(
     Playground's own scale (its plot spans -6 to 6); ``y`` is 1 where the Playground says
     +1 (blue) and 0 where it says -1 (orange). The points come shuffled, as the Playground
     shuffles them before it takes the first half for training. "xor" and "gauss" are
-    :func:`xor` and :func:`gauss`, which follow the Playground already.
+    `xor()` and `gauss()`, which follow the Playground already.
     """
     if kind not in PLAYGROUND_KINDS:
         raise ValueError(f"kind must be one of {', '.join(PLAYGROUND_KINDS)}; got {kind!r}")

@@ -34,7 +34,7 @@ _STYLE = """<style>
 .tinygrad-nn-stepper .frame[hidden] { display: none; }
 .tinygrad-nn-stepper .picture { flex: 1 1 auto; min-width: 0; overflow: auto; max-height: 75vh;
   border: 1px solid #ddd; }
-.tinygrad-nn-stepper.fit .picture svg { width: 100%; height: auto; }
+.tinygrad-nn-stepper.fit .picture svg { height: auto; }  /* its width: zoom() below */
 .tinygrad-nn-stepper .text { flex: 0 0 24em; font-size: .95em; }
 .tinygrad-nn-stepper h3 { font-size: 1.05em; margin: 0 0 .5em; }
 .tinygrad-nn-stepper .op { color: #b2182b; }
@@ -73,7 +73,23 @@ _SCRIPT = """<script>
   prev.addEventListener("click", () => show(current - 1));
   next.addEventListener("click", () => show(current + 1));
   slider.addEventListener("input", () => show(Number(slider.value)));
-  fit.addEventListener("change", () => root.classList.toggle("fit", fit.checked));
+  // Zoomed out, the graph fits its picture's width unless its smallest text would then be
+  // under LEGIBLE_PX: a big graph stops at that size and scrolls (squeezed to the width, a
+  // 4,000 px graph's words would be 3 px tall).
+  const LEGIBLE_PX = 11;
+  function zoom() {
+    root.classList.toggle("fit", fit.checked);
+    const room = root.querySelector(":scope > .frame:not([hidden]) .picture").clientWidth;
+    root.querySelectorAll(".picture svg").forEach((svg) => {
+      const own = svg.width.baseVal.value, units = svg.viewBox.baseVal.width || own;
+      const sizes = Array.from(svg.querySelectorAll("text"), (t) => Number(t.getAttribute("font-size")));
+      const smallest = Math.min(...sizes.filter((s) => s > 0)) * own / units;
+      const legible = Number.isFinite(smallest) ? own * Math.min(1, LEGIBLE_PX / smallest) : 0;
+      svg.style.width = fit.checked ? Math.min(own, Math.max(room, legible)) + "px" : "";
+    });
+  }
+  fit.addEventListener("change", zoom);
+  window.addEventListener("resize", () => { if (fit.checked) zoom(); });
   (keysOnPage ? document : root).addEventListener("keydown", (event) => {
     const move = {ArrowRight: 1, ArrowLeft: -1}[event.key];
     if (!move) return;
@@ -113,7 +129,7 @@ class BackwardStepper:
             'aria-label="step"> '
             f'<span class="counter">step 0 of {last}</span> '
             '<span class="hint">(or the arrow keys ← →)</span> '
-            '<label><input type="checkbox" class="fit"> whole graph at once</label></div>'
+            '<label><input type="checkbox" class="fit"> zoom out (words stay legible)</label></div>'
         )
         shown = "".join(
             f'<div class="frame" data-focus="{frame.focus}"{" hidden" if k else ""}>'
