@@ -657,10 +657,67 @@ def test_check_writes_the_backward_stepper_of_a_failed_op(tmp_path):
     out = tmp_path / "steppers"
     run = exercises("check", str(folder), "--only", "1", "--stepper", str(out))
     assert run.returncode == 1, run.stderr
-    assert f"Add: the backward pass step by step is in {out / 'add.html'}" in run.stdout
+    assert f"Add: expected beside got, and the backward pass step by step, is in {out / 'add.html'}" in run.stdout
     page = (out / "add.html").read_text()
     assert "Add" in page and "d(a+b)/da = 1" in page
     assert [p.name for p in out.iterdir()] == ["add.html"]
+
+
+def planted_all(tmp_path: Path, name: str, changes: list[tuple[str, str, str]]) -> Path:
+    """The reference solution with several lines changed, (file, old, new) each."""
+    folder = start(tmp_path / name, written=BY_NAME)
+    for filename, old, new in changes:
+        text = (folder / filename).read_text()
+        assert text.count(old) == 1, old
+        (folder / filename).write_text(text.replace(old, new))
+    return folder
+
+
+def marked(page: str, text: str) -> bool:
+    """Whether the picture on a failure's page draws `text` in the marking red."""
+    return re.search(r'fill="#b2182b"[^>]*>' + re.escape(text) + "<", page) is not None
+
+
+def test_a_failures_page_shows_expected_beside_got_the_wrong_entries_marked(tmp_path):
+    folder = planted_all(tmp_path, "engine", [
+        ("ops.py", "unbroadcast(-g, b.shape)", "unbroadcast(g, b.shape)"),  # wrong numbers
+        ("ops.py", "return (g / x,)", "return (g / undefined,)"),  # raises
+        ("ops.py", "return (g * (x > 0),)", "return None"),  # returns None
+        ("tensor.py", "    return order\n", "    return order[::-1]\n")])  # the order
+    out = tmp_path / "pages"
+    run = exercises("check", str(folder), "--seed", "2", "--stepper", str(out))
+    assert run.returncode == 1, run.stderr
+    sub = (out / "sub.html").read_text()
+    assert "<h3>∂L/∂a</h3><p>0 of 6 elements wrong.</p>" in sub
+    assert "<h3>∂L/∂b</h3><p>6 of 6 elements wrong (marked ✗).</p>" in sub
+    assert sub.count("<tr class=wrong>") == 6
+    assert "Backward pass of <b>L</b>, step by step" in sub
+    log = (out / "log.html").read_text()
+    assert "got backward raised NameError: name &#x27;undefined&#x27; is not defined" in log
+    assert log.count("<td>—</td>") == 6 and "<svg" in log
+    assert marked(log, "your backward: no gradient")
+    relu = (out / "relu.html").read_text()
+    assert "backward returned NoneType None" in relu and marked(relu, "your backward: no gradient")
+    order = (out / "topological_order.html").read_text()
+    assert "loss is at position 0, before its input y" in order
+    assert marked(order, "loss") and marked(order, "your order: position 0")
+    assert not marked(order, "y")
+    assert f"topological order: the graph where it goes wrong is in {out / 'topological_order.html'}" \
+        in run.stdout
+
+
+def test_the_walks_page_marks_the_tensor_whose_gradient_is_wrong(tmp_path):
+    folder = planted_all(tmp_path, "engine", [(
+        "tensor.py", ("pending[parent] = (pending[parent] + contribution if parent in pending\n"
+                      "                                   else contribution)"),
+        "pending[parent] = contribution")])
+    out = tmp_path / "pages"
+    run = exercises("check", str(folder), "--only", "8", "--stepper", str(out))
+    assert run.returncode == 1, run.stderr
+    page = (out / "backward_pass.html").read_text()
+    assert "The graph it was graded on, x marked" in page
+    assert marked(page, "x") and marked(page, "your grad 3") and marked(page, "expected 7")
+    assert not marked(page, "y") and ">your grad 1<" in page
 
 
 def test_the_stepper_shows_the_learners_numbers(tmp_path):

@@ -11,6 +11,7 @@ known mistake, that mistake.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -33,11 +34,24 @@ DEEP = 10_000  # ops in the deep chain: ten times Python's recursion limit
 
 
 class Wrong(Exception):
-    """A graded answer is wrong: what (the first wrong element), and the likely mistake."""
+    """A graded answer is wrong: what (the first wrong element), and the likely mistake;
+    for an op, the case it failed on; for the order and the walk, the graph (the name of
+    the function that builds it) and the node where it goes wrong."""
 
-    def __init__(self, detail: str, mistake: str = "", case: tuple[OpCase, int] | None = None):
+    def __init__(self, detail: str, mistake: str = "", case: tuple[OpCase, int] | None = None,
+                 node: str = "", graph: str = ""):
         super().__init__(detail)
         self.detail, self.mistake, self.case = detail, mistake, case
+        self.node, self.graph = node, graph
+
+
+class RaisedIn(Exception):
+    """The learner's op raised while a case was graded: the error, and the case, so that
+    the failure can be drawn on it."""
+
+    def __init__(self, error: Exception, case: tuple[OpCase, int]):
+        super().__init__(str(error))
+        self.error, self.case = error, case
 
 
 class Blocked(Exception):
@@ -72,7 +86,8 @@ class Row:
 class Result:
     """How a row went. `case` is the op call that failed (with its seed), for a stepper;
     `first_to_do` the row to work on first when this one is blocked; `output` what the
-    learner's code printed while it was graded."""
+    learner's code printed while it was graded; `graph` (the graph's builder, the node)
+    where the order or the walk goes wrong, for a picture."""
 
     row: Row
     status: str
@@ -81,6 +96,7 @@ class Result:
     case: tuple[OpCase, int] | None = None
     first_to_do: Row | None = None
     output: str = ""
+    graph: tuple[str, str] | None = None
 
 
 class Grader:
@@ -108,7 +124,8 @@ class Grader:
             with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
                 return Result(row, PASSED, row.grade(self))
         except Wrong as wrong:
-            return Result(row, FAILED, wrong.detail, wrong.mistake, wrong.case)
+            return Result(row, FAILED, wrong.detail, wrong.mistake, wrong.case,
+                          graph=(wrong.graph, wrong.node) if wrong.graph else None)
         except Skipped as why:
             return Result(row, SKIPPED, str(why))
         except Blocked as blocked:
@@ -124,6 +141,9 @@ class Grader:
             return Result(row, FAILED, where(error, self.engine.folder),
                           "recursion: Python allows about 1,000 nested calls; walk the graph "
                           "with an explicit stack")
+        except RaisedIn as raised:
+            return Result(row, FAILED, where(raised.error, self.engine.folder),
+                          _guess(row, raised.error), raised.case)
         except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
             return Result(row, FAILED, where(error, self.engine.folder), _guess(row, error))
 
@@ -331,6 +351,10 @@ def check_case(engine: Engine, spec: OpSpec, case: OpCase, seed: int) -> None:
                     where=functools.partial(_values_at, spec, arrays, i=i))
     except Wrong as wrong:
         raise Wrong(wrong.detail, wrong.mistake, (case, seed)) from None
+    except (NotImplementedError, RecursionError):
+        raise
+    except Exception as error:
+        raise RaisedIn(error, (case, seed)) from error
 
 
 def _values_at(spec: OpSpec, arrays: list[np.ndarray], index: tuple[int, ...], *, i: int) -> str:
@@ -483,7 +507,7 @@ def graph_fan_out(T: type) -> list[Any]:
 
 
 def graph_diamond(T: type, x: Any = None) -> list[Any]:
-    """An input reached by paths of different lengths, and a constant c; x made if
+    """An input reached by paths of different lengths, and a constant c. x is made if
     not given."""
     x = T([0.5, -1.0], requires_grad=True, name="x") if x is None else x
     c = T([2.0, 3.0], name="c")
@@ -511,6 +535,17 @@ def built(build: Callable[[type], list[Any]], T: type) -> list[Any]:
         if op is None:
             raise
         raise Blocked(op, f"{type(error).__name__}: {error}") from error
+
+
+@contextlib.contextmanager
+def on_graph(build: Callable[..., list[Any]], node: str = "") -> Iterator[None]:
+    """A Wrong raised inside says which graph it was found on, and the node where it goes
+    wrong (`node` when the check did not name one), so that a picture can mark it."""
+    try:
+        yield
+    except Wrong as wrong:
+        raise Wrong(wrong.detail, wrong.mistake, wrong.case, wrong.node or node,
+                    build.__name__) from None
 
 
 def failing_op(error: BaseException) -> str | None:
@@ -542,14 +577,15 @@ def check_order(order: Any, made: list[Any]) -> None:
                         "the graph")
         if id(tensor) in seen:
             raise Wrong(f"{describe(tensor)} is listed at positions {seen[id(tensor)]} and "
-                        f"{position}", "a tensor listed twice: keep a set of visited tensors")
+                        f"{position}", "a tensor listed twice: keep a set of visited tensors",
+                        node=describe(tensor))
         seen[id(tensor)] = position
     missing = [t for key, t in everything.items() if key not in seen]
     if missing:
         leaf = missing[0]._op is None
         raise Wrong(f"{describe(missing[0])} is not listed ({len(order)} of {len(everything)} "
                     f"tensors)", "the leaves left out: list every tensor, leaves (_op None) too"
-                    if leaf else "a tensor left out")
+                    if leaf else "a tensor left out", node=describe(missing[0]))
     misplaced = _first_before_its_input(order, seen)
     if misplaced is not None:
         tensor, parent = misplaced
@@ -563,7 +599,8 @@ def check_order(order: Any, made: list[Any]) -> None:
             mistake = ("each tensor appended when first reached (pre-order), before its inputs: "
                        "append it when (t, True) comes off the stack, after all of its inputs")
         raise Wrong(f"{describe(tensor)} is at position {seen[id(tensor)]}, before its input "
-                    f"{describe(parent)} at position {seen[id(parent)]}", mistake)
+                    f"{describe(parent)} at position {seen[id(parent)]}", mistake,
+                    node=describe(tensor))
 
 
 def _first_before_its_input(order: Any, seen: dict[int, int]) -> tuple[Any, Any] | None:
@@ -585,7 +622,8 @@ def grade_topological_order(grader: Grader) -> str:
     tensor = grader.engine.tensor
     for build in (graph_fan_out, graph_diamond, graph_chain):
         made = built(build, tensor.Tensor)
-        check_order(tensor.topological_order(made[-1]), made)
+        with on_graph(build):
+            check_order(tensor.topological_order(made[-1]), made)
     return f"a chain of {DEEP:,} ops too"
 
 
@@ -600,7 +638,8 @@ def learner_gradient(tensor: Any, what: str, made: list[Any] = ()) -> np.ndarray
         raise Wrong(f"{what} is None after backward()",
                     "the graph walked forwards: walk reversed(topological_order(root)), so that "
                     "the root, which holds the first g, comes first" if forwards else
-                    "a tensor not yielded: yield every tensor that has a pending gradient")
+                    "a tensor not yielded: yield every tensor that has a pending gradient",
+                    node=describe(tensor))
     return np.asarray(tensor.grad, dtype=float)
 
 
@@ -636,7 +675,7 @@ def backward_leaving_data(made: list[Any]) -> None:
         if not np.array_equal(np.asarray(tensor.data), old):
             raise Wrong(f"backward() changed {describe(tensor)}.data",
                         "a write into an array the walk handed on: the tensors' data must be "
-                        "left as it was; compute new arrays")
+                        "left as it was; compute new arrays", node=describe(tensor))
 
 
 def grade_backward_pass(grader: Grader) -> str:
@@ -644,30 +683,35 @@ def grade_backward_pass(grader: Grader) -> str:
     by two inputs, a diamond with a constant, a deep chain, and the articles' formulas."""
     T = grader.engine.tensor.Tensor
     made = built(graph_fan_out, T)
-    backward_leaving_data(made)
-    compare(learner_gradient(made[0], "∂loss/∂x", made), np.array(7.0),
-            "∂loss/∂x of x·x + x at x = 3",
-            [(OVERWRITTEN, [np.array(1.0), np.array(3.0), np.array(4.0)]),
-             ("a sign flipped", np.array(-7.0))])
+    with on_graph(graph_fan_out, "x"):
+        backward_leaving_data(made)
+        compare(learner_gradient(made[0], "∂loss/∂x", made), np.array(7.0),
+                "∂loss/∂x of x·x + x at x = 3",
+                [(OVERWRITTEN, [np.array(1.0), np.array(3.0), np.array(4.0)]),
+                 ("a sign flipped", np.array(-7.0))])
     made = built(graph_shared_g, T)
-    backward_leaving_data(made)
     x, z = made[0], made[1]
-    compare(learner_gradient(x, "∂loss/∂x", made), np.ones(2), "∂loss/∂x of Σ (x + z) + z",
-            [(ADDED_IN_PLACE, 2 * np.ones(2))])
-    compare(learner_gradient(z, "∂loss/∂z", made), 2 * np.ones(2), "∂loss/∂z of Σ (x + z) + z",
-            [(OVERWRITTEN, np.ones(2))])
+    with on_graph(graph_shared_g, "x"):
+        backward_leaving_data(made)
+        compare(learner_gradient(x, "∂loss/∂x", made), np.ones(2), "∂loss/∂x of Σ (x + z) + z",
+                [(ADDED_IN_PLACE, 2 * np.ones(2))])
+    with on_graph(graph_shared_g, "z"):
+        compare(learner_gradient(z, "∂loss/∂z", made), 2 * np.ones(2),
+                "∂loss/∂z of Σ (x + z) + z", [(OVERWRITTEN, np.ones(2))])
     made = built(graph_diamond, T)
     x, c = made[0], made[1]
-    backward_leaving_data(made)
-    expected = numerical_leaf_gradient(lambda: graph_diamond(T, x), x)
-    compare(learner_gradient(x, "∂loss/∂x", made), expected, "∂loss/∂x of the diamond")
+    with on_graph(graph_diamond, "x"):
+        backward_leaving_data(made)
+        expected = numerical_leaf_gradient(lambda: graph_diamond(T, x), x)
+        compare(learner_gradient(x, "∂loss/∂x", made), expected, "∂loss/∂x of the diamond")
     if c.grad is not None:
         raise Wrong("the constant c (requires_grad=False) has a gradient",
                     "gradients handed to tensors that need none: skip inputs that do not "
-                    "require a gradient")
+                    "require a gradient", node="c", graph=graph_diamond.__name__)
     if made[2].grad is None:
         raise Wrong("the intermediate a = eˣ has no .grad after backward()",
-                    "only leaves yielded: yield every tensor that requires a gradient")
+                    "only leaves yielded: yield every tensor that requires a gradient",
+                    node="a", graph=graph_diamond.__name__)
     chain = built(graph_chain, T)
     chain[-1].backward()
     compare(learner_gradient(chain[0], "∂t/∂x", chain), np.array(0.9999**DEEP),

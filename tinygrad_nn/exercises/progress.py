@@ -181,9 +181,8 @@ def footer(results: list[Result]) -> list[str]:
     if seeds:
         lines.append(f"The cases were drawn at random with seed {seeds[0]}: add --seed "
                      f"{seeds[0]} to check to draw the same ones again.")
-    if any(r.case is not None for r in results):
-        lines.append("check --stepper OUT draws the backward pass of each failed op, step by "
-                     "step, on your engine.")
+    if any(r.case is not None or r.graph is not None for r in results):
+        lines.append("check --stepper OUT draws where each failure goes wrong, on your engine.")
     return lines
 
 
