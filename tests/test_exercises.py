@@ -169,11 +169,17 @@ MISTAKES = {
         "return unbroadcast(g * a, a.shape), unbroadcast(g * b, b.shape)", "mul",
         "∂L/∂a[0, 0]", "the gradients swapped"),
     "MatMul's transpose on the wrong side (A)": (
-        "ops.py", "(g @ b.T if need_a else None)", "(b.T @ g if need_a else None)", "matmul",
+        "ops.py", "g @ np.swapaxes(b, -1, -2)", "np.swapaxes(b, -1, -2) @ g", "matmul",
         "∂L/∂A[0, 0]", "a transpose on the wrong side"),
     "MatMul's transpose on the wrong side (B)": (
-        "ops.py", "(a.T @ g if need_b else None)", "(g @ a.T if need_b else None)", "matmul",
+        "ops.py", "np.swapaxes(a, -1, -2) @ g", "g @ np.swapaxes(a, -1, -2)", "matmul",
         "∂L/∂B[0, 0]", "a transpose on the wrong side"),
+    "MatMul's .T on a stack of matrices": (
+        "ops.py", "g @ np.swapaxes(b, -1, -2)", "g @ b.T", "matmul", "ValueError",
+        "on a stack of matrices, .T reverses every axis"),
+    "MatMul's batch axes not summed": (
+        "ops.py", "unbroadcast(np.swapaxes(a, -1, -2) @ g, b.shape)", "np.swapaxes(a, -1, -2) @ g",
+        "matmul", "∂L/∂B has shape (3, 3, 2); B has shape (3, 2)", "the batch axes not summed"),
     "= instead of += on fan-out": (
         "tensor.py", ("pending[parent] = (pending[parent] + contribution if parent in pending\n"
                       "                                   else contribution)"),
@@ -239,8 +245,9 @@ MISTAKES = {
         "s = 1.0 / (1.0 + np.exp(-x))\n        return (g * s * (1.0 - s),)", "sigmoid",
         "FloatingPointError: overflow", "overflows for large |x|"),
     "MatMul never returning None": (
-        "ops.py", "(g @ b.T if need_a else None), (a.T @ g if need_b else None)",
-        "g @ b.T, a.T @ g", "matmul", "∂L/∂A with needs_grad = (False, True) is ndarray, not None",
+        "ops.py", "return grad_a, grad_b",
+        ("return (unbroadcast(g @ np.swapaxes(b, -1, -2), a.shape),\n"
+         "                unbroadcast(np.swapaxes(a, -1, -2) @ g, b.shape))"), "matmul", "∂L/∂A with needs_grad = (False, True) is ndarray, not None",
         "return None for A when need_a is False"),
     # what was caught without its cause, or with a wrong one
     "Exp from x": ("ops.py", "return (g * out,)", "return (g * x,)", "exp", "∂L/∂x",
@@ -368,9 +375,10 @@ DIFFERENT = {
         ("return (unbroadcast((g * b).astype(np.float32), a.shape),\n"
          "                unbroadcast((g * a).astype(np.float32), b.shape))"), ("mul", "backward_pass")),
     "np.einsum": (
-        "ops.py", "(g @ b.T if need_a else None), (a.T @ g if need_b else None)",
-        ('(np.einsum("nm,km->nk", g, b) if need_a else None), '
-         '(np.einsum("nk,nm->km", a, g) if need_b else None)'), ("matmul", "backward_pass")),
+        "ops.py", "return grad_a, grad_b",
+        ('return ((unbroadcast(np.einsum("...nm,...km->...nk", g, b), a.shape) if need_a '
+         'else None),\n                (unbroadcast(np.einsum("...nk,...nm->...km", a, g), '
+         'b.shape) if need_b else None))'), ("matmul", "backward_pass")),
     "a read-only np.broadcast_to view": (
         "ops.py", "g.reshape(kept_shape(x.shape, self.axis)) * np.ones_like(x)",
         "np.broadcast_to(g.reshape(kept_shape(x.shape, self.axis)), x.shape)",
@@ -566,7 +574,7 @@ def test_the_workspace_holds_every_blank_once_and_none_of_its_answers(tmp_path):
         assert text.count(f'raise NotImplementedError("exercise {blank.name}: not written yet")') == 1
         assert f"Exercise {blank.exercise}, {blank.title}: " in text
     assert not_written(folder) == {blank.name for blank in BLANKS}
-    for answer in ("unbroadcast(g * b, a.shape)", "g @ b.T", "pending[parent] + contribution",
+    for answer in ("unbroadcast(g * b, a.shape)", "g @ np.swapaxes(b, -1, -2)", "pending[parent] + contribution",
                    "self.lr * p.grad", "stack.append((tensor, True))"):
         assert answer in "".join((SOLUTION / name).read_text() for name in FILES)
         assert answer not in text

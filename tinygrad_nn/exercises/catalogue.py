@@ -146,12 +146,17 @@ BLANKS = (
           "the axes where shape has 1 and grad does not.", READING_2),
     Blank("matmul", 6, "MatMul",
           "return (∂L/∂A, ∂L/∂B) for out = A @ B, A (n, k), B (k, m), "
-          "from g of shape (n, m).",
+          "from g of shape (n, m); or for stacks of matrices, A (…, n, k) and B (…, k, m), "
+          "whose batch axes broadcast as numpy's @ does.",
           "Each entry of out is a row of A times a column of B. The shapes decide: A's "
           "gradient is (n, k) and B's (k, m), each from g (n, m) and the other matrix, one of "
-          "them transposed. Return None instead for an input that needs no gradient "
+          "them transposed. A stack is many products side by side: transpose each matrix, "
+          "not the stack, and when one B served the whole stack, its gradient is the sum "
+          "over the stack. Return None instead for an input that needs no gradient "
           "(need_a, need_b): a data matrix such as article 004's images.",
-          "∂L/∂A = g·Bᵀ and ∂L/∂B = Aᵀ·g (article 004: dw = (1/m) Xᵀ dz, the same Aᵀ·g).",
+          "∂L/∂A = g·Bᵀ and ∂L/∂B = Aᵀ·g (article 004: dw = (1/m) Xᵀ dz, the same Aᵀ·g), "
+          "Bᵀ swapping the last two axes only (np.swapaxes(b, -1, -2)), each summed back "
+          "to its input's shape by unbroadcast.",
           ARTICLE_004_4),
     Blank("topological_order", 7, "topological order",
           "list every tensor root was computed from, and root, each "

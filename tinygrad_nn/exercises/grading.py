@@ -143,7 +143,7 @@ class Grader:
                           "with an explicit stack")
         except RaisedIn as raised:
             return Result(row, FAILED, where(raised.error, self.engine.folder),
-                          _guess(row, raised.error), raised.case)
+                          _guess(row, raised.error, raised.case[0]), raised.case)
         except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
             return Result(row, FAILED, where(error, self.engine.folder), _guess(row, error))
 
@@ -153,9 +153,15 @@ def label(row: Row) -> str:
     return f"{row.title} ({row.exercise})"
 
 
-def _guess(row: Row, error: Exception) -> str:
-    """What an exception usually means in this row."""
+STACK_TRANSPOSED = ("on a stack of matrices, .T reverses every axis, the batch axes too: swap "
+                    "the last two only, np.swapaxes(b, -1, -2)")
+
+
+def _guess(row: Row, error: Exception, case: OpCase | None = None) -> str:
+    """What an exception usually means in this row (and this case, when an op's)."""
     if row.name == "matmul" and isinstance(error, ValueError):
+        if case is not None and any(len(shape) > 2 for shape in case.shapes):
+            return STACK_TRANSPOSED
         return "a transpose on the wrong side: only g @ Bᵀ and Aᵀ @ g have A's and B's shapes"
     if row.name == "sum" and isinstance(error, ValueError):
         return ("g not given its summed axes back: reshape it to kept_shape(x.shape, self.axis) "
@@ -345,7 +351,8 @@ def check_case(engine: Engine, spec: OpSpec, case: OpCase, seed: int) -> None:
             if grad.shape != expected[i].shape:
                 raise Wrong(f"{what} has shape {grad.shape}; {name} has shape "
                             f"{expected[i].shape}",
-                            _shape_mistake(grad.shape, out.shape, name, spec.op))
+                            _shape_mistake(grad.shape, expected[i].shape, out.shape, name,
+                                           spec.op))
             mistakes = _op_mistakes(spec, op_class, case, arrays, out, g, expected, i)
             compare(grad, expected[i], what, mistakes,
                     where=functools.partial(_values_at, spec, arrays, i=i))
@@ -374,8 +381,13 @@ def describe_case(case: OpCase) -> str:
     return f"{case.op} on {inputs}{attrs}"
 
 
-def _shape_mistake(shape: tuple, out_shape: tuple, name: str, op: str) -> str:
-    """What a gradient of the wrong shape usually means."""
+def _shape_mistake(shape: tuple, expected: tuple, out_shape: tuple, name: str, op: str) -> str:
+    """What a gradient of the wrong shape (`expected` is the input's) usually means."""
+    if op == "MatMul" and len(shape) > len(expected) and shape[-2:] == expected[-2:]:
+        return (f"the batch axes not summed: {name} was used by every matrix of the stack, so "
+                f"its gradient is the sum over them, unbroadcast(·, {name}.shape)")
+    if op == "MatMul" and len(shape) > 2 and shape[::-1] == expected:
+        return STACK_TRANSPOSED
     if op == "MatMul":
         return "a transpose on the wrong side: ∂L/∂A = g @ Bᵀ, ∂L/∂B = Aᵀ @ g"
     if op == "Sum":
