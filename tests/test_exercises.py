@@ -534,6 +534,26 @@ def test_rows_print_as_they_are_graded_and_ctrl_c_ends_cleanly(tmp_path):
     assert "Traceback" not in err
 
 
+def test_the_capstone_prints_its_epochs_while_it_trains(tmp_path):
+    folder = start(tmp_path / "engine", written=BY_NAME)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    process = subprocess.Popen([sys.executable, "-m", "tinygrad_nn.exercises", "check", str(folder),
+                                "--only", "capstone_001"], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        running_at_first_epochs = process.poll() is None
+        rest, _ = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert lines[2].split("… ") == [" 10  capstone: article 001   ",
+                                    "epoch 1,000 of 5,000: 12/12 points right\n"]
+    assert running_at_first_epochs  # printed while it trains, not after
+    progress = [line.split("… ")[1] for line in rest.splitlines() if "… epoch" in line]
+    assert progress == [f"epoch {n:,} of 5,000: 12/12 points right" for n in range(2000, 6000, 1000)]
+    assert "capstone: article 001   passed: 12/12 points right" in rest
+    assert process.returncode == 0
+
+
 def test_a_missing_folder_is_reported_as_missing(tmp_path):
     run = exercises("check", str(tmp_path / "my engine"))
     assert run.returncode == 2

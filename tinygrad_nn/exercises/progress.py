@@ -91,10 +91,12 @@ def import_problem(folder: str) -> str:
 
 class Progress:
     """The rows of one workspace, each graded once, after the rows it needs or reads,
-    in a process of its own with a time limit."""
+    in a process of its own with a time limit; `told(row, line)` hears what a long row
+    reports while it runs (the capstone's epochs)."""
 
-    def __init__(self, folder: Path, seed: int, timeout: float):
-        self.folder, self.seed, self.timeout = folder, seed, timeout
+    def __init__(self, folder: Path, seed: int, timeout: float,
+                 told: Callable[[Row, str], None] | None = None):
+        self.folder, self.seed, self.timeout, self.told = folder, seed, timeout, told
         self.not_written = not_written(folder)
         self.results: dict[str, Result] = {}
 
@@ -119,17 +121,20 @@ class Progress:
                           first_to_do=first.first_to_do or first.row)
         passed = [name for name in row.after if self.passed(name)]
         outcome = run_apart(grade_apart, str(self.folder), row.name, passed, self.seed,
-                            timeout=self.timeout * row.time_factor)
+                            timeout=self.timeout * row.time_factor,
+                            progress=self.told and functools.partial(self.told, row))
         if outcome.ended:
             return Result(row, FAILED, outcome.ended, output=outcome.output)
         return replace(outcome.value, output=outcome.output)
 
 
 def check(folder: str | Path, only: str | None = None, seed: int = 0, timeout: float = TIMEOUT,
-          shown: Callable[[Result], None] | None = None) -> tuple[Progress, list[Result]]:
+          shown: Callable[[Result], None] | None = None,
+          told: Callable[[Row, str], None] | None = None) -> tuple[Progress, list[Result]]:
     """Grade the chosen rows of the engine in `folder` (their prerequisites are graded
     too, but not shown), the random cases drawn from `seed`, each row stopped after
-    `timeout` seconds; `shown(result)` is called as each chosen row is graded. Raises
+    `timeout` seconds; `shown(result)` is called as each chosen row is graded, and
+    `told(row, line)` with each line of progress a long row reports. Raises
     NotAWorkspace when the engine cannot be imported, in `timeout` seconds."""
     names = selected(only)
     folder = Path(folder).resolve()
@@ -137,7 +142,7 @@ def check(folder: str | Path, only: str | None = None, seed: int = 0, timeout: f
     problem = probe.value or (probe.ended and f"your engine does not import: {probe.ended}")
     if problem:
         raise NotAWorkspace(problem + (f"\nIt printed:\n{probe.output}" if probe.output else ""))
-    progress, results = Progress(folder, seed, timeout), []
+    progress, results = Progress(folder, seed, timeout, told), []
     for name in names:
         results.append(progress.result(name))
         if shown is not None:
@@ -147,6 +152,11 @@ def check(folder: str | Path, only: str | None = None, seed: int = 0, timeout: f
 
 HEADER = f"{'#':>3}  {'exercise':<24}result\n{'':->3}  {'':-<24}{'':-<46}"
 INDENT = " " * 29
+
+
+def progress_line(row: Row, text: str) -> str:
+    """A line of a long row's progress, printed before its result: "… epoch 1,000 …"."""
+    return f"{row.exercise:>3}  {row.title:<24}… {text}"
 
 
 def row_lines(result: Result) -> list[str]:
