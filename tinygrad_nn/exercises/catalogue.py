@@ -4,7 +4,7 @@ A blank is one body of the workspace engine that the learner writes. Its task is
 stated in the articles' notation (L the loss, g = ∂L/∂out the gradient an op is
 handed, out its output). Its hints come in levels: the idea (in the workspace's
 comment), then the formula with the section that derives it, then the code.
-`workspace.py` writes them into the blanked copy; `grading.py` grades them.
+`workspace.py` writes them into the blanked copy; the `*_checks.py` files grade them.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_nn import Tensor
-from tinygrad_nn.exercises import grading
+from tinygrad_nn.exercises import graphs
 from tinygrad_nn.exercises.loading import Engine
 from tinygrad_nn.exercises.picture import graph_svg
 from tinygrad_nn.viz.style import values
@@ -28,8 +28,8 @@ def order_labels(engine: Engine, made: list[Any]) -> Callable[[Any], list[str]]:
         place = {id(t): k for k, t in enumerate(order)}
     except Exception as error:  # noqa: BLE001 - their order may raise; say so in each box
         raised = f"your order raised {type(error).__name__}"
-        return lambda t: [grading.describe(t), raised]
-    return lambda t: [grading.describe(t), f"your order: position {place[id(t)]}"
+        return lambda t: [graphs.describe(t), raised]
+    return lambda t: [graphs.describe(t), f"your order: position {place[id(t)]}"
                       if id(t) in place else "your order: not listed"]
 
 
@@ -46,7 +46,7 @@ def walk_labels(build: Callable[..., list[Any]], made: list[Any]) -> Callable[[A
     expected = {t.name: t.grad for t in reference if t.name and t.grad is not None}
 
     def lines(tensor: Any) -> list[str]:
-        found = [grading.describe(tensor), f"data {values(np.asarray(tensor.data), SHOWN)}",
+        found = [graphs.describe(tensor), f"data {values(np.asarray(tensor.data), SHOWN)}",
                  walked or f"your grad {_shown(tensor.grad)}"]
         if tensor._op is None and getattr(tensor, "name", None) in expected:
             found.append(f"expected {_shown(expected[tensor.name])}")
@@ -59,12 +59,12 @@ def _shown(grad: Any) -> str:
 
 
 def graph_failure_html(engine: Engine, row: str, build_name: str, node: str) -> str:
-    """The graph `build_name` (a builder in `grading`) on the learner's engine, labelled
+    """The graph `build_name` (a builder in `graphs`) on the learner's engine, labelled
     for `row` (the order or the walk), `node` marked, as HTML."""
-    build = getattr(grading, build_name)
+    build = getattr(graphs, build_name)
     made = build(engine.tensor.Tensor)
     lines = (order_labels(engine, made) if row == "topological_order"
              else walk_labels(build, made))
-    picture = graph_svg(made[-1], lines, lambda t: grading.describe(t) == node)
+    picture = graph_svg(made[-1], lines, lambda t: graphs.describe(t) == node)
     return (f"<h3>The graph it was graded on, {html.escape(node)} marked</h3>"
             f"<p>{html.escape(build.__doc__.split('. ')[0])}.</p>{picture}")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
-from tinygrad_nn.exercises import capstone, grading
+from tinygrad_nn.exercises import capstone, op_checks
 from tinygrad_nn.exercises.cases import SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, plain
 from tinygrad_nn.exercises.contained import run_apart
@@ -26,17 +26,20 @@ from tinygrad_nn.exercises.grading import (
     label,
 )
 from tinygrad_nn.exercises.loading import NotAWorkspace, load_engine
+from tinygrad_nn.exercises.optimizer_checks import grade_adam_step, grade_sgd_step
+from tinygrad_nn.exercises.order_checks import grade_topological_order
+from tinygrad_nn.exercises.walk_checks import grade_backward_pass
 from tinygrad_nn.exercises.workspace import not_written
 
 WALK_NEEDS = ("add", "mul", "neg", "sub", "pow", "exp", "log", "sigmoid", "sum", "unbroadcast",
               "matmul", "topological_order")
 CAPSTONE_NEEDS = (*WALK_NEEDS, "backward_pass", "sgd_step")
 SPECIAL = {  # the blanks that are not ops: how each is graded, and what it needs first
-    "unbroadcast": (grading.grade_unbroadcast, ()),
-    "topological_order": (grading.grade_topological_order, ()),
-    "backward_pass": (grading.grade_backward_pass, WALK_NEEDS),
-    "sgd_step": (grading.grade_sgd_step, ()),
-    "adam_step": (grading.grade_adam_step, ()),
+    "unbroadcast": (op_checks.grade_unbroadcast, ()),
+    "topological_order": (grade_topological_order, ()),
+    "backward_pass": (grade_backward_pass, WALK_NEEDS),
+    "sgd_step": (grade_sgd_step, ()),
+    "adam_step": (grade_adam_step, ()),
 }
 TIMEOUT = 10.0  # seconds a row may take; the capstone's rows get CAPSTONE_TIME_FACTOR times it
 CAPSTONE_TIME_FACTOR = 12  # article 004 trains 900 steps on 209 images of 12,288 pixels
@@ -45,7 +48,7 @@ CAPSTONE_TIME_FACTOR = 12  # article 004 trains 900 steps on 209 images of 12,28
 def _rows() -> dict[str, Row]:
     rows = {}
     for blank in BLANKS:
-        grade, needs = SPECIAL.get(blank.name, (functools.partial(grading.grade_op, name=blank.name), ()))
+        grade, needs = SPECIAL.get(blank.name, (functools.partial(op_checks.grade_op, name=blank.name), ()))
         broadcasts = blank.name in SPECS and any(c.broadcasts for c in SPECS[blank.name].cases)
         rows[blank.name] = Row(blank.name, blank.exercise, blank.title, needs, grade,
                                after=("unbroadcast",) if broadcasts else ())
@@ -168,7 +171,7 @@ def row_lines(result: Result) -> list[str]:
         text += f": {result.detail}"
     lines = [f"{row.exercise:>3}  {row.title:<24}{text}"]
     if result.status == FAILED:
-        case = f"case: {grading.describe_case(result.case[0])}" if result.case else ""
+        case = f"case: {op_checks.describe_case(result.case[0])}" if result.case else ""
         for heading, body in (("", result.detail), ("likely mistake: ", result.mistake),
                               ("", case)):
             if body:

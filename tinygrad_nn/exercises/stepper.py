@@ -21,16 +21,10 @@ import numpy as np
 from tinygrad_nn import Tensor, ops, viz
 from tinygrad_nn.exercises.cases import SPECS, OpCase
 from tinygrad_nn.exercises.comparison import comparison_table
-from tinygrad_nn.exercises.grading import (
-    FAILED,
-    Result,
-    Wrong,
-    expected_gradients,
-    run_backward,
-    upstream,
-)
+from tinygrad_nn.exercises.grading import FAILED, Result, Wrong
 from tinygrad_nn.exercises.graph_failure import graph_failure_html
 from tinygrad_nn.exercises.loading import Engine, load_engine
+from tinygrad_nn.exercises.op_checks import expected_gradients, run_backward, upstream
 from tinygrad_nn.exercises.picture import graph_svg
 from tinygrad_nn.tensor import apply
 
