@@ -334,6 +334,38 @@ MISTAKES = {
     "Adam forgetting m": (
         "optim.py", "m[...] = beta1 * m + (1 - beta1) * p.grad", "m[...] = (1 - beta1) * p.grad",
         "adam_step", "p[0, 0] after step 2", "m forgets"),
+    # exercise 15: a forward to write, the stable log-softmax
+    "log-softmax: softmax instead of its log": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return np.exp(shifted) / np.exp(shifted).sum(axis=-1, keepdims=True)", "log_softmax",
+        "log_softmax(z)[0, 0] (a square matrix: shape (3, 3), seed", "softmax instead of its log"),
+    "log-softmax: only the max subtracted": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return shifted", "log_softmax", "log_softmax(z)[0, 0]", "only the max subtracted"),
+    "log-softmax: the max not added back": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return z - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))", "log_softmax",
+        "log_softmax(z)[0, 0]", "the max subtracted but not added back"),
+    "log-softmax: the sum of the whole array": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return z - z.max() - np.log(np.exp(z - z.max()).sum())", "log_softmax",
+        "log_softmax(z)[0, 0]", "the log-sum-exp of the whole array"),
+    "log-softmax: no max subtracted, overflowing": (
+        "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = 0.0", "log_softmax",
+        "FloatingPointError: overflow", "e^z overflows for z far above 0"),
+    "log-softmax: the whole array's max, underflowing": (
+        "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = z.max()",
+        "log_softmax", "FloatingPointError: divide by zero", "underflowed to log 0"),
+    "log-softmax: the max without keepdims": (
+        "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = z.max(axis=-1)",
+        "log_softmax", "(a square matrix: shape (3, 3)", "without keepdims=True"),
+    "log-softmax: the sum without keepdims, on a square matrix": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return shifted - np.log(np.exp(shifted).sum(axis=-1))",
+        "log_softmax", "(a square matrix: shape (3, 3)", "without keepdims=True"),
+    "log-softmax: the max subtracted in place": (
+        "ops.py", "shifted = z - row_max", "z -= row_max\n        shifted = z", "log_softmax",
+        "forward wrote into z", "a write into z"),
 }
 SEEDS = (0, 1)  # two draws: a mistake must fail on any seed, not on a lucky one
 
@@ -407,6 +439,13 @@ DIFFERENT = {
     "a walk that returns a list": (
         "tensor.py", "        yield tensor, g\n", "        walked.append((tensor, g))\n",
         ("backward_pass", "capstone_001")),
+    "log-softmax by np.logaddexp.reduce": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return z - np.logaddexp.reduce(z, axis=-1, keepdims=True)", ("log_softmax",)),
+    "log-softmax as m + log Σ e^(z − m), in float32 sums": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        ("m = z.max(axis=-1, keepdims=True)\n        return z - (m + np.log(np.sum(np.exp(z - m), "
+         "axis=-1, keepdims=True, dtype=np.float64)))"), ("log_softmax",)),
     "SGD rebinding p.data": (
         "optim.py", "p.data -= self.lr * p.grad", "p.data = p.data - self.lr * p.grad",
         ("sgd_step", "capstone_001")),
@@ -600,7 +639,7 @@ def test_the_workspace_holds_every_blank_once_and_none_of_its_answers(tmp_path):
         assert answer not in text
     assert "--- exercise" not in text
     assert not re.search(r"^\s*(from|import) tinygrad_nn", text, re.MULTILINE)
-    assert [e.number for e in EXERCISES] == list(range(1, 15))
+    assert [e.number for e in EXERCISES] == list(range(1, 16))
 
 
 def test_a_marker_out_of_place_is_refused():

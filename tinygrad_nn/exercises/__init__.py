@@ -12,7 +12,7 @@ level of hint for a workspace), `workspace` (the blanked copy, written from the
 reference solution in `solution/`), `loading` (importing your folder), `cases` (what
 each op is graded on, and its known mistakes), `grading` (a row's outcome, arrays
 compared), the checks (`op_checks`, `order_checks` and `walk_checks` on the graphs of
-`graphs`, `optimizer_checks`), `articles` (the articles' models on
+`graphs`, `forward_checks`, `optimizer_checks`), `articles` (the articles' models on
 your engine), `capstone`, `contained` (your code run in a child process, with a time
 limit, its output captured), `progress` (the rows, `check` and the table), and a
 failure's page: `stepper`, `comparison` (expected beside got), `picture` and

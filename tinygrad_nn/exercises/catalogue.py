@@ -50,6 +50,7 @@ EXERCISES = (
     Exercise(12, "Mean squared error", ("mse",)),
     Exercise(13, "Softmax and cross-entropy, fused", ("softmax_ce",)),
     Exercise(14, "The Adam step", ("adam_step",)),
+    Exercise(15, "The stable softmax forward", ("log_softmax",)),
 )
 
 _SHAPES = ("Each gradient has its input's shape: when numpy broadcast an input, "
@@ -213,6 +214,15 @@ BLANKS = (
           "divide each by 1 − βᵗ. Count the step before correcting (t = 1 first).",
           "m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); v̂ = v/(1 − β₂ᵗ); "
           "p ← p − lr·m̂/(√v̂ + ε), ε outside the root.", READING_8),
+    Blank("log_softmax", 15, "log-softmax forward",
+          "return log softmax(z) over each row of z (its last axis): z − log Σ e^z, for "
+          "any z, without overflow. This time you write a forward; its backward is given.",
+          "e^z overflows once z passes about 709, and a row far below another underflows to "
+          "log 0. Subtracting a number from a whole row changes no softmax: subtract each "
+          "row's own largest value first, and every e^(z − max) is between 0 and 1, one of "
+          "them exactly 1. Sum each row, keeping the axis so that it lines up with its row.",
+          "log softmax(z)ᵢⱼ = zᵢⱼ − mᵢ − log Σₖ e^(zᵢₖ − mᵢ), mᵢ = maxₖ zᵢₖ (the log-sum-exp "
+          "trick; article 003, section 5).", ARTICLE_003_5),
 )
 
 BY_NAME = {blank.name: blank for blank in BLANKS}

@@ -3,8 +3,8 @@ blocked, skipped), and comparing arrays to say which element is wrong.
 
 Each row is run on the learner's code only, by its own checks: the ops'
 (`op_checks`), the order's (`order_checks`), the walk's (`walk_checks`), on the
-graphs of `graphs`; the optimizers' (`optimizer_checks`) and the capstone's
-(`capstone`). A failure names the first wrong element and, when the numbers match a
+graphs of `graphs`; the forwards' (`forward_checks`), the optimizers'
+(`optimizer_checks`) and the capstone's (`capstone`). A failure names the first wrong element and, when the numbers match a
 known mistake, that mistake.
 """
 
@@ -158,6 +158,8 @@ def _guess(row: Row, error: Exception, case: OpCase | None = None) -> str:
     if row.name == "sum" and isinstance(error, ValueError):
         return ("g not given its summed axes back: reshape it to kept_shape(x.shape, self.axis) "
                 "before spreading it over x's shape")
+    if row.name == "log_softmax":
+        return _log_softmax_guess(error)
     if row.name in ("sigmoid", "exp", "tanh", "sigmoid_bce", "softmax_ce") and isinstance(
             error, FloatingPointError):
         return (f"{row.title} recomputed from x, which overflows for large |x| (the grader "
@@ -168,6 +170,20 @@ def _guess(row: Row, error: Exception, case: OpCase | None = None) -> str:
                 "before correcting")
     if isinstance(error, FloatingPointError):
         return "a division by zero or an overflow: a derivative written from the wrong values"
+    return ""
+
+
+def _log_softmax_guess(error: Exception) -> str:
+    """What an exception in the log-softmax forward usually means."""
+    if isinstance(error, FloatingPointError) and "overflow" in str(error):
+        return ("e^z overflows for z far above 0 (the grader tries z up to 1000): subtract "
+                "each row's max before e^z")
+    if isinstance(error, FloatingPointError) and "divide" in str(error):
+        return ("a row far below the array's max underflowed to log 0: subtract each row's "
+                "own max (axis=-1, keepdims=True), not the whole array's")
+    if isinstance(error, ValueError) and "broadcast" in str(error):
+        return ("a max or a sum without keepdims=True: (n,) does not line up with the rows "
+                "of (n, k); keep the summed axis as size 1")
     return ""
 
 

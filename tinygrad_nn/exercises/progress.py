@@ -14,6 +14,7 @@ from tinygrad_nn.exercises import capstone, op_checks
 from tinygrad_nn.exercises.cases import SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, plain
 from tinygrad_nn.exercises.contained import run_apart
+from tinygrad_nn.exercises.forward_checks import grade_log_softmax
 from tinygrad_nn.exercises.grading import (
     BLOCKED,
     FAILED,
@@ -40,6 +41,7 @@ SPECIAL = {  # the blanks that are not ops: how each is graded, and what it need
     "backward_pass": (grade_backward_pass, WALK_NEEDS),
     "sgd_step": (grade_sgd_step, ()),
     "adam_step": (grade_adam_step, ()),
+    "log_softmax": (grade_log_softmax, ()),
 }
 TIMEOUT = 10.0  # seconds a row may take; the capstone's rows get CAPSTONE_TIME_FACTOR times it
 CAPSTONE_TIME_FACTOR = 12  # article 004 trains 900 steps on 209 images of 12,288 pixels

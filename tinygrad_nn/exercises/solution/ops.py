@@ -280,3 +280,23 @@ class SoftmaxCrossEntropy(Op):
         onehot = np.eye(z.shape[-1])[self.labels]
         return (g * (softmax - onehot) / len(z),)
         # --- end ---
+
+
+# ---- a forward to write: softmax that never overflows --------------------------
+
+
+class LogSoftmax(Op):
+    """log softmax(z) over each row of z (its last axis): zᵢⱼ − log Σₖ e^zᵢₖ, computed
+    as zᵢⱼ − mᵢ − log Σₖ e^(zᵢₖ − mᵢ) with mᵢ the row's max, so that e^z neither
+    overflows (z far above 0) nor underflows to log 0 (a row far below another);
+    ∂L/∂z = g − softmax(z)·Σⱼ g, softmax(z) = e^out."""
+
+    def forward(self, z):
+        # --- exercise: log_softmax ---
+        row_max = z.max(axis=-1, keepdims=True)
+        shifted = z - row_max
+        return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        # --- end ---
+
+    def backward(self, g, z, out):
+        return (g - np.exp(out) * g.sum(axis=-1, keepdims=True),)
