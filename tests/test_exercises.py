@@ -392,6 +392,21 @@ def test_a_failed_case_says_which_case_and_which_seed(tmp_path):
     assert "--seed 41" in text
 
 
+@pytest.mark.parametrize("row, old, new", [
+    ("unbroadcast", "return grad.sum(axis=stretched, keepdims=True)",
+     "return grad.mean(axis=stretched, keepdims=True)"),
+    ("log_softmax", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+     "return shifted")])
+def test_a_failure_without_an_op_case_prints_its_seed_and_the_seed_draws_it_again(
+        tmp_path, row, old, new):
+    folder = planted(tmp_path, "ops.py", old, new)
+    first, again, other = (check(folder, row, seed=seed)[1][-1] for seed in (7, 7, 8))
+    assert first.status == FAILED and first.seed == 7
+    assert "add --seed 7 to check" in table([first])
+    assert again.detail == first.detail
+    assert other.detail != first.detail
+
+
 def test_a_forward_that_raises_blocks_the_order_instead_of_failing_it(tmp_path):
     folder = planted(tmp_path, "ops.py", "return np.exp(x)", "return np.exp(x) + undefined")
     found = check(folder, "topological_order")[1][0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -79,7 +79,8 @@ class Result:
     """How a row went. `case` is the op call that failed (with its seed), for a stepper;
     `first_to_do` the row to work on first when this one is blocked; `output` what the
     learner's code printed while it was graded; `graph` (the graph's builder, the node)
-    where the order or the walk goes wrong, for a picture."""
+    where the order or the walk goes wrong, for a picture; `seed` the run's seed, on a
+    failure, so that the same cases can be drawn again."""
 
     row: Row
     status: str
@@ -89,6 +90,7 @@ class Result:
     first_to_do: Row | None = None
     output: str = ""
     graph: tuple[str, str] | None = None
+    seed: int | None = None
 
 
 class Grader:
@@ -111,7 +113,12 @@ class Grader:
         return name in self.passed_rows
 
     def grade(self, row: Row) -> Result:
-        """The row graded: its note, or what went wrong, as a Result."""
+        """The row graded: its note, or what went wrong (with the run's seed), as a
+        Result."""
+        result = self._outcome(row)
+        return replace(result, seed=self.seed) if result.status == FAILED else result
+
+    def _outcome(self, row: Row) -> Result:
         try:
             with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
                 return Result(row, PASSED, row.grade(self))

@@ -192,7 +192,7 @@ def footer(results: list[Result]) -> list[str]:
     waiting = [r.first_to_do or r.row for r in results if r.status not in (PASSED, SKIPPED)]
     if waiting:
         lines.append(f"Next: {waiting[0].title} (exercise {waiting[0].exercise}).")
-    seeds = sorted({r.case[1] // 100 for r in results if r.case is not None})
+    seeds = sorted({r.seed for r in results if r.seed is not None})
     if seeds:
         lines.append(f"The cases were drawn at random with seed {seeds[0]}: add --seed "
                      f"{seeds[0]} to check to draw the same ones again.")
