@@ -407,6 +407,24 @@ def test_a_failure_without_an_op_case_prints_its_seed_and_the_seed_draws_it_agai
     assert other.detail != first.detail
 
 
+def test_an_op_whose_forward_raises_says_forward_is_not_the_blank(tmp_path):
+    folder = planted(tmp_path, "ops.py", "        return a @ b\n",
+                     "        if a.ndim > 2:\n            raise ValueError('matrices only')\n"
+                     "        return a @ b\n")
+    (result,) = check(folder, "matmul")[1]
+    assert result.status == FAILED
+    assert result.detail.startswith("ValueError: matrices only (at ops.py line")
+    assert "the op's forward raised, and forward is not yours to write" in result.mistake
+
+
+def test_a_workspace_older_than_an_exercise_is_told_where_to_find_it(tmp_path):
+    folder = planted(tmp_path, "ops.py", "class LogSoftmax(Op):", "class Renamed(Op):")
+    (result,) = check(folder, "log_softmax")[1]
+    assert result.status == FAILED
+    assert result.mistake == ("your ops.py has no LogSoftmax: the workspace was made before this "
+                              "exercise existed; copy LogSoftmax from the ops.py of a new `start`")
+
+
 def test_a_forward_that_raises_blocks_the_order_instead_of_failing_it(tmp_path):
     folder = planted(tmp_path, "ops.py", "return np.exp(x)", "return np.exp(x) + undefined")
     found = check(folder, "topological_order")[1][0]

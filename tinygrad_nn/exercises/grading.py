@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -141,10 +142,28 @@ class Grader:
                           "recursion: Python allows about 1,000 nested calls; walk the graph "
                           "with an explicit stack")
         except RaisedIn as raised:
-            return Result(row, FAILED, where(raised.error, self.engine.folder),
-                          _guess(row, raised.error, raised.case[0]), raised.case)
+            guess = (FORWARD_RAISED if raised_in_forward(raised.error, self.engine.folder)
+                     else _guess(row, raised.error, raised.case[0]))
+            return Result(row, FAILED, where(raised.error, self.engine.folder), guess,
+                          raised.case)
         except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
             return Result(row, FAILED, where(error, self.engine.folder), _guess(row, error))
+
+
+FORWARD_RAISED = ("the op's forward raised, and forward is not yours to write here: it is as "
+                  "`start` wrote it, unless it was edited or the workspace was made by an older "
+                  "version; compare it with the forward of a new `start`")
+
+
+def raised_in_forward(error: BaseException, folder: Path) -> bool:
+    """Whether `error` came out of a `forward` in the learner's files."""
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "forward" and Path(code.co_filename).parent == folder:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def label(row: Row) -> str:
@@ -158,6 +177,11 @@ STACK_TRANSPOSED = ("on a stack of matrices, .T reverses every axis, the batch a
 
 def _guess(row: Row, error: Exception, case: OpCase | None = None) -> str:
     """What an exception usually means in this row (and this case, when an op's)."""
+    missing = re.match(r"module '_learners_engine_\d+\.(\w+)' has no attribute '(\w+)'",
+                       str(error))
+    if isinstance(error, AttributeError) and missing:
+        return (f"your {missing[1]}.py has no {missing[2]}: the workspace was made before this "
+                f"exercise existed; copy {missing[2]} from the {missing[1]}.py of a new `start`")
     if row.name == "matmul" and isinstance(error, ValueError):
         if case is not None and any(len(shape) > 2 for shape in case.shapes):
             return STACK_TRANSPOSED
