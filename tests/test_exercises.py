@@ -24,8 +24,8 @@ from tinygrad_nn.exercises.cases import SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, BY_NAME, EXERCISES
 from tinygrad_nn.exercises.grading import BLOCKED, FAILED, NOT_DONE, PASSED, SKIPPED
 from tinygrad_nn.exercises.loading import load_engine
-from tinygrad_nn.exercises.progress import ROWS, selected
-from tinygrad_nn.exercises.stepper import graded_graph
+from tinygrad_nn.exercises.progress import ROWS, grade_apart, selected
+from tinygrad_nn.exercises.stepper import graded_graph, write_steppers
 from tinygrad_nn.exercises.workspace import (
     FILES,
     SOLUTION,
@@ -371,15 +371,24 @@ SEEDS = (0, 1)  # two draws: a mistake must fail on any seed, not on a lucky one
 
 
 @pytest.mark.parametrize("mistake", list(MISTAKES))
-def test_check_fails_the_right_exercise_and_names_the_mistake(tmp_path, mistake):
+def test_each_planted_mistake_fails_its_exercise_and_is_named(tmp_path, mistake):
+    """Graded in this process (as `check` grades a row in its child), the rest of the
+    engine being the reference solution, which passes everything."""
     filename, old, new, row, detail, named = MISTAKES[mistake]
     folder = planted(tmp_path, filename, old, new)
     for seed in SEEDS:
-        results = check(folder, row, seed=seed)[1]
-        (result,) = [r for r in results if r.row.name == row]
-        assert result.status == FAILED, table(results)
+        result = grade_apart(str(folder), row, ROWS, seed)
+        assert result.status == FAILED, table([result])
         assert detail in result.detail, result.detail
         assert named in result.mistake, result.mistake
+
+
+def test_check_fails_a_planted_mistake_and_what_depends_on_it(tmp_path):
+    filename, old, new, row, detail, named = MISTAKES["the walk without reversed"]
+    progress, (capstone,) = check(planted(tmp_path, filename, old, new), "capstone_001")
+    walk = progress.result(row)  # graded first, in its own process, though not shown
+    assert walk.status == FAILED and detail in walk.detail and named in walk.mistake
+    assert capstone.status == BLOCKED and capstone.detail == "by backward walk (8)"
 
 
 def test_a_failed_case_says_which_case_and_which_seed(tmp_path):
@@ -785,8 +794,7 @@ def test_a_failures_page_shows_expected_beside_got_the_wrong_entries_marked(tmp_
         ("ops.py", "return (g * (x > 0),)", "return None"),  # returns None
         ("tensor.py", "    return order\n", "    return order[::-1]\n")])  # the order
     out = tmp_path / "pages"
-    run = exercises("check", str(folder), "--seed", "2", "--stepper", str(out))
-    assert run.returncode == 1, run.stderr
+    lines = write_steppers(folder, check(folder, seed=2)[1], out)  # in this process
     sub = (out / "sub.html").read_text()
     assert "<h3>∂L/∂a</h3><p>0 of 6 elements wrong.</p>" in sub
     assert "<h3>∂L/∂b</h3><p>6 of 6 elements wrong (marked ✗).</p>" in sub
@@ -803,7 +811,7 @@ def test_a_failures_page_shows_expected_beside_got_the_wrong_entries_marked(tmp_
     assert marked(order, "loss") and marked(order, "your order: position 0")
     assert not marked(order, "y")
     assert f"topological order: the graph where it goes wrong is in {out / 'topological_order.html'}" \
-        in run.stdout
+        in lines
 
 
 def test_the_walks_page_marks_the_tensor_whose_gradient_is_wrong(tmp_path):
@@ -812,8 +820,7 @@ def test_the_walks_page_marks_the_tensor_whose_gradient_is_wrong(tmp_path):
                       "                                   else contribution)"),
         "pending[parent] = contribution")])
     out = tmp_path / "pages"
-    run = exercises("check", str(folder), "--only", "8", "--stepper", str(out))
-    assert run.returncode == 1, run.stderr
+    write_steppers(folder, check(folder, "8")[1], out)
     page = (out / "backward_pass.html").read_text()
     assert "The graph it was graded on, x marked" in page
     assert marked(page, "x") and marked(page, "your grad 3") and marked(page, "expected 7")
