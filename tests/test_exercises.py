@@ -20,8 +20,9 @@ import pytest
 from tinygrad_nn import datasets
 from tinygrad_nn.datasets import catvnoncat
 from tinygrad_nn.exercises import check, start, table
-from tinygrad_nn.exercises.cases import SPECS
+from tinygrad_nn.exercises.cases import DOMAINS, SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, BY_NAME, EXERCISES
+from tinygrad_nn.exercises.comparison import comparison_table
 from tinygrad_nn.exercises.grading import BLOCKED, FAILED, NOT_DONE, PASSED, SKIPPED
 from tinygrad_nn.exercises.loading import load_engine
 from tinygrad_nn.exercises.progress import ROWS, grade_apart, selected
@@ -84,6 +85,8 @@ def test_the_reference_solution_passes_every_exercise(solved):
     assert list(found) == list(ROWS)
     assert {name: s for name, s in found.items() if name != "capstone_004"} == {
         name: PASSED for name in ROWS if name != "capstone_004"}
+    notes = {r.row.name: r.detail for r in solved}
+    assert notes["log_softmax"] == "stable from z = −1000 to 1000"
 
 
 def test_the_capstone_trains_article_001_as_the_engine_does(solved):
@@ -338,18 +341,21 @@ MISTAKES = {
     "log-softmax: softmax instead of its log": (
         "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
         "return np.exp(shifted) / np.exp(shifted).sum(axis=-1, keepdims=True)", "log_softmax",
-        "log_softmax(z)[0, 0] (a square matrix: shape (3, 3), seed", "softmax instead of its log"),
+        "log_softmax(z)[0, 0] (a square matrix: shape (3, 3), seed",
+        "softmax instead of its log: log-softmax is z − log Σ e^z"),
     "log-softmax: only the max subtracted": (
         "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
-        "return shifted", "log_softmax", "log_softmax(z)[0, 0]", "only the max subtracted"),
+        "return shifted", "log_softmax", "log_softmax(z)[0, 0]",
+        "only the max subtracted: log-softmax is z − m − log Σ e^(z − m)"),
     "log-softmax: the max not added back": (
         "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
         "return z - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))", "log_softmax",
-        "log_softmax(z)[0, 0]", "the max subtracted but not added back"),
+        "log_softmax(z)[0, 0]",
+        "the max subtracted but not added back: log Σ e^z = m + log Σ e^(z − m)"),
     "log-softmax: the sum of the whole array": (
         "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
         "return z - z.max() - np.log(np.exp(z - z.max()).sum())", "log_softmax",
-        "log_softmax(z)[0, 0]", "the log-sum-exp of the whole array"),
+        "log_softmax(z)[0, 0]", "the log-sum-exp of the whole array: take each row's own, axis=-1"),
     "log-softmax: no max subtracted, overflowing": (
         "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = 0.0", "log_softmax",
         "FloatingPointError: overflow", "e^z overflows for z far above 0"),
@@ -365,7 +371,13 @@ MISTAKES = {
         "log_softmax", "(a square matrix: shape (3, 3)", "without keepdims=True"),
     "log-softmax: the max subtracted in place": (
         "ops.py", "shifted = z - row_max", "z -= row_max\n        shifted = z", "log_softmax",
-        "forward wrote into z", "a write into z"),
+        "forward wrote into z",
+        ("a write into z (z -= …): it is the tensor's own data, which later ops and the backward "
+        "read; compute a new array")),
+    "log-softmax: the max and the sum without keepdims, on a square matrix": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return z - z.max(axis=-1) - np.log(np.exp(z - z.max(axis=-1)).sum(axis=-1))",
+        "log_softmax", "(a square matrix: shape (3, 3)", "without keepdims=True"),
 }
 SEEDS = (0, 1)  # two draws: a mistake must fail on any seed, not on a lucky one
 
@@ -409,21 +421,37 @@ def test_a_failed_case_says_which_case_and_which_seed(tmp_path):
 def test_a_failure_without_an_op_case_prints_its_seed_and_the_seed_draws_it_again(
         tmp_path, row, old, new):
     folder = planted(tmp_path, "ops.py", old, new)
-    first, again, other = (check(folder, row, seed=seed)[1][-1] for seed in (7, 7, 8))
+    first, again, other = (grade_apart(str(folder), row, ROWS, seed) for seed in (7, 7, 8))
     assert first.status == FAILED and first.seed == 7
     assert "add --seed 7 to check" in table([first])
     assert again.detail == first.detail
     assert other.detail != first.detail
 
 
+def test_a_log_softmax_failure_names_the_element_the_z_there_and_both_values(tmp_path):
+    folder = planted(tmp_path, "ops.py",
+                     "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+                     "return shifted")
+    result = grade_apart(str(folder), "log_softmax", ROWS, 3)
+    z = DOMAINS["any"](np.random.default_rng(3), (3, 3))  # the first case, drawn as check does
+    expected = z - np.logaddexp.reduce(z, axis=-1, keepdims=True)
+    got = z - z.max(axis=-1, keepdims=True)
+    assert result.detail == (f"log_softmax(z)[0, 0] (a square matrix: shape (3, 3), seed 3) "
+                             f"where z = {z[0, 0]:.6g}: expected {expected[0, 0]:.6g}, "
+                             f"got {got[0, 0]:.6g}")
+
+
 def test_an_op_whose_forward_raises_says_forward_is_not_the_blank(tmp_path):
     folder = planted(tmp_path, "ops.py", "        return a @ b\n",
                      "        if a.ndim > 2:\n            raise ValueError('matrices only')\n"
                      "        return a @ b\n")
-    (result,) = check(folder, "matmul")[1]
+    result = grade_apart(str(folder), "matmul", ROWS, 0)
     assert result.status == FAILED
     assert result.detail.startswith("ValueError: matrices only (at ops.py line")
-    assert "the op's forward raised, and forward is not yours to write" in result.mistake
+    assert result.mistake == (
+        "the op's forward raised, and forward is not yours to write here: it is as `start` "
+        "wrote it, unless it was edited or the workspace was made by an older version; compare "
+        "it with the forward of a new `start`")
 
 
 def test_a_workspace_older_than_an_exercise_is_told_where_to_find_it(tmp_path):
@@ -812,6 +840,29 @@ def test_a_failures_page_shows_expected_beside_got_the_wrong_entries_marked(tmp_
     assert not marked(order, "y")
     assert f"topological order: the graph where it goes wrong is in {out / 'topological_order.html'}" \
         in lines
+
+
+def test_expected_beside_got_is_a_table_with_every_wrong_entry_marked():
+    table_of = comparison_table
+    head = "<tr><th>element</th><th>expected</th><th>got</th><th></th></tr>"
+    assert table_of("∂L/∂x", np.array([[1.0, 2.0]]), np.array([[1.0, 5.0]]),
+                    {"x": np.array([[0.5, -1.0]]), "b": np.array(3.0)}) == (
+        "<h3>∂L/∂x</h3><p>1 of 2 elements wrong (marked ✗).</p><table><tr><th>element</th>"
+        "<th>x</th><th>expected</th><th>got</th><th></th></tr><tr><td>[0, 0]</td><td>0.5</td>"
+        "<td>1</td><td>1</td><td></td></tr><tr class=wrong><td>[0, 1]</td><td>-1</td><td>2</td>"
+        "<td>5</td><td>✗</td></tr></table>")
+    for got, said in ((None, "NoneType None"), (np.zeros(3), "an array of shape (3,)"),
+                      ("backward raised X: <y>", "backward raised X: &lt;y&gt;")):
+        assert table_of("∂L/∂x", np.array([2.0]), got, {}) == (
+            f'<h3>∂L/∂x</h3><p class="wrong">✗ expected an array of shape (1,); got {said}</p>'
+            f"<p>1 of 1 element wrong (marked ✗).</p><table>{head}<tr class=wrong><td>[0]</td>"
+            "<td>2</td><td>—</td><td>✗</td></tr></table>")
+    assert table_of("∂L/∂x", np.array([0.0]), np.array([5e-8]), {}) == (  # within ATOL
+        f"<h3>∂L/∂x</h3><p>0 of 1 element wrong.</p><table>{head}<tr><td>[0]</td><td>0</td>"
+        "<td>5e-08</td><td></td></tr></table>")
+    long = table_of("∂L/∂x", np.zeros(62), np.zeros(62), {})
+    assert long.count("<tr><td>[") == 60
+    assert long.endswith('<tr><td colspan="4">… 2 more</td></tr></table>')
 
 
 def test_the_walks_page_marks_the_tensor_whose_gradient_is_wrong(tmp_path):
