@@ -441,6 +441,14 @@ def test_a_log_softmax_failure_names_the_element_the_z_there_and_both_values(tmp
                              f"got {got[0, 0]:.6g}")
 
 
+def test_an_error_in_the_log_softmax_forward_is_not_given_a_cause_it_does_not_have(tmp_path):
+    folder = planted(tmp_path, "ops.py", "row_max = z.max(axis=-1, keepdims=True)",
+                     "row_max = undefined")
+    result = grade_apart(str(folder), "log_softmax", ROWS, 0)
+    assert result.detail.startswith("NameError: name 'undefined' is not defined")
+    assert result.mistake == ""
+
+
 def test_an_op_whose_forward_raises_says_forward_is_not_the_blank(tmp_path):
     folder = planted(tmp_path, "ops.py", "        return a @ b\n",
                      "        if a.ndim > 2:\n            raise ValueError('matrices only')\n"
@@ -852,6 +860,7 @@ def test_expected_beside_got_is_a_table_with_every_wrong_entry_marked():
         "<td>1</td><td>1</td><td></td></tr><tr class=wrong><td>[0, 1]</td><td>-1</td><td>2</td>"
         "<td>5</td><td>✗</td></tr></table>")
     for got, said in ((None, "NoneType None"), (np.zeros(3), "an array of shape (3,)"),
+                      ({"a": 1}, "dict {&#x27;a&#x27;: 1}"),
                       ("backward raised X: <y>", "backward raised X: &lt;y&gt;")):
         assert table_of("∂L/∂x", np.array([2.0]), got, {}) == (
             f'<h3>∂L/∂x</h3><p class="wrong">✗ expected an array of shape (1,); got {said}</p>'

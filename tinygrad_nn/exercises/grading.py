@@ -212,9 +212,6 @@ def _log_softmax_guess(error: Exception) -> str:
     if isinstance(error, FloatingPointError) and "divide" in str(error):
         return ("a row far below the array's max underflowed to log 0: subtract each row's "
                 "own max (axis=-1, keepdims=True), not the whole array's")
-    if isinstance(error, ValueError) and "broadcast" in str(error):
-        return ("a max or a sum without keepdims=True: (n,) does not line up with the rows "
-                "of (n, k); keep the summed axis as size 1")
     return ""
 
 
