@@ -358,10 +358,14 @@ MISTAKES = {
         "log_softmax(z)[0, 0]", "the log-sum-exp of the whole array: take each row's own, axis=-1"),
     "log-softmax: no max subtracted, overflowing": (
         "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = 0.0", "log_softmax",
-        "FloatingPointError: overflow", "e^z overflows for z far above 0"),
+        "FloatingPointError: overflow",
+        ("e^z overflows for z far above 0 (the grader tries z up to 1000): subtract each row's "
+         "max before e^z")),
     "log-softmax: the whole array's max, underflowing": (
         "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = z.max()",
-        "log_softmax", "FloatingPointError: divide by zero", "underflowed to log 0"),
+        "log_softmax", "FloatingPointError: divide by zero",
+        ("a row far below the array's max underflowed to log 0: subtract each row's own max "
+         "(axis=-1, keepdims=True), not the whole array's")),
     "log-softmax: the max without keepdims": (
         "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = z.max(axis=-1)",
         "log_softmax", "(a square matrix: shape (3, 3)", "without keepdims=True"),
