@@ -20,12 +20,13 @@ import pytest
 from tinygrad_nn import datasets
 from tinygrad_nn.datasets import catvnoncat
 from tinygrad_nn.exercises import check, start, table
-from tinygrad_nn.exercises.cases import SPECS
+from tinygrad_nn.exercises.cases import DOMAINS, SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, BY_NAME, EXERCISES
+from tinygrad_nn.exercises.comparison import comparison_table
 from tinygrad_nn.exercises.grading import BLOCKED, FAILED, NOT_DONE, PASSED, SKIPPED
 from tinygrad_nn.exercises.loading import load_engine
-from tinygrad_nn.exercises.progress import ROWS, selected
-from tinygrad_nn.exercises.stepper import graded_graph
+from tinygrad_nn.exercises.progress import ROWS, grade_apart, selected
+from tinygrad_nn.exercises.stepper import graded_graph, write_steppers
 from tinygrad_nn.exercises.workspace import (
     FILES,
     SOLUTION,
@@ -84,6 +85,8 @@ def test_the_reference_solution_passes_every_exercise(solved):
     assert list(found) == list(ROWS)
     assert {name: s for name, s in found.items() if name != "capstone_004"} == {
         name: PASSED for name in ROWS if name != "capstone_004"}
+    notes = {r.row.name: r.detail for r in solved}
+    assert notes["log_softmax"] == "stable from z = −1000 to 1000"
 
 
 def test_the_capstone_trains_article_001_as_the_engine_does(solved):
@@ -169,11 +172,17 @@ MISTAKES = {
         "return unbroadcast(g * a, a.shape), unbroadcast(g * b, b.shape)", "mul",
         "∂L/∂a[0, 0]", "the gradients swapped"),
     "MatMul's transpose on the wrong side (A)": (
-        "ops.py", "(g @ b.T if need_a else None)", "(b.T @ g if need_a else None)", "matmul",
+        "ops.py", "g @ np.swapaxes(b, -1, -2)", "np.swapaxes(b, -1, -2) @ g", "matmul",
         "∂L/∂A[0, 0]", "a transpose on the wrong side"),
     "MatMul's transpose on the wrong side (B)": (
-        "ops.py", "(a.T @ g if need_b else None)", "(g @ a.T if need_b else None)", "matmul",
+        "ops.py", "np.swapaxes(a, -1, -2) @ g", "g @ np.swapaxes(a, -1, -2)", "matmul",
         "∂L/∂B[0, 0]", "a transpose on the wrong side"),
+    "MatMul's .T on a stack of matrices": (
+        "ops.py", "g @ np.swapaxes(b, -1, -2)", "g @ b.T", "matmul", "ValueError",
+        "on a stack of matrices, .T reverses every axis"),
+    "MatMul's batch axes not summed": (
+        "ops.py", "unbroadcast(np.swapaxes(a, -1, -2) @ g, b.shape)", "np.swapaxes(a, -1, -2) @ g",
+        "matmul", "∂L/∂B has shape (3, 3, 2); B has shape (3, 2)", "the batch axes not summed"),
     "= instead of += on fan-out": (
         "tensor.py", ("pending[parent] = (pending[parent] + contribution if parent in pending\n"
                       "                                   else contribution)"),
@@ -239,8 +248,9 @@ MISTAKES = {
         "s = 1.0 / (1.0 + np.exp(-x))\n        return (g * s * (1.0 - s),)", "sigmoid",
         "FloatingPointError: overflow", "overflows for large |x|"),
     "MatMul never returning None": (
-        "ops.py", "(g @ b.T if need_a else None), (a.T @ g if need_b else None)",
-        "g @ b.T, a.T @ g", "matmul", "∂L/∂A with needs_grad = (False, True) is ndarray, not None",
+        "ops.py", "return grad_a, grad_b",
+        ("return (unbroadcast(g @ np.swapaxes(b, -1, -2), a.shape),\n"
+         "                unbroadcast(np.swapaxes(a, -1, -2) @ g, b.shape))"), "matmul", "∂L/∂A with needs_grad = (False, True) is ndarray, not None",
         "return None for A when need_a is False"),
     # what was caught without its cause, or with a wrong one
     "Exp from x": ("ops.py", "return (g * out,)", "return (g * x,)", "exp", "∂L/∂x",
@@ -327,20 +337,74 @@ MISTAKES = {
     "Adam forgetting m": (
         "optim.py", "m[...] = beta1 * m + (1 - beta1) * p.grad", "m[...] = (1 - beta1) * p.grad",
         "adam_step", "p[0, 0] after step 2", "m forgets"),
+    # exercise 15: a forward to write, the stable log-softmax
+    "log-softmax: softmax instead of its log": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return np.exp(shifted) / np.exp(shifted).sum(axis=-1, keepdims=True)", "log_softmax",
+        "log_softmax(z)[0, 0] (a square matrix: shape (3, 3), seed",
+        "softmax instead of its log: log-softmax is z − log Σ e^z"),
+    "log-softmax: only the max subtracted": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return shifted", "log_softmax", "log_softmax(z)[0, 0]",
+        "only the max subtracted: log-softmax is z − m − log Σ e^(z − m)"),
+    "log-softmax: the max not added back": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return z - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))", "log_softmax",
+        "log_softmax(z)[0, 0]",
+        "the max subtracted but not added back: log Σ e^z = m + log Σ e^(z − m)"),
+    "log-softmax: the sum of the whole array": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return z - z.max() - np.log(np.exp(z - z.max()).sum())", "log_softmax",
+        "log_softmax(z)[0, 0]", "the log-sum-exp of the whole array: take each row's own, axis=-1"),
+    "log-softmax: no max subtracted, overflowing": (
+        "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = 0.0", "log_softmax",
+        "FloatingPointError: overflow",
+        ("e^z overflows for z far above 0 (the grader tries z up to 1000): subtract each row's "
+         "max before e^z")),
+    "log-softmax: the whole array's max, underflowing": (
+        "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = z.max()",
+        "log_softmax", "FloatingPointError: divide by zero",
+        ("a row far below the array's max underflowed to log 0: subtract each row's own max "
+         "(axis=-1, keepdims=True), not the whole array's")),
+    "log-softmax: the max without keepdims": (
+        "ops.py", "row_max = z.max(axis=-1, keepdims=True)", "row_max = z.max(axis=-1)",
+        "log_softmax", "(a square matrix: shape (3, 3)", "without keepdims=True"),
+    "log-softmax: the sum without keepdims, on a square matrix": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return shifted - np.log(np.exp(shifted).sum(axis=-1))",
+        "log_softmax", "(a square matrix: shape (3, 3)", "without keepdims=True"),
+    "log-softmax: the max subtracted in place": (
+        "ops.py", "shifted = z - row_max", "z -= row_max\n        shifted = z", "log_softmax",
+        "forward wrote into z",
+        ("a write into z (z -= …): it is the tensor's own data, which later ops and the backward "
+        "read; compute a new array")),
+    "log-softmax: the max and the sum without keepdims, on a square matrix": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return z - z.max(axis=-1) - np.log(np.exp(z - z.max(axis=-1)).sum(axis=-1))",
+        "log_softmax", "(a square matrix: shape (3, 3)", "without keepdims=True"),
 }
 SEEDS = (0, 1)  # two draws: a mistake must fail on any seed, not on a lucky one
 
 
 @pytest.mark.parametrize("mistake", list(MISTAKES))
-def test_check_fails_the_right_exercise_and_names_the_mistake(tmp_path, mistake):
+def test_each_planted_mistake_fails_its_exercise_and_is_named(tmp_path, mistake):
+    """Graded in this process (as `check` grades a row in its child), the rest of the
+    engine being the reference solution, which passes everything."""
     filename, old, new, row, detail, named = MISTAKES[mistake]
     folder = planted(tmp_path, filename, old, new)
     for seed in SEEDS:
-        results = check(folder, row, seed=seed)[1]
-        (result,) = [r for r in results if r.row.name == row]
-        assert result.status == FAILED, table(results)
+        result = grade_apart(str(folder), row, ROWS, seed)
+        assert result.status == FAILED, table([result])
         assert detail in result.detail, result.detail
         assert named in result.mistake, result.mistake
+
+
+def test_check_fails_a_planted_mistake_and_what_depends_on_it(tmp_path):
+    filename, old, new, row, detail, named = MISTAKES["the walk without reversed"]
+    progress, (capstone,) = check(planted(tmp_path, filename, old, new), "capstone_001")
+    walk = progress.result(row)  # graded first, in its own process, though not shown
+    assert walk.status == FAILED and detail in walk.detail and named in walk.mistake
+    assert capstone.status == BLOCKED and capstone.detail == "by backward walk (8)"
 
 
 def test_a_failed_case_says_which_case_and_which_seed(tmp_path):
@@ -351,6 +415,63 @@ def test_a_failed_case_says_which_case_and_which_seed(tmp_path):
     text = table(results)
     assert "case: ReLU on x of shape (2, 3) (zeros)" in text
     assert "--seed 41" in text
+
+
+@pytest.mark.parametrize("row, old, new", [
+    ("unbroadcast", "return grad.sum(axis=stretched, keepdims=True)",
+     "return grad.mean(axis=stretched, keepdims=True)"),
+    ("log_softmax", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+     "return shifted")])
+def test_a_failure_without_an_op_case_prints_its_seed_and_the_seed_draws_it_again(
+        tmp_path, row, old, new):
+    folder = planted(tmp_path, "ops.py", old, new)
+    first, again, other = (grade_apart(str(folder), row, ROWS, seed) for seed in (7, 7, 8))
+    assert first.status == FAILED and first.seed == 7
+    assert "add --seed 7 to check" in table([first])
+    assert again.detail == first.detail
+    assert other.detail != first.detail
+
+
+def test_a_log_softmax_failure_names_the_element_the_z_there_and_both_values(tmp_path):
+    folder = planted(tmp_path, "ops.py",
+                     "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+                     "return shifted")
+    result = grade_apart(str(folder), "log_softmax", ROWS, 3)
+    z = DOMAINS["any"](np.random.default_rng(3), (3, 3))  # the first case, drawn as check does
+    expected = z - np.logaddexp.reduce(z, axis=-1, keepdims=True)
+    got = z - z.max(axis=-1, keepdims=True)
+    assert result.detail == (f"log_softmax(z)[0, 0] (a square matrix: shape (3, 3), seed 3) "
+                             f"where z = {z[0, 0]:.6g}: expected {expected[0, 0]:.6g}, "
+                             f"got {got[0, 0]:.6g}")
+
+
+def test_an_error_in_the_log_softmax_forward_is_not_given_a_cause_it_does_not_have(tmp_path):
+    folder = planted(tmp_path, "ops.py", "row_max = z.max(axis=-1, keepdims=True)",
+                     "row_max = undefined")
+    result = grade_apart(str(folder), "log_softmax", ROWS, 0)
+    assert result.detail.startswith("NameError: name 'undefined' is not defined")
+    assert result.mistake == ""
+
+
+def test_an_op_whose_forward_raises_says_forward_is_not_the_blank(tmp_path):
+    folder = planted(tmp_path, "ops.py", "        return a @ b\n",
+                     "        if a.ndim > 2:\n            raise ValueError('matrices only')\n"
+                     "        return a @ b\n")
+    result = grade_apart(str(folder), "matmul", ROWS, 0)
+    assert result.status == FAILED
+    assert result.detail.startswith("ValueError: matrices only (at ops.py line")
+    assert result.mistake == (
+        "the op's forward raised, and forward is not yours to write here: it is as `start` "
+        "wrote it, unless it was edited or the workspace was made by an older version; compare "
+        "it with the forward of a new `start`")
+
+
+def test_a_workspace_older_than_an_exercise_is_told_where_to_find_it(tmp_path):
+    folder = planted(tmp_path, "ops.py", "class LogSoftmax(Op):", "class Renamed(Op):")
+    (result,) = check(folder, "log_softmax")[1]
+    assert result.status == FAILED
+    assert result.mistake == ("your ops.py has no LogSoftmax: the workspace was made before this "
+                              "exercise existed; copy LogSoftmax from the ops.py of a new `start`")
 
 
 def test_a_forward_that_raises_blocks_the_order_instead_of_failing_it(tmp_path):
@@ -368,9 +489,10 @@ DIFFERENT = {
         ("return (unbroadcast((g * b).astype(np.float32), a.shape),\n"
          "                unbroadcast((g * a).astype(np.float32), b.shape))"), ("mul", "backward_pass")),
     "np.einsum": (
-        "ops.py", "(g @ b.T if need_a else None), (a.T @ g if need_b else None)",
-        ('(np.einsum("nm,km->nk", g, b) if need_a else None), '
-         '(np.einsum("nk,nm->km", a, g) if need_b else None)'), ("matmul", "backward_pass")),
+        "ops.py", "return grad_a, grad_b",
+        ('return ((unbroadcast(np.einsum("...nm,...km->...nk", g, b), a.shape) if need_a '
+         'else None),\n                (unbroadcast(np.einsum("...nk,...nm->...km", a, g), '
+         'b.shape) if need_b else None))'), ("matmul", "backward_pass")),
     "a read-only np.broadcast_to view": (
         "ops.py", "g.reshape(kept_shape(x.shape, self.axis)) * np.ones_like(x)",
         "np.broadcast_to(g.reshape(kept_shape(x.shape, self.axis)), x.shape)",
@@ -399,6 +521,13 @@ DIFFERENT = {
     "a walk that returns a list": (
         "tensor.py", "        yield tensor, g\n", "        walked.append((tensor, g))\n",
         ("backward_pass", "capstone_001")),
+    "log-softmax by np.logaddexp.reduce": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        "return z - np.logaddexp.reduce(z, axis=-1, keepdims=True)", ("log_softmax",)),
+    "log-softmax as m + log Σ e^(z − m), in float32 sums": (
+        "ops.py", "return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))",
+        ("m = z.max(axis=-1, keepdims=True)\n        return z - (m + np.log(np.sum(np.exp(z - m), "
+         "axis=-1, keepdims=True, dtype=np.float64)))"), ("log_softmax",)),
     "SGD rebinding p.data": (
         "optim.py", "p.data -= self.lr * p.grad", "p.data = p.data - self.lr * p.grad",
         ("sgd_step", "capstone_001")),
@@ -526,6 +655,26 @@ def test_rows_print_as_they_are_graded_and_ctrl_c_ends_cleanly(tmp_path):
     assert "Traceback" not in err
 
 
+def test_the_capstone_prints_its_epochs_while_it_trains(tmp_path):
+    folder = start(tmp_path / "engine", written=BY_NAME)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    process = subprocess.Popen([sys.executable, "-m", "tinygrad_nn.exercises", "check", str(folder),
+                                "--only", "capstone_001"], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        running_at_first_epochs = process.poll() is None
+        rest, _ = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert lines[2].split("… ") == [" 10  capstone: article 001   ",
+                                    "epoch 1,000 of 5,000: 12/12 points right\n"]
+    assert running_at_first_epochs  # printed while it trains, not after
+    progress = [line.split("… ")[1] for line in rest.splitlines() if "… epoch" in line]
+    assert progress == [f"epoch {n:,} of 5,000: 12/12 points right" for n in range(2000, 6000, 1000)]
+    assert "capstone: article 001   passed: 12/12 points right" in rest
+    assert process.returncode == 0
+
+
 def test_a_missing_folder_is_reported_as_missing(tmp_path):
     run = exercises("check", str(tmp_path / "my engine"))
     assert run.returncode == 2
@@ -566,13 +715,13 @@ def test_the_workspace_holds_every_blank_once_and_none_of_its_answers(tmp_path):
         assert text.count(f'raise NotImplementedError("exercise {blank.name}: not written yet")') == 1
         assert f"Exercise {blank.exercise}, {blank.title}: " in text
     assert not_written(folder) == {blank.name for blank in BLANKS}
-    for answer in ("unbroadcast(g * b, a.shape)", "g @ b.T", "pending[parent] + contribution",
+    for answer in ("unbroadcast(g * b, a.shape)", "g @ np.swapaxes(b, -1, -2)", "pending[parent] + contribution",
                    "self.lr * p.grad", "stack.append((tensor, True))"):
         assert answer in "".join((SOLUTION / name).read_text() for name in FILES)
         assert answer not in text
     assert "--- exercise" not in text
     assert not re.search(r"^\s*(from|import) tinygrad_nn", text, re.MULTILINE)
-    assert [e.number for e in EXERCISES] == list(range(1, 15))
+    assert [e.number for e in EXERCISES] == list(range(1, 16))
 
 
 def test_a_marker_out_of_place_is_refused():
@@ -657,10 +806,89 @@ def test_check_writes_the_backward_stepper_of_a_failed_op(tmp_path):
     out = tmp_path / "steppers"
     run = exercises("check", str(folder), "--only", "1", "--stepper", str(out))
     assert run.returncode == 1, run.stderr
-    assert f"Add: the backward pass step by step is in {out / 'add.html'}" in run.stdout
+    assert f"Add: expected beside got, and the backward pass step by step, is in {out / 'add.html'}" in run.stdout
     page = (out / "add.html").read_text()
     assert "Add" in page and "d(a+b)/da = 1" in page
     assert [p.name for p in out.iterdir()] == ["add.html"]
+
+
+def planted_all(tmp_path: Path, name: str, changes: list[tuple[str, str, str]]) -> Path:
+    """The reference solution with several lines changed, (file, old, new) each."""
+    folder = start(tmp_path / name, written=BY_NAME)
+    for filename, old, new in changes:
+        text = (folder / filename).read_text()
+        assert text.count(old) == 1, old
+        (folder / filename).write_text(text.replace(old, new))
+    return folder
+
+
+def marked(page: str, text: str) -> bool:
+    """Whether the picture on a failure's page draws `text` in the marking red."""
+    return re.search(r'fill="#b2182b"[^>]*>' + re.escape(text) + "<", page) is not None
+
+
+def test_a_failures_page_shows_expected_beside_got_the_wrong_entries_marked(tmp_path):
+    folder = planted_all(tmp_path, "engine", [
+        ("ops.py", "unbroadcast(-g, b.shape)", "unbroadcast(g, b.shape)"),  # wrong numbers
+        ("ops.py", "return (g / x,)", "return (g / undefined,)"),  # raises
+        ("ops.py", "return (g * (x > 0),)", "return None"),  # returns None
+        ("tensor.py", "    return order\n", "    return order[::-1]\n")])  # the order
+    out = tmp_path / "pages"
+    lines = write_steppers(folder, check(folder, seed=2)[1], out)  # in this process
+    sub = (out / "sub.html").read_text()
+    assert "<h3>∂L/∂a</h3><p>0 of 6 elements wrong.</p>" in sub
+    assert "<h3>∂L/∂b</h3><p>6 of 6 elements wrong (marked ✗).</p>" in sub
+    assert sub.count("<tr class=wrong>") == 6
+    assert "Backward pass of <b>L</b>, step by step" in sub
+    log = (out / "log.html").read_text()
+    assert "got backward raised NameError: name &#x27;undefined&#x27; is not defined" in log
+    assert log.count("<td>—</td>") == 6 and "<svg" in log
+    assert marked(log, "your backward: no gradient")
+    relu = (out / "relu.html").read_text()
+    assert "backward returned NoneType None" in relu and marked(relu, "your backward: no gradient")
+    order = (out / "topological_order.html").read_text()
+    assert "loss is at position 0, before its input y" in order
+    assert marked(order, "loss") and marked(order, "your order: position 0")
+    assert not marked(order, "y")
+    assert f"topological order: the graph where it goes wrong is in {out / 'topological_order.html'}" \
+        in lines
+
+
+def test_expected_beside_got_is_a_table_with_every_wrong_entry_marked():
+    table_of = comparison_table
+    head = "<tr><th>element</th><th>expected</th><th>got</th><th></th></tr>"
+    assert table_of("∂L/∂x", np.array([[1.0, 2.0]]), np.array([[1.0, 5.0]]),
+                    {"x": np.array([[0.5, -1.0]]), "b": np.array(3.0)}) == (
+        "<h3>∂L/∂x</h3><p>1 of 2 elements wrong (marked ✗).</p><table><tr><th>element</th>"
+        "<th>x</th><th>expected</th><th>got</th><th></th></tr><tr><td>[0, 0]</td><td>0.5</td>"
+        "<td>1</td><td>1</td><td></td></tr><tr class=wrong><td>[0, 1]</td><td>-1</td><td>2</td>"
+        "<td>5</td><td>✗</td></tr></table>")
+    for got, said in ((None, "NoneType None"), (np.zeros(3), "an array of shape (3,)"),
+                      ({"a": 1}, "dict {&#x27;a&#x27;: 1}"),
+                      ("backward raised X: <y>", "backward raised X: &lt;y&gt;")):
+        assert table_of("∂L/∂x", np.array([2.0]), got, {}) == (
+            f'<h3>∂L/∂x</h3><p class="wrong">✗ expected an array of shape (1,); got {said}</p>'
+            f"<p>1 of 1 element wrong (marked ✗).</p><table>{head}<tr class=wrong><td>[0]</td>"
+            "<td>2</td><td>—</td><td>✗</td></tr></table>")
+    assert table_of("∂L/∂x", np.array([0.0]), np.array([5e-8]), {}) == (  # within ATOL
+        f"<h3>∂L/∂x</h3><p>0 of 1 element wrong.</p><table>{head}<tr><td>[0]</td><td>0</td>"
+        "<td>5e-08</td><td></td></tr></table>")
+    long = table_of("∂L/∂x", np.zeros(62), np.zeros(62), {})
+    assert long.count("<tr><td>[") == 60
+    assert long.endswith('<tr><td colspan="4">… 2 more</td></tr></table>')
+
+
+def test_the_walks_page_marks_the_tensor_whose_gradient_is_wrong(tmp_path):
+    folder = planted_all(tmp_path, "engine", [(
+        "tensor.py", ("pending[parent] = (pending[parent] + contribution if parent in pending\n"
+                      "                                   else contribution)"),
+        "pending[parent] = contribution")])
+    out = tmp_path / "pages"
+    write_steppers(folder, check(folder, "8")[1], out)
+    page = (out / "backward_pass.html").read_text()
+    assert "The graph it was graded on, x marked" in page
+    assert marked(page, "x") and marked(page, "your grad 3") and marked(page, "expected 7")
+    assert not marked(page, "y") and ">your grad 1<" in page
 
 
 def test_the_stepper_shows_the_learners_numbers(tmp_path):

@@ -10,7 +10,6 @@ import shlex
 import sys
 
 from tinygrad_nn.exercises.contained import run_apart
-from tinygrad_nn.exercises.grading import Result
 from tinygrad_nn.exercises.hints import next_hint
 from tinygrad_nn.exercises.loading import NotAWorkspace
 from tinygrad_nn.exercises.progress import (
@@ -19,6 +18,7 @@ from tinygrad_nn.exercises.progress import (
     TIMEOUT,
     check,
     footer,
+    progress_line,
     row_lines,
 )
 from tinygrad_nn.exercises.workspace import start
@@ -82,13 +82,15 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         if args.timeout <= 0:
             raise ValueError(f"--timeout {args.timeout:g}: give a number of seconds above 0")
-        shown: list[Result] = []
+        printed: list[str] = []
 
-        def show(result: Result) -> None:  # the header once the engine imports, then each row
-            print("\n".join([HEADER] * (not shown) + row_lines(result)), flush=True)
-            shown.append(result)
+        def show(lines: list[str]) -> None:  # the header once the engine imports, then rows
+            print("\n".join([HEADER] * (not printed) + lines), flush=True)
+            printed.extend(lines)
 
-        _, results = check(args.folder, args.only, seed, args.timeout, shown=show)
+        _, results = check(args.folder, args.only, seed, args.timeout,
+                           shown=lambda result: show(row_lines(result)),
+                           told=lambda row, text: show([progress_line(row, text)]))
     except (ValueError, NotAWorkspace) as error:
         print(f"check: {error}", file=sys.stderr)
         return 2

@@ -12,11 +12,13 @@ import numpy as np
 
 from tinygrad_nn import datasets
 from tinygrad_nn.exercises import articles
+from tinygrad_nn.exercises.contained import report
 from tinygrad_nn.exercises.grading import Grader, Skipped, Wrong
 
 EPOCHS_001, LR_001 = 5000, 0.1
 STEPS_004, LR_004, SEED_004 = 900, 0.005, 999
 ARTICLE_004 = (201, 38)  # 96% of 209 training images, 76% of 50 test images
+EPOCHS_BETWEEN_REPORTS, STEPS_BETWEEN_REPORTS = 1000, 100  # five and nine lines of progress
 
 
 def grade_001(grader: Grader) -> str:
@@ -30,6 +32,9 @@ def grade_001(grader: Grader) -> str:
         p = articles.network_001(T(X), *params)
         if first_all_right is None and articles.right(p.data, y) == len(y):
             first_all_right = epoch
+        if epoch and epoch % EPOCHS_BETWEEN_REPORTS == 0:
+            report(f"epoch {epoch:,} of {EPOCHS_001:,}: {articles.right(p.data, y)}/12 points "
+                   "right")
         if epoch < EPOCHS_001:
             opt.zero_grad()
             articles.cross_entropy(p, y).backward()
@@ -58,10 +63,14 @@ def grade_004(grader: Grader) -> str:
     w = T(rng.standard_normal((X.shape[1], 1)) * 0.01, requires_grad=True, name="w")
     b = T(np.zeros(1), requires_grad=True, name="b")
     opt, images = SGD([w, b], lr=LR_004), T(X)
-    for _ in range(STEPS_004):
+    for step in range(1, STEPS_004 + 1):
         opt.zero_grad()
-        (articles.cross_entropy(articles.neuron_004(images, w, b), y) * (1.0 / len(X))).backward()
+        p = articles.neuron_004(images, w, b)
+        (articles.cross_entropy(p, y) * (1.0 / len(X))).backward()
         opt.step()
+        if step % STEPS_BETWEEN_REPORTS == 0:
+            report(f"step {step} of {STEPS_004}: {articles.right(p.data, y)}/{len(y)} training "
+                   "images right")
     right = (articles.right(articles.neuron_004(images, w, b).data, y),
              articles.right(articles.neuron_004(T(X_test), w, b).data, y_test))
     got = f"{right[0]}/{len(y)} train ({right[0] / len(y):.0%}), {right[1]}/{len(y_test)} test " \

@@ -68,7 +68,10 @@ class OpCase:
 
     @property
     def broadcasts(self) -> bool:
-        """Whether numpy broadcasts the inputs (so unbroadcast must sum back)."""
+        """Whether numpy broadcasts the inputs (so unbroadcast must sum back): for a
+        matrix product, whether their batch axes (all but the last two) differ."""
+        if self.op == "MatMul":
+            return len({shape[:-2] for shape in self.shapes}) > 1
         return len(set(self.shapes)) > 1
 
     def inputs(self, seed: int) -> list[np.ndarray]:
@@ -105,23 +108,31 @@ def _unary(op: str, *domains: str, **attrs: Any) -> tuple[OpCase, ...]:
             OpCase(op, ((),), (domains[0],), attrs))
 
 
+def _swapped(m: np.ndarray) -> np.ndarray:
+    """Each matrix of a stack transposed: the last two axes swapped."""
+    return np.swapaxes(m, -1, -2)
+
+
 def _products_other_than(right: np.ndarray, g: np.ndarray, m: np.ndarray) -> list[np.ndarray]:
     """Every product of g or gᵀ with m or mᵀ, either way round, that is not `right`."""
     found = []
-    for left in (g, g.T):
-        for other in (m, m.T):
+    for left in (g, _swapped(g)):
+        for other in (m, _swapped(m)):
             for first, second in ((left, other), (other, left)):
-                if first.shape[-1] == second.shape[0]:
+                try:
                     product = first @ second
-                    if product.shape != right.shape or not np.allclose(product, right):
-                        found.append(product)
+                except ValueError:  # shapes that do not multiply: no one returns that
+                    continue
+                if product.shape != right.shape or not np.allclose(product, right):
+                    found.append(product)
     return found
 
 
 def _matmul_transposed(g, a, b, out) -> list[list[np.ndarray]]:
     """What a transpose on the wrong side gives: any product of g with B (for A) or
     with A (for B), transposed or not, other than g @ Bᵀ and Aᵀ @ g."""
-    return [_products_other_than(g @ b.T, g, b), _products_other_than(a.T @ g, g, a)]
+    return [_products_other_than(g @ _swapped(b), g, b),
+            _products_other_than(_swapped(a) @ g, g, a)]
 
 
 TARGETS = np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]])  # for the two-by-three cases
@@ -234,6 +245,8 @@ SPECS = {
         OpCase("MatMul", ((2, 3), (3, 4)), ("any", "zeros")),
         OpCase("MatMul", ((1, 3), (3, 1)), ("any", "any")),
         OpCase("MatMul", ((4, 1), (1, 2)), ("any", "any")),
+        OpCase("MatMul", ((2, 2, 3), (2, 3, 4)), ("any", "any")),  # a stack: batched
+        OpCase("MatMul", ((3, 2, 3), (3, 2)), ("any", "zeros")),  # one B for the stack
     ), mistakes=(("a transpose on the wrong side: ∂L/∂A = g @ Bᵀ, ∂L/∂B = Aᵀ @ g",
                   _matmul_transposed),)),
 }

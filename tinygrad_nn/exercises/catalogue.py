@@ -4,7 +4,7 @@ A blank is one body of the workspace engine that the learner writes. Its task is
 stated in the articles' notation (L the loss, g = ∂L/∂out the gradient an op is
 handed, out its output). Its hints come in levels: the idea (in the workspace's
 comment), then the formula with the section that derives it, then the code.
-`workspace.py` writes them into the blanked copy; `grading.py` grades them.
+`workspace.py` writes them into the blanked copy; the `*_checks.py` files grade them.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ EXERCISES = (
     Exercise(12, "Mean squared error", ("mse",)),
     Exercise(13, "Softmax and cross-entropy, fused", ("softmax_ce",)),
     Exercise(14, "The Adam step", ("adam_step",)),
+    Exercise(15, "The stable softmax forward", ("log_softmax",)),
 )
 
 _SHAPES = ("Each gradient has its input's shape: when numpy broadcast an input, "
@@ -146,12 +147,17 @@ BLANKS = (
           "the axes where shape has 1 and grad does not.", READING_2),
     Blank("matmul", 6, "MatMul",
           "return (∂L/∂A, ∂L/∂B) for out = A @ B, A (n, k), B (k, m), "
-          "from g of shape (n, m).",
+          "from g of shape (n, m); or for stacks of matrices, A (…, n, k) and B (…, k, m), "
+          "whose batch axes broadcast as numpy's @ does.",
           "Each entry of out is a row of A times a column of B. The shapes decide: A's "
           "gradient is (n, k) and B's (k, m), each from g (n, m) and the other matrix, one of "
-          "them transposed. Return None instead for an input that needs no gradient "
+          "them transposed. A stack is many products side by side: transpose each matrix, "
+          "not the stack, and when one B served the whole stack, its gradient is the sum "
+          "over the stack. Return None instead for an input that needs no gradient "
           "(need_a, need_b): a data matrix such as article 004's images.",
-          "∂L/∂A = g·Bᵀ and ∂L/∂B = Aᵀ·g (article 004: dw = (1/m) Xᵀ dz, the same Aᵀ·g).",
+          "∂L/∂A = g·Bᵀ and ∂L/∂B = Aᵀ·g (article 004: dw = (1/m) Xᵀ dz, the same Aᵀ·g), "
+          "Bᵀ swapping the last two axes only (np.swapaxes(b, -1, -2)), each summed back "
+          "to its input's shape by unbroadcast.",
           ARTICLE_004_4),
     Blank("topological_order", 7, "topological order",
           "list every tensor root was computed from, and root, each "
@@ -208,6 +214,15 @@ BLANKS = (
           "divide each by 1 − βᵗ. Count the step before correcting (t = 1 first).",
           "m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); v̂ = v/(1 − β₂ᵗ); "
           "p ← p − lr·m̂/(√v̂ + ε), ε outside the root.", READING_8),
+    Blank("log_softmax", 15, "log-softmax forward",
+          "return log softmax(z) over each row of z (its last axis): z − log Σ e^z, for "
+          "any z, without overflow. This time you write a forward; its backward is given.",
+          "e^z overflows once z passes about 709, and a row far below another underflows to "
+          "log 0. Subtracting a number from a whole row changes no softmax: subtract each "
+          "row's own largest value first, and every e^(z − max) is between 0 and 1, one of "
+          "them exactly 1. Sum each row, keeping the axis so that it lines up with its row.",
+          "log softmax(z)ᵢⱼ = zᵢⱼ − mᵢ − log Σₖ e^(zᵢₖ − mᵢ), mᵢ = maxₖ zᵢₖ (the log-sum-exp "
+          "trick; article 003, section 5).", ARTICLE_003_5),
 )
 
 BY_NAME = {blank.name: blank for blank in BLANKS}

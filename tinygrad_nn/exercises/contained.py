@@ -3,7 +3,8 @@ captured.
 
 An endless loop, `quit()`, `sys.exit(0)` or a print of gigabytes in a learner's
 backward must not hang `check`, end it silently or flood the terminal: each becomes
-an outcome that the row reports, and grading goes on with the next row.
+an outcome that the row reports, and grading goes on with the next row. A long row
+(the capstone) sends lines of progress (`report`) while it runs.
 """
 
 from __future__ import annotations
@@ -11,12 +12,21 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 MAX_LINES, LINE_WIDTH = 20, 200  # of a row's output shown: lines, characters a line
+_channel: Any = None  # in a child, the pipe to the parent: `report` sends progress on it
+
+
+def report(text: str) -> None:
+    """A line of progress for the parent to show while this child works (outside a
+    child, nowhere)."""
+    if _channel is not None:
+        _channel.send(("progress", text))
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,8 @@ class CappedText:
 
 def _child(send: Any, path: Path, function: Callable, args: tuple) -> None:
     """Run function(*args) with its output captured, and send back how it went."""
+    global _channel
+    _channel = send
     captured = CappedText(path)
     sys.stdout = sys.stderr = captured
     try:
@@ -97,9 +109,11 @@ def _start_method() -> str:
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def run_apart(function: Callable, *args: Any, timeout: float) -> Outcome:
-    """function(*args) in a child process, stopped after `timeout` seconds. The
-    function and its value must be picklable where processes are spawned."""
+def run_apart(function: Callable, *args: Any, timeout: float,
+              progress: Callable[[str], None] | None = None) -> Outcome:
+    """function(*args) in a child process, stopped after `timeout` seconds; each line
+    it `report`s is handed to `progress` as it comes. The function and its value must
+    be picklable where processes are spawned."""
     context = multiprocessing.get_context(_start_method())
     receive, send = context.Pipe(duplex=False)
     with tempfile.TemporaryDirectory(prefix="tinygrad_nn_check_") as folder:
@@ -108,9 +122,8 @@ def run_apart(function: Callable, *args: Any, timeout: float) -> Outcome:
         child.start()
         send.close()
         try:
-            if receive.poll(timeout):
-                kind, value = _receive(receive, child)
-            else:
+            kind, value = _awaited(receive, child, time.monotonic() + timeout, progress)
+            if kind == "late":
                 kind, value = "ended", f"stopped after {timeout:g} s: an endless loop?"
         finally:
             if child.is_alive():
@@ -121,6 +134,19 @@ def run_apart(function: Callable, *args: Any, timeout: float) -> Outcome:
     if kind == "value":
         return Outcome(value=value, output=output)
     return Outcome(ended=value, output=output)
+
+
+def _awaited(receive: Any, child: Any, deadline: float,
+             progress: Callable[[str], None] | None) -> tuple[str, Any]:
+    """The child's last message, the progress before it handed on; ("late", None) when
+    none came by the deadline."""
+    while receive.poll(max(0.0, deadline - time.monotonic())):
+        kind, value = _receive(receive, child)
+        if kind != "progress":
+            return kind, value
+        if progress is not None:
+            progress(value)
+    return "late", None
 
 
 def _receive(receive: Any, child: Any) -> tuple[str, Any]:

@@ -10,10 +10,11 @@ from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
-from tinygrad_nn.exercises import capstone, grading
+from tinygrad_nn.exercises import capstone, op_checks
 from tinygrad_nn.exercises.cases import SPECS
 from tinygrad_nn.exercises.catalogue import BLANKS, plain
 from tinygrad_nn.exercises.contained import run_apart
+from tinygrad_nn.exercises.forward_checks import grade_log_softmax
 from tinygrad_nn.exercises.grading import (
     BLOCKED,
     FAILED,
@@ -26,17 +27,21 @@ from tinygrad_nn.exercises.grading import (
     label,
 )
 from tinygrad_nn.exercises.loading import NotAWorkspace, load_engine
+from tinygrad_nn.exercises.optimizer_checks import grade_adam_step, grade_sgd_step
+from tinygrad_nn.exercises.order_checks import grade_topological_order
+from tinygrad_nn.exercises.walk_checks import grade_backward_pass
 from tinygrad_nn.exercises.workspace import not_written
 
 WALK_NEEDS = ("add", "mul", "neg", "sub", "pow", "exp", "log", "sigmoid", "sum", "unbroadcast",
               "matmul", "topological_order")
 CAPSTONE_NEEDS = (*WALK_NEEDS, "backward_pass", "sgd_step")
 SPECIAL = {  # the blanks that are not ops: how each is graded, and what it needs first
-    "unbroadcast": (grading.grade_unbroadcast, ()),
-    "topological_order": (grading.grade_topological_order, ()),
-    "backward_pass": (grading.grade_backward_pass, WALK_NEEDS),
-    "sgd_step": (grading.grade_sgd_step, ()),
-    "adam_step": (grading.grade_adam_step, ()),
+    "unbroadcast": (op_checks.grade_unbroadcast, ()),
+    "topological_order": (grade_topological_order, ()),
+    "backward_pass": (grade_backward_pass, WALK_NEEDS),
+    "sgd_step": (grade_sgd_step, ()),
+    "adam_step": (grade_adam_step, ()),
+    "log_softmax": (grade_log_softmax, ()),
 }
 TIMEOUT = 10.0  # seconds a row may take; the capstone's rows get CAPSTONE_TIME_FACTOR times it
 CAPSTONE_TIME_FACTOR = 12  # article 004 trains 900 steps on 209 images of 12,288 pixels
@@ -45,7 +50,7 @@ CAPSTONE_TIME_FACTOR = 12  # article 004 trains 900 steps on 209 images of 12,28
 def _rows() -> dict[str, Row]:
     rows = {}
     for blank in BLANKS:
-        grade, needs = SPECIAL.get(blank.name, (functools.partial(grading.grade_op, name=blank.name), ()))
+        grade, needs = SPECIAL.get(blank.name, (functools.partial(op_checks.grade_op, name=blank.name), ()))
         broadcasts = blank.name in SPECS and any(c.broadcasts for c in SPECS[blank.name].cases)
         rows[blank.name] = Row(blank.name, blank.exercise, blank.title, needs, grade,
                                after=("unbroadcast",) if broadcasts else ())
@@ -91,10 +96,12 @@ def import_problem(folder: str) -> str:
 
 class Progress:
     """The rows of one workspace, each graded once, after the rows it needs or reads,
-    in a process of its own with a time limit."""
+    in a process of its own with a time limit; `told(row, line)` hears what a long row
+    reports while it runs (the capstone's epochs)."""
 
-    def __init__(self, folder: Path, seed: int, timeout: float):
-        self.folder, self.seed, self.timeout = folder, seed, timeout
+    def __init__(self, folder: Path, seed: int, timeout: float,
+                 told: Callable[[Row, str], None] | None = None):
+        self.folder, self.seed, self.timeout, self.told = folder, seed, timeout, told
         self.not_written = not_written(folder)
         self.results: dict[str, Result] = {}
 
@@ -119,17 +126,20 @@ class Progress:
                           first_to_do=first.first_to_do or first.row)
         passed = [name for name in row.after if self.passed(name)]
         outcome = run_apart(grade_apart, str(self.folder), row.name, passed, self.seed,
-                            timeout=self.timeout * row.time_factor)
+                            timeout=self.timeout * row.time_factor,
+                            progress=self.told and functools.partial(self.told, row))
         if outcome.ended:
             return Result(row, FAILED, outcome.ended, output=outcome.output)
         return replace(outcome.value, output=outcome.output)
 
 
 def check(folder: str | Path, only: str | None = None, seed: int = 0, timeout: float = TIMEOUT,
-          shown: Callable[[Result], None] | None = None) -> tuple[Progress, list[Result]]:
+          shown: Callable[[Result], None] | None = None,
+          told: Callable[[Row, str], None] | None = None) -> tuple[Progress, list[Result]]:
     """Grade the chosen rows of the engine in `folder` (their prerequisites are graded
     too, but not shown), the random cases drawn from `seed`, each row stopped after
-    `timeout` seconds; `shown(result)` is called as each chosen row is graded. Raises
+    `timeout` seconds; `shown(result)` is called as each chosen row is graded, and
+    `told(row, line)` with each line of progress a long row reports. Raises
     NotAWorkspace when the engine cannot be imported, in `timeout` seconds."""
     names = selected(only)
     folder = Path(folder).resolve()
@@ -137,7 +147,7 @@ def check(folder: str | Path, only: str | None = None, seed: int = 0, timeout: f
     problem = probe.value or (probe.ended and f"your engine does not import: {probe.ended}")
     if problem:
         raise NotAWorkspace(problem + (f"\nIt printed:\n{probe.output}" if probe.output else ""))
-    progress, results = Progress(folder, seed, timeout), []
+    progress, results = Progress(folder, seed, timeout, told), []
     for name in names:
         results.append(progress.result(name))
         if shown is not None:
@@ -149,6 +159,11 @@ HEADER = f"{'#':>3}  {'exercise':<24}result\n{'':->3}  {'':-<24}{'':-<46}"
 INDENT = " " * 29
 
 
+def progress_line(row: Row, text: str) -> str:
+    """A line of a long row's progress, printed before its result: "… epoch 1,000 …"."""
+    return f"{row.exercise:>3}  {row.title:<24}… {text}"
+
+
 def row_lines(result: Result) -> list[str]:
     """A row of the table; under a failure, the first wrong element, the likely mistake
     and the case; under any row, what the learner's code printed."""
@@ -158,7 +173,7 @@ def row_lines(result: Result) -> list[str]:
         text += f": {result.detail}"
     lines = [f"{row.exercise:>3}  {row.title:<24}{text}"]
     if result.status == FAILED:
-        case = f"case: {grading.describe_case(result.case[0])}" if result.case else ""
+        case = f"case: {op_checks.describe_case(result.case[0])}" if result.case else ""
         for heading, body in (("", result.detail), ("likely mistake: ", result.mistake),
                               ("", case)):
             if body:
@@ -177,13 +192,12 @@ def footer(results: list[Result]) -> list[str]:
     waiting = [r.first_to_do or r.row for r in results if r.status not in (PASSED, SKIPPED)]
     if waiting:
         lines.append(f"Next: {waiting[0].title} (exercise {waiting[0].exercise}).")
-    seeds = sorted({r.case[1] // 100 for r in results if r.case is not None})
+    seeds = sorted({r.seed for r in results if r.seed is not None})
     if seeds:
         lines.append(f"The cases were drawn at random with seed {seeds[0]}: add --seed "
                      f"{seeds[0]} to check to draw the same ones again.")
-    if any(r.case is not None for r in results):
-        lines.append("check --stepper OUT draws the backward pass of each failed op, step by "
-                     "step, on your engine.")
+    if any(r.case is not None or r.graph is not None for r in results):
+        lines.append("check --stepper OUT draws where each failure goes wrong, on your engine.")
     return lines
 
 

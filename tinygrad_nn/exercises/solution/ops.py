@@ -99,20 +99,25 @@ class Div(Op):
 
 
 class MatMul(Op):
-    """A @ B for matrices, A (n, k) and B (k, m); ∂L/∂A = g @ Bᵀ and ∂L/∂B = Aᵀ @ g.
-    A constant operand gets None: the gradient of article 004's 209 × 12288 data
-    matrix would cost 20 MB a step, for nothing."""
+    """A @ B for matrices, A (n, k) and B (k, m), or stacks of them, (…, n, k) and
+    (…, k, m), whose leading (batch) axes broadcast as numpy's @ does; ∂L/∂A = g @ Bᵀ
+    and ∂L/∂B = Aᵀ @ g, Bᵀ swapping the last two axes only. A constant operand gets
+    None: the gradient of article 004's 209 × 12288 data matrix would cost 20 MB a
+    step, for nothing."""
 
     def forward(self, a, b):
-        if a.ndim != 2 or b.ndim != 2:
-            raise ValueError(f"this engine multiplies matrices only; got shapes {a.shape} "
-                             f"and {b.shape}: reshape a vector to (1, n) or (n, 1)")
+        if a.ndim < 2 or b.ndim < 2:
+            raise ValueError(f"this engine multiplies matrices (or stacks of them) only; got "
+                             f"shapes {a.shape} and {b.shape}: reshape a vector to (1, n) or "
+                             "(n, 1)")
         return a @ b
 
     def backward(self, g, a, b, out):
         need_a, need_b = self.needs_grad
         # --- exercise: matmul ---
-        return (g @ b.T if need_a else None), (a.T @ g if need_b else None)
+        grad_a = unbroadcast(g @ np.swapaxes(b, -1, -2), a.shape) if need_a else None
+        grad_b = unbroadcast(np.swapaxes(a, -1, -2) @ g, b.shape) if need_b else None
+        return grad_a, grad_b
         # --- end ---
 
 
@@ -275,3 +280,23 @@ class SoftmaxCrossEntropy(Op):
         onehot = np.eye(z.shape[-1])[self.labels]
         return (g * (softmax - onehot) / len(z),)
         # --- end ---
+
+
+# ---- a forward to write: softmax that never overflows --------------------------
+
+
+class LogSoftmax(Op):
+    """log softmax(z) over each row of z (its last axis): zᵢⱼ − log Σₖ e^zᵢₖ, computed
+    as zᵢⱼ − mᵢ − log Σₖ e^(zᵢₖ − mᵢ) with mᵢ the row's max, so that e^z neither
+    overflows (z far above 0) nor underflows to log 0 (a row far below another);
+    ∂L/∂z = g − softmax(z)·Σⱼ g, softmax(z) = e^out."""
+
+    def forward(self, z):
+        # --- exercise: log_softmax ---
+        row_max = z.max(axis=-1, keepdims=True)
+        shifted = z - row_max
+        return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        # --- end ---
+
+    def backward(self, g, z, out):
+        return (g - np.exp(out) * g.sum(axis=-1, keepdims=True),)

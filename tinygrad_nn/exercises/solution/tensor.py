@@ -160,6 +160,10 @@ class Tensor:
         """The mean of every element: the sum times 1/count."""
         return self.sum() * (1.0 / self.data.size)
 
+    def log_softmax(self) -> Tensor:
+        """log softmax over each row (the last axis), without overflow."""
+        return apply(ops.LogSoftmax, self)
+
     # ---- losses: self holds the last layer's values before its activation -------
 
     def bce_with_logits(self, target: Any) -> Tensor:
