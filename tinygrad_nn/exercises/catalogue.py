@@ -62,11 +62,11 @@ _NEW = "Return new arrays: g and the inputs are shared, so never write into them
 READING_2 = "docs/reading_the_engine.md#2-one-op-mul"
 READING_3 = "docs/reading_the_engine.md#3-an-order-to-walk-in-topological_order"
 READING_4 = "docs/reading_the_engine.md#4-the-walk-backward_pass"
-READING_8 = "docs/reading_the_engine.md#8-learning-sgdstep"
+READING_9 = "docs/reading_the_engine.md#9-learning-sgdstep"
 ARTICLE_000_2 = "docs/article_000_playground.md#2-backpropagation-derived"
 ARTICLE_001_4 = "docs/article_001_twelve_points.md#4-backpropagation-derived-by-hand"
 ARTICLE_002_6 = "docs/article_002_visual_intro.md#6-deeper-4-4-2-networks-sigmoid-against-relu"
-ARTICLE_003_1 = "docs/article_003_house_prices.md#1-one-neuron-price--w--area"
+ARTICLE_003_1 = "docs/article_003_house_prices.md#1-one-neuron-price-w-area"
 ARTICLE_003_3 = "docs/article_003_house_prices.md#3-gradient-descent"
 ARTICLE_003_5 = "docs/article_003_house_prices.md#5-softmax"
 ARTICLE_004_4 = "docs/article_004_cat.md#4-backward-the-gradient-derived"
@@ -213,7 +213,7 @@ BLANKS = (
           "its gradient's scale. Both averages start at 0, so early on they are too small: "
           "divide each by 1 − βᵗ. Count the step before correcting (t = 1 first).",
           "m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); v̂ = v/(1 − β₂ᵗ); "
-          "p ← p − lr·m̂/(√v̂ + ε), ε outside the root.", READING_8),
+          "p ← p − lr·m̂/(√v̂ + ε), ε outside the root.", READING_9),
     Blank("log_softmax", 15, "log-softmax forward",
           "return log softmax(z) over each row of z (its last axis): z − log Σ e^z, for "
           "any z, without overflow. This time you write a forward; its backward is given.",
