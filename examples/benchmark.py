@@ -11,11 +11,13 @@ Five workloads, float64, one full step each (forward, loss, backward, SGD update
 "numpy" is the floor: the gradients written out by hand, activations reused,
 sigmoid + BCE and softmax + CE fused into (p - y)/n, updates in place. "tinygrad_nn"
 is the engine used as a user would (Tensors, `nn` losses, `optim.SGD`). "torch" is
-PyTorch eager on one thread, when it is installed. All start from the same arrays;
-their gradients are checked to agree to 1e-9 before anything is timed. The
+PyTorch eager on one thread, when it is installed. "unguarded" is the engine with its
+guards switched off (`unguarded()`), to show what they cost. All start from the same
+arrays; their gradients are checked to agree to 1e-9 before anything is timed. The
 implementations run interleaved in rounds so machine noise hits them alike; the
-table gives the median time per step and the median of the per-round ratios to
-numpy. One BLAS thread is used, so the ratios measure the engine, not threading.
+table gives the median time per step and the medians of the per-round ratios. One
+BLAS thread is used, so the ratios measure the engine, not threading, and the time is
+the process's CPU time, so that waiting for a core on a shared machine is not counted.
 
     python examples/benchmark.py           # full run (a few minutes)
     python examples/benchmark.py --quick   # under a minute
@@ -30,15 +32,16 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse
+import contextlib
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from report import README, replace_readme_block
 
-from tinygrad_nn import Tensor, datasets, nn, optim
+from tinygrad_nn import Tensor, datasets, guards, nn, optim
 
 LR = 0.1
 
@@ -167,6 +170,29 @@ def tinygrad_stepper(work: Workload, params: list[np.ndarray]) -> Callable[[], f
     return step
 
 
+@contextlib.contextmanager
+def unguarded() -> Iterator[None]:
+    """The engine with the guards that run on every step switched off, for timing only:
+    the version check before each op's backward, the gradient of each tensor's own (cast
+    and copied where shared), the write stamps and gradient checks of the optimizer, the
+    losses' checks of their inputs. A benchmark step computes the same numbers without
+    them; a user's mistake would no longer be caught."""
+    switched_off = [(guards, "check_unchanged", lambda tensor: None),
+                    (guards, "own_gradient", lambda contribution, tensor, g: contribution),
+                    (optim, "record_write", lambda *tensors: None),
+                    (optim, "_checked_gradient", lambda position, p: p.grad),
+                    (nn, "_refuse_empty", lambda loss, pred: None),
+                    (nn, "_refuse_outside_0_1", lambda *args, **kwargs: None)]
+    kept = [(module, name, getattr(module, name)) for module, name, _ in switched_off]
+    try:
+        for module, name, replacement in switched_off:
+            setattr(module, name, replacement)
+        yield
+    finally:
+        for module, name, original in kept:
+            setattr(module, name, original)
+
+
 # ---- PyTorch eager, when installed --------------------------------------------
 
 
@@ -207,11 +233,13 @@ def check_gradients_agree(work: Workload, params: list[np.ndarray]) -> None:
     """Before timing: one step of each implementation, same loss and gradients to 1e-9."""
     reference = [p.copy() for p in params]
     loss, grads = numpy_step(work, reference)
-    steppers = {"tinygrad_nn": tinygrad_stepper(work, params), "torch": torch_stepper(work, params)}
+    steppers = {"tinygrad_nn": tinygrad_stepper(work, params), "torch": torch_stepper(work, params),
+                "unguarded": tinygrad_stepper(work, params)}
     for name, step in steppers.items():
         if step is None:
             continue
-        their_loss = step()
+        with unguarded() if name == "unguarded" else contextlib.nullcontext():
+            their_loss = step()
         their_grads = [np.asarray(p.grad) for p in step.parameters]
         worst = max(float(np.max(np.abs(g - h))) for g, h in zip(grads, their_grads))
         if abs(their_loss - loss) > 1e-9 or worst > 1e-9:
@@ -220,29 +248,36 @@ def check_gradients_agree(work: Workload, params: list[np.ndarray]) -> None:
 
 
 def time_per_step(step: Callable[[], object], repeats: int) -> float:
-    start = time.perf_counter()
+    """CPU seconds per call: on one thread, the work done, whoever else uses the machine."""
+    start = time.process_time()
     for _ in range(repeats):
         step()
-    return (time.perf_counter() - start) / repeats
+    return (time.process_time() - start) / repeats
 
 
 def benchmark(work: Workload, params: list[np.ndarray], rounds: int, budget: float) -> dict:
-    """Median µs/step per implementation and median per-round ratio to numpy."""
+    """Median µs/step per implementation, and medians of per-round ratios: to numpy
+    ("numpy"), of the engine to torch ("torch") and to itself unguarded ("guards")."""
     numpy_params = [p.copy() for p in params]
     steppers = {"numpy": lambda: numpy_step(work, numpy_params),
                 "tinygrad_nn": tinygrad_stepper(work, params),
-                "torch": torch_stepper(work, params)}
+                "torch": torch_stepper(work, params),
+                "unguarded": tinygrad_stepper(work, params)}
     steppers = {name: step for name, step in steppers.items() if step is not None}
     first = time_per_step(steppers["numpy"], 3)
     repeats = max(1, int(budget / rounds / max(first, 1e-7) / len(steppers)))
     times: dict[str, list[float]] = {name: [] for name in steppers}
     for _ in range(rounds):
         for name, step in steppers.items():
-            times[name].append(time_per_step(step, repeats))
-    result = {}
-    for name, seconds in times.items():
-        ratios = np.array(seconds) / np.array(times["numpy"])
-        result[name] = (1e6 * float(np.median(seconds)), float(np.median(ratios)))
+            with unguarded() if name == "unguarded" else contextlib.nullcontext():
+                times[name].append(time_per_step(step, repeats))
+    seconds = {name: np.array(t) for name, t in times.items()}
+    ours = seconds["tinygrad_nn"]
+    result = {name: 1e6 * float(np.median(t)) for name, t in seconds.items()}
+    result["ratios"] = {"numpy": float(np.median(ours / seconds["numpy"])),
+                        "guards": float(np.median(ours / seconds["unguarded"]))}
+    if "torch" in seconds:
+        result["ratios"]["torch"] = float(np.median(ours / seconds["torch"]))
     return result
 
 
@@ -281,20 +316,21 @@ def machine() -> str:
     except ImportError:
         with_torch = ""
     return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}, numpy {np.__version__}{with_torch}, one BLAS thread")
+            f"{platform.python_version()}, numpy {np.__version__}{with_torch}, one BLAS thread, "
+            "CPU time")
 
 
 def readme_block(per_op: float, op_ratio: float, rows: list[tuple[Workload, dict]]) -> str:
     """The README's lines of a full run: the machine, the table, the cost of one op."""
     lines = [f"A full run on {machine()}:", "",
-             "| workload | numpy µs | tinygrad_nn µs | ratio | torch µs | ratio |",
+             "| workload | numpy µs | tinygrad_nn µs | × numpy | × PyTorch | the guards |",
              "|---|---:|---:|---:|---:|---:|"]
     for work, result in rows:
-        torch_cells = (f"{result['torch'][0]:.1f} | {result['torch'][1]:.2f}×"
-                       if "torch" in result else "– | –")
-        lines.append(f"| {work.name} {work.description} | {result['numpy'][0]:.1f} | "
-                     f"{result['tinygrad_nn'][0]:.1f} | {result['tinygrad_nn'][1]:.2f}× | "
-                     f"{torch_cells} |")
+        ratios = result["ratios"]
+        torch_cell = f"{ratios['torch']:.2f}×" if "torch" in ratios else "–"
+        lines.append(f"| {work.name} {work.description} | {result['numpy']:.1f} | "
+                     f"{result['tinygrad_nn']:.1f} | {ratios['numpy']:.2f}× | {torch_cell} | "
+                     f"{100 * (ratios['guards'] - 1):+.0f}% |")
     lines += ["", (f"One op on (2, 2) arrays, forward and backward, costs {per_op:.1f} µs, "
                    f"{op_ratio:.1f}× the three numpy calls it makes.")]
     return "\n".join(lines) + "\n"
@@ -314,7 +350,8 @@ def main() -> None:
     print(machine() + "\n")
     per_op, op_ratio = tiny_op_ratio(rounds)
     print(f"one op on (2, 2) arrays, forward + backward: {per_op:.2f} µs, {op_ratio:.2f}x numpy\n")
-    header = f"{'workload':<40} {'numpy µs':>10} {'tinygrad_nn µs':>15} {'ratio':>7} {'torch µs':>10} {'ratio':>7}"
+    header = (f"{'workload':<40} {'numpy µs':>10} {'tinygrad_nn µs':>15} {'x numpy':>8} "
+              f"{'torch µs':>10} {'x torch':>8} {'guards':>7}")
     print(header)
     print("-" * len(header))
     rows = []
@@ -325,11 +362,12 @@ def main() -> None:
         check_gradients_agree(work, params)
         result = benchmark(work, params, rounds, budget)
         rows.append((work, result))
-        torch_cells = (f"{result['torch'][0]:>10.1f} {result['torch'][1]:>6.2f}x"
-                       if "torch" in result else f"{'-':>10} {'-':>7}")
-        print(f"{work.name + ' ' + work.description:<40} {result['numpy'][0]:>10.1f} "
-              f"{result['tinygrad_nn'][0]:>15.1f} {result['tinygrad_nn'][1]:>6.2f}x {torch_cells}",
-              flush=True)
+        ratios = result["ratios"]
+        torch_cells = (f"{result['torch']:>10.1f} {ratios['torch']:>7.2f}x" if "torch" in result
+                       else f"{'-':>10} {'-':>8}")
+        print(f"{work.name + ' ' + work.description:<40} {result['numpy']:>10.1f} "
+              f"{result['tinygrad_nn']:>15.1f} {ratios['numpy']:>7.2f}x {torch_cells} "
+              f"{100 * (ratios['guards'] - 1):>+6.0f}%", flush=True)
     if args.readme:
         text = README.read_text(encoding="utf-8")
         README.write_text(replace_readme_block(text, "benchmark", readme_block(per_op, op_ratio, rows)),

@@ -12,20 +12,28 @@ skip with the reason when one is missing.
 No test touches the real network: downloads come from a server on 127.0.0.1
 (`mirror`), and "offline" is a mirror on a local port nothing listens on
 (`offline_mirror`).
+
+The tests run on every core (pytest-xdist, `-n auto --dist loadfile` in pyproject.toml):
+each file's tests on one worker, so that its module fixtures are built once, and the
+browser test files all on the same one (`pytest_xdist_make_scheduler`), one after another,
+since two Chromiums and their servers on two cores make the timing tests flaky. The
+session fixtures that run `run_all --quick` run once for all workers (`once_for_all_workers`).
 """
 
 import functools
 import http.server
 import os
+import pickle
 import shutil
 import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from tinygrad_nn import datasets
 
@@ -47,6 +55,35 @@ CAT_DATA_MISSING = (f"the cat/non-cat files ({' and '.join(datasets.CATVNONCAT_S
 def pytest_configure(config) -> None:
     if not os.environ.get(datasets.DATA_ENV_VAR) and DATA_BESIDE_PROJECT.is_dir():
         os.environ[datasets.DATA_ENV_VAR] = str(DATA_BESIDE_PROJECT)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, there when it is
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, with every *_browser.py file in one unit of work."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserFilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "the browser tests" if file.endswith("_browser.py") else file
+
+    return BrowserFilesTogether(config, log)
+
+
+def once_for_all_workers(tmp_path_factory, name: str, make: Callable[[Path], object]) -> object:
+    """make(folder), computed by the first worker that asks and read from a file by the
+    others (pytest-xdist starts a session per worker); without workers, just make(folder)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make(tmp_path_factory.mktemp(name))
+    folder = tmp_path_factory.getbasetemp().parent / name  # the folder the workers share
+    with FileLock(f"{folder}.lock"):
+        made = folder / "made.pickle"
+        if not made.exists():
+            folder.mkdir()
+            made.write_bytes(pickle.dumps(make(folder)))
+        return pickle.loads(made.read_bytes())
 
 
 def start_chromium(profile: Path, logging_prefs: dict[str, str] | None = None):
@@ -149,12 +186,12 @@ def quick_run_all(tmp_path_factory):
     """`examples/run_all.py --quick` run once on two processes (as on a two-core machine,
     whatever this one has), for every test that reads what it prints or draws: (the
     finished process, its --out folder)."""
-    out = tmp_path_factory.mktemp("run_all_quick")
-    return run_all_quick(out, jobs=2), out
+    return once_for_all_workers(tmp_path_factory, "run_all_quick",
+                                lambda out: (run_all_quick(out, jobs=2), out))
 
 
 @pytest.fixture(scope="session")
 def quick_run_all_serial(tmp_path_factory):
     """The same run with --jobs 1: everything in turn, in one process."""
-    out = tmp_path_factory.mktemp("run_all_quick_serial")
-    return run_all_quick(out, jobs=1), out
+    return once_for_all_workers(tmp_path_factory, "run_all_quick_serial",
+                                lambda out: (run_all_quick(out, jobs=1), out))

@@ -13,6 +13,8 @@ sys.path.insert(0, str(EXAMPLES))
 import benchmark
 from report import README, replace_readme_block
 
+from tinygrad_nn import Tensor, no_grad
+
 WORKLOADS = benchmark.make_workloads(np.random.default_rng(0))
 
 
@@ -55,15 +57,31 @@ def test_the_readme_shows_a_full_run_of_every_workload():
                         r"[\d.]+× the three numpy calls it makes\.", lines[-1])
 
 
+def test_unguarded_switches_the_version_check_off_inside_only():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with benchmark.unguarded():
+        y = x * x
+        with no_grad():
+            x -= 1.0
+        y.sum().backward()  # the write after the forward pass goes unnoticed
+    y = x * x
+    with no_grad():
+        x -= 1.0
+    with pytest.raises(RuntimeError, match="was changed after Mul used it"):
+        y.sum().backward()
+
+
 def test_readme_block_is_what_replaces_the_marked_lines():
-    results = [(work, {"numpy": (10.0, 1.0), "tinygrad_nn": (21.5, 2.15)}) for work in WORKLOADS[:2]]
+    results = [(work, {"numpy": 10.0, "tinygrad_nn": 21.5,
+                       "ratios": {"numpy": 2.15, "torch": 0.5, "guards": 1.04}})
+               for work in WORKLOADS[:2]]
     block = benchmark.readme_block(6.14, 4.61, results)
     text = "before\n<!-- readme:benchmark -->\nold table\n<!-- /readme -->\nafter\n"
     new = replace_readme_block(text, "benchmark", block)
     assert new.startswith("before\n<!-- readme:benchmark -->\nA full run on ")
     assert new.endswith("calls it makes.\n<!-- /readme -->\nafter\n")
     assert "old table" not in new
-    assert "| W1 001 twelve points, 1-2-1 sigmoid | 10.0 | 21.5 | 2.15× | – | – |" in new
+    assert "| W1 001 twelve points, 1-2-1 sigmoid | 10.0 | 21.5 | 2.15× | 0.50× | +4% |" in new
     assert "costs 6.1 µs, 4.6× the three numpy calls" in new
 
 

@@ -323,8 +323,11 @@ def test_a_skip_link_leads_past_the_settings_to_the_views(page):
 
 
 def test_the_progress_is_announced_every_few_seconds_not_every_tick(page):
+    """At most one announcement per five seconds the page itself saw go by (plus the first),
+    measured by the page's clock: a loaded machine stretches the seconds, not the rule."""
     page.execute_script("""
         window.announcements = 0;
+        window.watchedSince = performance.now();
         new MutationObserver(() => window.announcements++).observe(
             document.getElementById('progress-announcement'),
             {childList: true, characterData: true, subtree: true});""")
@@ -334,8 +337,10 @@ def test_the_progress_is_announced_every_few_seconds_not_every_tick(page):
         "textContent").startswith("Step "), 15, "the first announcement")
     time.sleep(max(0.0, 11 - (time.monotonic() - start)))
     page.find_element(By.ID, "train-button").click()
-    announced = page.execute_script("return window.announcements;")
-    assert steps(page) >= 100 and 1 <= announced <= 3, (steps(page), announced)
+    announced, seen_ms = page.execute_script(
+        "return [window.announcements, performance.now() - window.watchedSince];")
+    assert steps(page) >= 100 and 1 <= announced <= 1 + seen_ms // 5000, (
+        steps(page), announced, seen_ms)
     assert page.find_element(By.ID, "progress-announcement").get_attribute("aria-live") == "polite"
 
 
