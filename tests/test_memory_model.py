@@ -472,3 +472,24 @@ def test_an_item_write_hands_no_gradient_to_a_side_that_needs_none():
     op = constant._op
     assert op.needs_grad == (False, True)
     assert op.backward(g, *[t.data for t in op.inputs], constant.data)[0] is None
+
+
+def test_hessian_and_gradgradcheck_say_what_f_must_return_in_full():
+    from tinygrad_nn import hessian
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    for caller, call in (("hessian", lambda f: hessian(f, x)),
+                         ("gradgradcheck", lambda f: gradgradcheck(f, x))):
+        for f, got in ((lambda: x * x, "(2,)"), (lambda: 3.0, "float")):
+            with pytest.raises(ValueError) as error:
+                call(f)
+            assert str(error.value) == (f"{caller}: f() must return a Tensor holding one "
+                                        f"number (a loss); got {got}")
+
+
+@pytest.mark.parametrize("op", [ops.Add, ops.Sub, ops.Mul, ops.Div, ops.MatMul])
+def test_a_binary_op_hands_no_gradient_to_a_side_that_needs_none(op):
+    a, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, 1.0], [2.0, 4.0]])
+    for needs in ((True, False), (False, True)):
+        out = apply(op, Tensor(a, requires_grad=needs[0]), Tensor(b, requires_grad=needs[1]))
+        grads = out._op.backward(np.ones_like(out.data), a, b, out.data)
+        assert [g is not None for g in grads] == list(needs)

@@ -73,11 +73,12 @@ def _scalar_output(f: Callable[[], Tensor], caller: str) -> Tensor:
     return out
 
 
-def _hessian_blocks(f: Callable[[], Tensor], tensors: Sequence[Tensor]) -> list[list[np.ndarray]]:
+def _hessian_blocks(f: Callable[[], Tensor], tensors: Sequence[Tensor],
+                    caller: str) -> list[list[np.ndarray]]:
     """Blocks H[i][j] = d²f / d tensors[i] d tensors[j], of shape tᵢ.shape + tⱼ.shape:
     the gradient is taken once with a graph, then differentiated once per element. A
     gradient that does not depend on the tensors (f linear in them) leaves its blocks 0."""
-    gradients = grad(_scalar_output(f, "hessian"), tensors, create_graph=True)
+    gradients = grad(_scalar_output(f, caller), tensors, create_graph=True)
     blocks = [[np.zeros(ti.shape + tj.shape) for tj in tensors] for ti in tensors]
     for i, gradient in enumerate(gradients):
         if not gradient.requires_grad:
@@ -92,7 +93,7 @@ def _hessian_blocks(f: Callable[[], Tensor], tensors: Sequence[Tensor]) -> list[
 
 def hessian(f: Callable[[], Tensor], x: Tensor) -> np.ndarray:
     """d²f/dx², of shape x.shape + x.shape, for f() a scalar Tensor computed from x."""
-    return _hessian_blocks(f, [x])[0][0]
+    return _hessian_blocks(f, [x], "hessian")[0][0]
 
 
 def _gradient_differences(f: Callable[[], Tensor], tensors: Sequence[Tensor],
@@ -127,7 +128,8 @@ def gradgradcheck(f: Callable[[], Tensor], *tensors: Tensor, eps: float = 1e-6,
         if not tensor.requires_grad:
             raise ValueError(f"gradgradcheck: {_label(tensor, position)} has requires_grad=False")
         require_float64(tensor, "gradgradcheck")
-    actual, expected = _hessian_blocks(f, tensors), _gradient_differences(f, tensors, eps)
+    actual = _hessian_blocks(f, tensors, "gradgradcheck")
+    expected = _gradient_differences(f, tensors, eps)
     for i, j in np.ndindex(len(tensors), len(tensors)):
         bad = ~np.isclose(actual[i][j], expected[i][j], atol=atol, rtol=rtol)
         if bad.any():
