@@ -57,10 +57,11 @@ def grad(output: Tensor, inputs: Tensor | Sequence[Tensor], grad_output: Any = N
 
 def _as_gradient(g: Any, tensor: Tensor, create_graph: bool) -> Tensor:
     """The gradient as a Tensor: as the graph made it when recorded, else a private
-    copy (when an input is the output itself, the pass hands back `grad_output`)."""
+    copy, as Tensor() makes (when an input is the output itself, the pass hands back
+    `grad_output`, already of the input's dtype)."""
     if g is None:
         return Tensor(np.zeros(tensor.shape, dtype=tensor.dtype))
-    return g if create_graph else Tensor(np.array(g, dtype=tensor.dtype))
+    return g if create_graph else Tensor(g)
 
 
 def _scalar_output(f: Callable[[], Tensor], caller: str) -> Tensor:
