@@ -6,6 +6,7 @@ exercise and is named; the capstone trains articles 001 and 004 on the learner's
 engine (004 skips without the cat/non-cat files, as the article's own tests do).
 """
 
+import multiprocessing
 import os
 import re
 import signal
@@ -946,3 +947,23 @@ def test_a_learner_goes_from_start_to_the_capstone_one_exercise_at_a_time(tmp_pa
         assert {r.status for r in after} == {PASSED}, table(after)
     (article_001, _) = check(folder, "capstone")[1]
     assert article_001.status == PASSED
+
+
+def test_a_ctrl_c_while_a_child_starts_waits_until_the_child_is_known():
+    from tinygrad_nn.exercises import contained
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,), daemon=True)
+    start_unguarded = child.start
+
+    def interrupted_start():
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the child is being made
+        start_unguarded()
+
+    child.start = interrupted_start
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            contained._start(child)
+        assert child.pid is not None  # started, so the grader can stop it
+    finally:
+        if child.pid is not None:
+            child.kill()
+            child.join()

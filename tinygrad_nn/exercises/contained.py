@@ -10,6 +10,7 @@ an outcome that the row reports, and grading goes on with the next row. A long r
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 import tempfile
 import time
@@ -87,6 +88,7 @@ def _child(send: Any, path: Path, function: Callable, args: tuple) -> None:
     """Run function(*args) with its output captured, and send back how it went."""
     global _channel
     _channel = send
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # held back while it started
     captured = CappedText(path)
     sys.stdout = sys.stderr = captured
     try:
@@ -119,21 +121,35 @@ def run_apart(function: Callable, *args: Any, timeout: float,
     with tempfile.TemporaryDirectory(prefix="tinygrad_nn_check_") as folder:
         path = Path(folder) / "output.txt"
         child = context.Process(target=_child, args=(send, path, function, args), daemon=True)
-        child.start()
-        send.close()
         try:
+            _start(child)
+            send.close()
             kind, value = _awaited(receive, child, time.monotonic() + timeout, progress)
             if kind == "late":
                 kind, value = "ended", f"stopped after {timeout:g} s: an endless loop?"
         finally:
             if child.is_alive():
                 child.kill()
-            child.join()
+            if child.pid is not None:
+                child.join()
             receive.close()
         output = _read_output(path)
     if kind == "value":
         return Outcome(value=value, output=output)
     return Outcome(ended=value, output=output)
+
+
+def _start(child: Any) -> None:
+    """child.start() with Ctrl-C held back until this process knows the child: a Ctrl-C
+    in between would leave it running unseen, holding the terminal's output open."""
+    interrupted: list[bool] = []
+    held = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    try:
+        child.start()
+    finally:
+        signal.signal(signal.SIGINT, held)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _awaited(receive: Any, child: Any, deadline: float,
