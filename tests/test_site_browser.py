@@ -272,6 +272,15 @@ def test_on_a_phone_a_wide_formula_scrolls_in_its_own_box_reached_by_the_keyboar
     assert overflow(phone) == 0
 
 
+def the_stepper(chromium):
+    """The page's one stepper and the picture of its current frame (004's needs the data)."""
+    steppers = chromium.find_elements(By.CSS_SELECTOR, "article .tinygrad-nn-stepper")
+    if not steppers and "The stepper needs the data" in chromium.page_source:
+        pytest.skip("the site was built without the cat/non-cat files: no stepper on 004")
+    (stepper,) = steppers
+    return stepper, stepper.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .picture")
+
+
 @pytest.mark.parametrize("page", [*ARTICLES, "backprop_tour"])
 def test_each_stepper_draws_its_graph_at_its_own_size_with_buttons_a_finger_can_press(
         url, chromium, page):
@@ -283,11 +292,7 @@ def test_each_stepper_draws_its_graph_at_its_own_size_with_buttons_a_finger_can_
         for size in (desktop, PHONE):
             chromium.set_window_size(*size)
             visit(chromium, f"{url}{page}/")
-            steppers = chromium.find_elements(By.CSS_SELECTOR, "article .tinygrad-nn-stepper")
-            if not steppers and "The stepper needs the data" in chromium.page_source:
-                pytest.skip("the site was built without the cat/non-cat files: no stepper on 004")
-            (stepper,) = steppers
-            picture = stepper.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .picture")
+            stepper, picture = the_stepper(chromium)
             assert picture.size["width"] >= stepper.size["width"], (size, picture.size)
             drawn, own = chromium.execute_script(
                 "const svg = arguments[0].querySelector('svg');"
@@ -461,11 +466,7 @@ def test_zoomed_out_each_steppers_graph_fits_or_stops_where_its_words_stay_legib
     """Zoomed out, a small graph spans its picture and a big one shrinks only until its
     smallest words are 11 px tall, then scrolls: never a 4,000 px graph in 688 px."""
     visit(chromium, f"{url}{page}/")
-    steppers = chromium.find_elements(By.CSS_SELECTOR, "article .tinygrad-nn-stepper")
-    if not steppers and "The stepper needs the data" in chromium.page_source:
-        pytest.skip("the site was built without the cat/non-cat files: no stepper on 004")
-    (stepper,) = steppers
-    picture = stepper.find_element(By.CSS_SELECTOR, ".frame:not([hidden]) .picture")
+    stepper, picture = the_stepper(chromium)
     drawn, own, words = _graph_size(chromium, picture)
     assert abs(drawn - own) < 1 and words >= 11
     click(chromium, stepper.find_element(By.CLASS_NAME, "fit"))
