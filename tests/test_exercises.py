@@ -640,9 +640,15 @@ def test_rows_print_as_they_are_graded_and_ctrl_c_ends_cleanly(tmp_path):
     folder = planted(tmp_path, "optim.py", "p.data -= self.lr * p.grad",
                      "while True:\n                    pass")
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
-    process = subprocess.Popen([sys.executable, "-m", "tinygrad_nn.exercises", "check", str(folder),
-                                "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=env)
+    # Ctrl-C must reach check even where the tests run in the background, which ignores it:
+    # an ignored signal stays ignored in a child, a handled one does not
+    held = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "tinygrad_nn.exercises", "check",
+                                    str(folder), "--timeout", "60"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=env)
+    finally:
+        signal.signal(signal.SIGINT, held)
     try:
         while "backward walk" not in process.stdout.readline():
             pass
