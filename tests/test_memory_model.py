@@ -330,6 +330,10 @@ def test_a_write_that_overlaps_its_source_in_part_is_refused():
     x = Tensor([1.0, 2.0, 3.0])
     with pytest.raises(RuntimeError, match="shares part of its memory"):
         x[1:] += x[:2]
+    with pytest.raises(RuntimeError, match="shares part of its memory"):
+        x[:2] += x[1]  # one element, but an in-place op reads it as it writes (PyTorch refuses)
+    with pytest.raises(RuntimeError, match="shares part of its memory"):
+        x[1:] = x[:2]  # an item write of more than one number
     x += x  # the same elements: fine
     np.testing.assert_array_equal(x.data, [2.0, 4.0, 6.0])
 
