@@ -717,8 +717,10 @@ def draw_playground_figure(runs: dict[str, PlaygroundRun], data, epochs: int,
         ax.set(xlabel="", ylabel="")
     for colour_bar in figure.axes[len(axes):]:  # one per panel; the shared legend says it
         colour_bar.remove()
-    figure.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=10)
     draw_playground_losses(runs, axes["losses"])
+    curves = axes["losses"].get_legend().legend_handles
+    axes["losses"].get_legend().remove()  # inside the plot it covered the curves
+    figure.legend(handles=handles + curves, loc="outside lower center", ncol=4, fontsize=10)
     figure.suptitle(f"TensorFlow Playground's spiral after {epochs:,} epochs, the seed with the\n"
                     f"median test loss of {runs[keys[0]].test.shape[1]}; background: blue where "
                     "the output is +1, orange where −1", fontsize=11)
@@ -734,7 +736,6 @@ def draw_playground_losses(runs: dict[str, PlaygroundRun], ax) -> None:
               for i, experiment in enumerate(PLAYGROUND_EXPERIMENTS)}
     plot.loss_curves(curves, xlabel="epoch", ylabel="test loss: mean ½(output − label)²",
                      title="Median test loss", styles=styles, ax=ax)
-    ax.legend(fontsize=10)
 
 
 def draw_playground_curves(runs: dict[str, PlaygroundRun], checkpoints: tuple[int, ...],
