@@ -432,24 +432,34 @@ def half_squared_errors(output: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 @dataclass
 class PlaygroundRun:
-    """Losses per epoch (epochs + 1, seeds), before the first update and after each epoch,
-    and the networks' parameters saved at chosen epochs."""
+    """Test losses per epoch (epochs + 1, seeds), before the first update and after each
+    epoch; train losses (seeds,) at the epochs something reads; the networks' parameters
+    saved at chosen epochs."""
 
     networks: PlaygroundNetworks
-    train: np.ndarray
+    train: dict[int, np.ndarray]
     test: np.ndarray
     snapshots: dict[int, dict[str, np.ndarray]]
 
+    @property
+    def epochs(self) -> int:
+        return len(self.test) - 1
+
 
 def train_playground(networks: PlaygroundNetworks, data: dict[str, np.ndarray], epochs: int,
-                     snapshot_epochs: Iterable[int] = ()) -> PlaygroundRun:
+                     snapshot_epochs: Iterable[int] = (),
+                     train_loss_epochs: Iterable[int] = ()) -> PlaygroundRun:
     """The Playground's training: each epoch walks the training points in their fixed
     order; every 10 points, the gradients of ½(output − label)² summed over the batch
-    and divided by its size update the weights with learning rate 0.03."""
+    and divided by its size update the weights with learning rate 0.03. The test loss is
+    measured after every epoch (the curves and the first epoch below a level read it);
+    the train loss at the last epoch, the snapshots' and `train_loss_epochs` only: a pass
+    over the training points every epoch cost a quarter to half of the training."""
     opt = optim.SGD(networks.parameters(), lr=PLAYGROUND_LEARNING_RATE)
     X, y = data["X_train"], data["y_train"]
     snapshot_epochs = set(snapshot_epochs)
-    train_losses, test_losses, snapshots = [], [], {}
+    train_loss_epochs = {epochs, *snapshot_epochs, *train_loss_epochs}
+    train_losses, test_losses, snapshots = {}, [], {}
     for epoch in range(epochs + 1):
         if epoch:
             for start in range(0, X.shape[1], PLAYGROUND_BATCH):
@@ -461,11 +471,12 @@ def train_playground(networks: PlaygroundNetworks, data: dict[str, np.ndarray], 
                 opt.step()
             advance()
         with no_grad():
-            train_losses.append(half_squared_errors(networks(X).data, y))
+            if epoch in train_loss_epochs:
+                train_losses[epoch] = half_squared_errors(networks(X).data, y)
             test_losses.append(half_squared_errors(networks(data["X_test"]).data, data["y_test"]))
         if epoch in snapshot_epochs:
             snapshots[epoch] = networks.state_dict()
-    return PlaygroundRun(networks, np.array(train_losses), np.array(test_losses), snapshots)
+    return PlaygroundRun(networks, train_losses, np.array(test_losses), snapshots)
 
 
 def playground_proba(networks: PlaygroundNetworks, seed_index: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -518,6 +529,7 @@ class PlaygroundTraining:
     epochs: int
     ulps: int = 0  # started this many ulps up (a chaotic network's later runs)
     snapshot_epochs: tuple[int, ...] = ()
+    train_loss_epochs: tuple[int, ...] = ()  # besides the last and the snapshots'
 
 
 def run_training(task: PlaygroundTraining, data: dict[str, np.ndarray],
@@ -526,7 +538,7 @@ def run_training(task: PlaygroundTraining, data: dict[str, np.ndarray],
     with part(task.label, total=task.epochs):
         networks = PlaygroundNetworks(task.hidden, task.activation, seeds)
         return train_playground(nudge_if_asked(networks, task.ulps), data, task.epochs,
-                                task.snapshot_epochs)
+                                task.snapshot_epochs, task.train_loss_epochs)
 
 
 def playground_worlds(quick: bool, data: dict[str, np.ndarray], seeds: list[int],
@@ -539,7 +551,8 @@ def playground_worlds(quick: bool, data: dict[str, np.ndarray], seeds: list[int]
         ((experiment.key, PlaygroundTraining(
             f"Playground {experiment.label}" + (f", {ulps} ulps up" if ulps else ""),
             experiment.hidden, experiment.activation, PLAYGROUND_EPOCHS[quick], ulps,
-            tuple(snapshot_epochs) if experiment.key == "pg_442_relu" and not ulps else ()))
+            tuple(snapshot_epochs) if experiment.key == "pg_442_relu" and not ulps else (),
+            PLAYGROUND_CHECKPOINTS[quick]))
          for experiment in PLAYGROUND_EXPERIMENTS
          for ulps in range(CHAOS_RUNS[quick] if experiment.chaotic else 1)),
         key=lambda planned_run: -len(planned_run[1].hidden))
@@ -571,7 +584,7 @@ def playground_experiments(quick: bool, out_dir: Path, report: Report, pool_map:
                        f"{common_digits([np.median(world[key].test[epoch]) for world in worlds])}; "
                        f"{common_digits([np.median(world[key].train[epoch]) for world in worlds])}"
                        for epoch in checkpoints))
-        report.values[f"{key}_train"] = float(np.median(runs[key].train[-1]))
+        report.values[f"{key}_train"] = float(np.median(runs[key].train[epochs]))
     reached = {key: epoch_reached(run) for key, run in runs.items()}
     report.add("pg_reached", f"Playground: first epoch with median test loss < {PLAYGROUND_LEVEL}",
                "(the article's 'faster')", reached, shown=", ".join(
@@ -691,14 +704,14 @@ def playground_panel(run: PlaygroundRun, data: dict[str, np.ndarray], title: str
     medians lead with) on the Playground's ±6 plane, with its test and train loss in the
     title, as the Playground shows them."""
     seed = median_seed(run.test[-1])
-    epoch = len(run.train) - 1 if epoch is None else epoch
+    epoch = run.epochs if epoch is None else epoch
     n_train = data["X_train"].shape[1]
     labels = data["y01"][seed]
     plot.decision_regions(playground_proba(run.networks, seed), data["X_train"][seed],
                           labels[:n_train], data["X_test"][seed], labels[n_train:],
                           class_names=["orange (−1)", "blue (+1)"], bounds=(-6.0, 6.0),
                           title=f"{title}\ntest loss {run.test[epoch, seed]:.3f}, "
-                                f"train loss {run.train[epoch, seed]:.3f}",
+                                f"train loss {run.train[epoch][seed]:.3f}",
                           resolution=resolution, ax=ax)
 
 

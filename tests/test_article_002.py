@@ -11,6 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
 import article_002_visual_intro as article
 
+from tinygrad_nn import no_grad
+
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
@@ -147,10 +149,10 @@ def test_playground_rows_report_the_median_of_the_runs(quick_run):
     values = quick_run[1].values
     for experiment in article.PLAYGROUND_EXPERIMENTS:
         run = values["playground_runs"][experiment.key]
-        assert run.test.shape == run.train.shape == (article.PLAYGROUND_EPOCHS[True] + 1,
-                                                     article.PLAYGROUND_SEEDS[True])
+        epochs = article.PLAYGROUND_EPOCHS[True]
+        assert run.test.shape == (epochs + 1, article.PLAYGROUND_SEEDS[True])
         assert values[experiment.key] == np.median(run.test[-1])
-        assert values[f"{experiment.key}_train"] == np.median(run.train[-1])
+        assert values[f"{experiment.key}_train"] == np.median(run.train[epochs])
 
 
 def test_the_playgrounds_other_sets_fall_to_three_neurons_where_the_spiral_does_not(quick_run):
@@ -214,9 +216,26 @@ def test_playground_networks_side_by_side_train_as_one_by_one():
                                     article.playground_data([0, 1]), epochs=3)
     alone = article.train_playground(article.PlaygroundNetworks((3,), "tanh", [1]),
                                      article.playground_data([1]), epochs=3)
-    np.testing.assert_allclose(both.train[:, 1], alone.train[:, 0], rtol=1e-13)
+    np.testing.assert_allclose(both.test[:, 1], alone.test[:, 0], rtol=1e-13)
+    np.testing.assert_allclose(both.train[3][1], alone.train[3][0], rtol=1e-13)
     np.testing.assert_allclose(both.networks.weights[0].data[1], alone.networks.weights[0].data[0],
                                rtol=1e-13)
+
+
+def test_playground_train_losses_are_measured_where_they_are_read():
+    """The train loss at the last epoch, the snapshots' and the asked ones, each the loss of
+    the weights of its epoch; the test loss after every epoch."""
+    data = article.playground_data([0, 1])
+    run = article.train_playground(article.PlaygroundNetworks((3,), "tanh", [0, 1]), data,
+                                   epochs=4, snapshot_epochs=(2,), train_loss_epochs=(1,))
+    assert sorted(run.train) == [1, 2, 4] and run.test.shape == (5, 2) and run.epochs == 4
+    for epoch in (4, 2):  # the last first: the networks hold its weights
+        if epoch in run.snapshots:
+            run.networks.load_state_dict(run.snapshots[epoch])
+        with no_grad():
+            output = run.networks(data["X_train"]).data
+        np.testing.assert_array_equal(run.train[epoch],
+                                      article.half_squared_errors(output, data["y_train"]))
 
 
 def _playground_epoch_by_hand(w1, b1, w2, b2, X, labels):
