@@ -7,6 +7,7 @@ import sys
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib import animation
 from matplotlib.colors import to_rgb
 from matplotlib.contour import ContourSet
 from PIL import Image
@@ -426,6 +427,29 @@ def test_animate_writes_one_gif_frame_per_frame(tmp_path):
     with Image.open(path) as gif:
         assert gif.format == "GIF" and gif.n_frames == 4
         assert gif.info["duration"] == 200
+        assert gif.size == (80, 80)  # 2 inches at 40 dpi
+
+
+def test_animate_draws_the_pixels_matplotlibs_own_writer_draws(tmp_path):
+    """Frames grabbed from one drawing of the canvas equal those of matplotlib's
+    PillowWriter, which saves each one with savefig."""
+    def draw_frame(figure, step):
+        figure.add_subplot().plot([0, 1, 2], [0, step, 1], label=f"step {step}")
+        figure.axes[0].legend()
+
+    ours = plot.animate([1, 3], draw_frame, tmp_path / "ours.gif", figsize=(3, 2), dpi=60)
+    figure = plot.new_figure(3, 2)
+    writer = animation.PillowWriter(fps=8)
+    with writer.saving(figure, str(tmp_path / "theirs.gif"), 60):
+        for step in [1, 3]:
+            figure.clear()
+            draw_frame(figure, step)
+            writer.grab_frame()
+    with Image.open(ours) as mine, Image.open(tmp_path / "theirs.gif") as theirs:
+        for frame in range(2):
+            mine.seek(frame)
+            theirs.seek(frame)
+            assert np.array_equal(np.asarray(mine.convert("RGB")), np.asarray(theirs.convert("RGB")))
 
 
 def test_animate_rejects_no_frames_and_other_formats(tmp_path):
