@@ -1,5 +1,6 @@
 """Drawings of the graph, the backward pass step by step, and network diagrams."""
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -377,6 +378,24 @@ def test_draw_network_has_a_neuron_per_unit_and_a_labelled_link_per_weight():
     for bias in ("-12.35", "4.63", "-8.19"):
         assert f"b = {bias}" in source
     assert source.count("σ") == 3
+
+
+def test_each_renderer_writes_the_weights_of_crossing_links_apart(only_renderer):
+    """A 2 x 2 layer's links cross in the middle; their weights, written at the same
+    distance from each tail, overlapped there. The climbing link writes its weight at its
+    head, so the two labels' centres are more than a label's width apart."""
+    layer = nn.Linear(2, 2)
+    layer.weight.data[...] = [[-0.52, 0.52], [0.48, -0.48]]
+    svg = ET.fromstring(viz.render(viz.draw_network(nn.Sequential(layer)), "svg"))
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    where = {}
+    for edge in svg.iterfind(".//svg:g[@class='edge']", ns):
+        text = edge.find(".//svg:text", ns)
+        if text is not None:
+            where[edge.findtext("svg:title", namespaces=ns)] = (float(text.get("x")),
+                                                                float(text.get("y")))
+    (x_down, y_down), (x_up, y_up) = where["n0_0->n1_1"], where["n0_1->n1_0"]
+    assert math.hypot(x_down - x_up, y_down - y_up) > 40  # points; "0.52" at 11 pt is ~25 wide
 
 
 def test_draw_network_colours_links_by_sign():

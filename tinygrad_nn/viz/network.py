@@ -87,9 +87,10 @@ def draw_network(model: Any, decimals: int = 2, show_weights: bool | None = None
             w = float(layer.weight.data[i, j])
             colour = POSITIVE if w >= 0 else NEGATIVE
             label = (f'<<table border="0" cellpadding="1" bgcolor="white"><tr><td>'
-                     f"{w:.{decimals}f}</td></tr></table>>")
-            dot.edge(f"n{column}_{i}", f"n{column + 1}_{j}", taillabel=label if written else "",
-                     labelangle="0", labeldistance="5", color=colour, fontcolor=colour,
+                     f"{w:.{decimals}f}</td></tr></table>>") if written else ""
+            dot.edge(f"n{column}_{i}", f"n{column + 1}_{j}",
+                     **{_label_end(column, i, j, sizes): label}, labelangle="0",
+                     labeldistance="3.5", color=colour, fontcolor=colour,
                      penwidth=f"{0.6 + 3.4 * abs(w) / biggest:.2f}", tooltip=f"w = {w:.4g}")
     bottom = -(max(sizes) - 1) / 2 * NEURON_GAP - TEXT_GAP
     dot.node("key", NETWORK_KEY, shape="plaintext", fontsize="11", fontcolor="#555555",
@@ -106,6 +107,14 @@ def draw_network(model: Any, decimals: int = 2, show_weights: bool | None = None
 def _position(column: int, i: int, size: int) -> tuple[float, float]:
     """Neurons of a column centred on y = 0, the first on top (inches)."""
     return column * COLUMN_GAP, ((size - 1) / 2 - i) * NEURON_GAP
+
+
+def _label_end(column: int, i: int, j: int, sizes: list[int]) -> str:
+    """Which end of the link from neuron i of `column` to neuron j of the next carries its
+    weight: the head when the link climbs, else the tail. Two links that cross then write
+    their weights at opposite ends, not both beside the crossing."""
+    climbs = _position(column + 1, j, sizes[column + 1])[1] > _position(column, i, sizes[column])[1]
+    return "headlabel" if climbs else "taillabel"
 
 
 def _pinned(x: float, y: float) -> str:
