@@ -396,6 +396,10 @@ def test_each_renderer_writes_the_weights_of_crossing_links_apart(only_renderer)
                                                                 float(text.get("y")))
     (x_down, y_down), (x_up, y_up) = where["n0_0->n1_1"], where["n0_1->n1_0"]
     assert math.hypot(x_down - x_up, y_down - y_up) > 40  # points; "0.52" at 11 pt is ~25 wide
+    source = viz.draw_network(nn.Sequential(layer)).source
+    for level in re.findall(r"n0_(\d) -> n1_\1 \[(.*)\]", source):  # a level link: at its tail
+        assert "taillabel=" in level[1] and "headlabel=" not in level[1]
+    assert len(re.findall(r"n0_(\d) -> n1_\1 \[", source)) == 2
 
 
 def test_draw_network_colours_links_by_sign():
