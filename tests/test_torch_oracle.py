@@ -40,7 +40,10 @@ UNARY = {"tanh": lambda a: a.tanh(), "sigmoid": lambda a: a.sigmoid(), "relu": l
          "exp": lambda a: a.exp(), "sum0": lambda a: a.sum(0) if a.ndim else a.sum(), "mean": lambda a: a.mean(),
          "max": lambda a: a.max()}
 VIEWS = {"row": lambda a: a[0], "element": lambda a: a[(0,) * a.ndim],
-         "tail": lambda a: a[..., 1:], "flat": lambda a: a.reshape(-1), "T": lambda a: a.T}
+         "tail": lambda a: a[..., 1:], "flat": lambda a: a.reshape(-1),
+         # every axis reversed, as numpy's .T; PyTorch's .T does that only for 2-D (else it
+         # warns, and is to raise), its permute for any number of axes
+         "T": lambda a: a.permute(*reversed(range(a.ndim))) if isinstance(a, torch.Tensor) else a.T}
 IN_PLACE = ("iadd", "isub", "imul", "idiv")
 STATEMENTS = (*BINARY, *UNARY, *VIEWS, *IN_PLACE, "setitem", "item_iadd", "detach", "tensor",
               "snapshot", "no_grad_iadd", "no_grad_setitem")
