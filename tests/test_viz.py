@@ -233,18 +233,25 @@ def test_each_renderer_draws_svg_and_png(tmp_path, only_renderer):
     assert viz.save(graph, tmp_path / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def drawn_at(drawing, kind: str, shape: str, x: str, y: str) -> dict[str, tuple[float, float]]:
+    """Where the renderer put each node or edge ("kind") of `drawing`: the (x, y) attributes
+    of its first `shape` element in the SVG, by the node's or edge's name."""
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    svg = ET.fromstring(viz.render(drawing, "svg"))
+    where = {}
+    for group in svg.iterfind(f".//svg:g[@class='{kind}']", ns):
+        element = group.find(f".//svg:{shape}", ns)
+        if element is not None:
+            where[group.findtext("svg:title", namespaces=ns)] = (float(element.get(x)),
+                                                                 float(element.get(y)))
+    return where
+
+
 def test_each_renderer_keeps_the_network_in_columns_left_to_right(only_renderer):
     """draw_network pins every neuron (neato's pos="x,y!"): input, hidden and output
     layers must come out as columns from left to right, the hidden pair one above
     the other."""
-    svg = ET.fromstring(viz.render(viz.draw_network(article_network()), "svg"))
-    ns = {"svg": "http://www.w3.org/2000/svg"}
-    centre = {}
-    for node in svg.iterfind(".//svg:g[@class='node']", ns):
-        ellipse = node.find("svg:ellipse", ns)
-        if ellipse is not None:
-            centre[node.findtext("svg:title", namespaces=ns)] = (float(ellipse.get("cx")),
-                                                                 float(ellipse.get("cy")))
+    centre = drawn_at(viz.draw_network(article_network()), "node", "ellipse", "cx", "cy")
     assert set(centre) == {"n0_0", "n1_0", "n1_1", "n2_0"}
     assert centre["n0_0"][0] < centre["n1_0"][0] == pytest.approx(centre["n1_1"][0])
     assert centre["n1_0"][0] < centre["n2_0"][0]
@@ -386,16 +393,10 @@ def test_each_renderer_writes_the_weights_of_crossing_links_apart(only_renderer)
     head, so the two labels' centres are more than a label's width apart."""
     layer = nn.Linear(2, 2)
     layer.weight.data[...] = [[-0.52, 0.52], [0.48, -0.48]]
-    svg = ET.fromstring(viz.render(viz.draw_network(nn.Sequential(layer)), "svg"))
-    ns = {"svg": "http://www.w3.org/2000/svg"}
-    where = {}
-    for edge in svg.iterfind(".//svg:g[@class='edge']", ns):
-        text = edge.find(".//svg:text", ns)
-        if text is not None:
-            where[edge.findtext("svg:title", namespaces=ns)] = (float(text.get("x")),
-                                                                float(text.get("y")))
+    where = drawn_at(viz.draw_network(nn.Sequential(layer)), "edge", "text", "x", "y")
     (x_down, y_down), (x_up, y_up) = where["n0_0->n1_1"], where["n0_1->n1_0"]
     assert math.hypot(x_down - x_up, y_down - y_up) > 40  # points; "0.52" at 11 pt is ~25 wide
+    assert x_up > x_down + 40  # the climbing link's weight sits toward its head, on the right
     source = viz.draw_network(nn.Sequential(layer)).source
     for level in re.findall(r"n0_(\d) -> n1_\1 \[(.*)\]", source):  # a level link: at its tail
         assert "taillabel=" in level[1] and "headlabel=" not in level[1]
