@@ -43,7 +43,7 @@ VIEWS = {"row": lambda a: a[0], "element": lambda a: a[(0,) * a.ndim],
          "tail": lambda a: a[..., 1:], "flat": lambda a: a.reshape(-1),
          # every axis reversed, as numpy's .T; PyTorch's .T does that only for 2-D (else it
          # warns, and is to raise), its permute for any number of axes
-         "T": lambda a: a.permute(*reversed(range(a.ndim))) if isinstance(a, torch.Tensor) else a.T}
+         "T": lambda a: a.permute(tuple(reversed(range(a.ndim)))) if isinstance(a, torch.Tensor) else a.T}
 IN_PLACE = ("iadd", "isub", "imul", "idiv")
 STATEMENTS = (*BINARY, *UNARY, *VIEWS, *IN_PLACE, "setitem", "item_iadd", "detach", "tensor",
               "snapshot", "no_grad_iadd", "no_grad_setitem")
@@ -216,6 +216,8 @@ STATEMENT = st.tuples(st.sampled_from(STATEMENTS), st.integers(0, 50), st.intege
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(program=[("add", 0, 0), ("element", 3, 0), ("no_grad_setitem", 3, 4)], seed=0,
          create_graph=False, momentum=0.0)  # x[0] = x[0, 0]: one number, read once
+@example(program=[("mean", 0, 0), ("T", 3, 0), ("add", 4, 4)], seed=0,
+         create_graph=False, momentum=0.0)  # .T of a 0-d tensor is itself
 @given(program=st.lists(STATEMENT, min_size=3, max_size=12), seed=st.integers(0, 2**16),
        create_graph=st.booleans(), momentum=st.sampled_from([0.0, 0.9]))
 def test_a_random_program_gives_pytorchs_values_gradients_and_refusals(program, seed,
