@@ -705,8 +705,9 @@ def test_a_malformed_session_id_gets_400_and_one_log_line(client, caplog, sessio
     (b"not json", "the body is not a JSON object"),
     (b"[1, 2]", "the body is not a JSON object"),
     (b'{"output": "x.y", "inputs": "all"}', "'output' is not an output of this page"),
-    ((b'{"output": "graph-svg.children", "outputs": {"id": "graph-svg", "property": "children"},'
-     b' "inputs": "all"}'), "'inputs' is not a list of {id, property, value}"),
+    ((b'{"output": "..graph-svg.children...graph-answered.data..", "outputs":'
+      b' [{"id": "graph-svg", "property": "children"}, {"id": "graph-answered", "property": "data"}],'
+      b' "inputs": "all"}'), "'inputs' is not a list of {id, property, value}"),
 ])
 def test_a_malformed_body_gets_400_and_says_why(client, caplog, body, reason):
     with caplog.at_level(logging.WARNING, logger="playground"):

@@ -299,15 +299,16 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
     for field in SLIDER_FIELDS:
         _follow_each_other(app, field)
 
-    app.clientside_callback(  # the graph is asked for only while its tab is open
+    app.clientside_callback(  # the graph is asked for while its tab is open, once at a time
         ClientsideFunction("playground", "graphWanted"), Output("graph-wanted", "data"),
-        Input("active-tab", "data"), Input("run-shown", "data"))
+        Input("active-tab", "data"), Input("run-shown", "data"),
+        Input("graph-answered", "data"))
 
-    @app.callback(Output("graph-svg", "children"), Input("graph-wanted", "data"),
-                  State("active-tab", "data"), State("session-id", "data"),
-                  prevent_initial_call=True)
-    def _graph(_wanted, tab, session_id):
-        return graph_view(session_id, tab)
+    @app.callback(Output("graph-svg", "children"), Output("graph-answered", "data"),
+                  Input("graph-wanted", "data"), State("active-tab", "data"),
+                  State("session-id", "data"), prevent_initial_call=True)
+    def _graph(wanted, tab, session_id):
+        return graph_view(session_id, tab), wanted
 
     tab_outputs = ["active-tab.data"] + [f"{kind}-{tab}.{prop}" for tab in TABS
                                          for kind, prop in (("tab", "aria-selected"),

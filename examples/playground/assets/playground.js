@@ -34,6 +34,10 @@ document.addEventListener("pointerdown", (event) => {
   document.addEventListener("pointerup", stop);
 });
 
+/* The last graph drawing asked for (graphWanted), and when. */
+const GRAPH_PATIENCE_MS = 10000;
+let graphAsked = {run: undefined, at: 0};
+
 /* A text box marked invalid (class "invalid") says so to assistive technology too, and
    points at its hint and its error message. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -53,9 +57,19 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return ids;
     },
     /* The run the graph tab should draw: the run shown, while the tab is open; no
-       change (so no request to the server) while it is hidden. */
-    graphWanted: function (tab, shown) {
-      return tab === "graph" ? shown : window.dash_clientside.no_update;
+       change (so no request to the server) while it is hidden. One drawing is asked for
+       at a time, the next once the last has come (`answered` echoes it): Dash drops an
+       answer still on its way when a newer request leaves, so on a server slower than
+       the ticks no drawing would ever land. An answer lost on the way is given up
+       after GRAPH_PATIENCE_MS. */
+    graphWanted: function (tab, shown, answered) {
+      const waiting = graphAsked.run !== answered
+        && Date.now() - graphAsked.at < GRAPH_PATIENCE_MS;
+      if (tab !== "graph" || waiting || shown === answered) {
+        return window.dash_clientside.no_update;
+      }
+      graphAsked = {run: shown, at: Date.now()};
+      return shown;
     },
   },
 });
