@@ -540,7 +540,8 @@ def test_the_graph_tab_shows_an_svg_with_values_and_gradients():
     session = new_session()
     app.refresh(session, "step-button", raw(hidden_layers=1, activation="tanh"))
     assert app.graph_view(session, "training") is no_update  # not drawn while hidden
-    image = app.graph_view(session, "graph")
+    image = app.graph_view(session, "graph", "the run asked for")
+    assert getattr(image, "data-run") == "the run asked for"  # read by the page once drawn
     header, encoded = image.src.split(",", 1)
     assert header == "data:image/svg+xml;base64"
     svg = base64.b64decode(encoded).decode()
@@ -705,9 +706,8 @@ def test_a_malformed_session_id_gets_400_and_one_log_line(client, caplog, sessio
     (b"not json", "the body is not a JSON object"),
     (b"[1, 2]", "the body is not a JSON object"),
     (b'{"output": "x.y", "inputs": "all"}', "'output' is not an output of this page"),
-    ((b'{"output": "..graph-svg.children...graph-answered.data..", "outputs":'
-      b' [{"id": "graph-svg", "property": "children"}, {"id": "graph-answered", "property": "data"}],'
-      b' "inputs": "all"}'), "'inputs' is not a list of {id, property, value}"),
+    ((b'{"output": "graph-svg.children", "outputs": {"id": "graph-svg", "property": "children"},'
+     b' "inputs": "all"}'), "'inputs' is not a list of {id, property, value}"),
 ])
 def test_a_malformed_body_gets_400_and_says_why(client, caplog, body, reason):
     with caplog.at_level(logging.WARNING, logger="playground"):

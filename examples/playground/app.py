@@ -231,8 +231,9 @@ def slider_and_box(field: str, moved: str, box: Any, slider: Any) -> tuple[Any, 
         return no_update, no_update
 
 
-def graph_view(session_id: str, tab: str) -> Any:
-    """The graph of one example as an SVG image, drawn only while its tab is open."""
+def graph_view(session_id: str, tab: str, wanted: Any = None) -> Any:
+    """The graph of one example as an SVG image, drawn only while its tab is open; the
+    image carries `wanted`, the run asked for, which the page reads once it is drawn."""
     if tab != "graph":
         return no_update
     with _lock:
@@ -242,7 +243,7 @@ def graph_view(session_id: str, tab: str) -> Any:
         svg = run.playground.example_graph_svg()
         alt = descriptions.graph_text(run.playground)
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return html.Img(src=source, alt=alt)
+    return html.Img(src=source, alt=alt, **{"data-run": wanted})
 
 
 def select_tab(name: str) -> dict[str, Any]:
@@ -300,15 +301,14 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
         _follow_each_other(app, field)
 
     app.clientside_callback(  # the graph is asked for while its tab is open, once at a time
-        ClientsideFunction("playground", "graphWanted"), Output("graph-wanted", "data"),
-        Input("active-tab", "data"), Input("run-shown", "data"),
-        Input("graph-answered", "data"))
+        ClientsideFunction("playground", "graphWanted"), Output("graph-frame", "aria-busy"),
+        Input("active-tab", "data"), Input("run-shown", "data"))
 
-    @app.callback(Output("graph-svg", "children"), Output("graph-answered", "data"),
-                  Input("graph-wanted", "data"), State("active-tab", "data"),
-                  State("session-id", "data"), prevent_initial_call=True)
+    @app.callback(Output("graph-svg", "children"), Input("graph-wanted", "data"),
+                  State("active-tab", "data"), State("session-id", "data"),
+                  prevent_initial_call=True)
     def _graph(wanted, tab, session_id):
-        return graph_view(session_id, tab), wanted
+        return graph_view(session_id, tab, wanted)
 
     tab_outputs = ["active-tab.data"] + [f"{kind}-{tab}.{prop}" for tab in TABS
                                          for kind, prop in (("tab", "aria-selected"),

@@ -230,7 +230,6 @@ def make_layout(defaults: Settings) -> html.Div:
         dcc.Store(id="run-id", storage_type="session"),  # the tab's run, kept over a reload
         dcc.Store(id="active-tab", data="training"),
         dcc.Store(id="graph-wanted"),  # the run to draw, set while the graph tab is open
-        dcc.Store(id="graph-answered"),  # the graph-wanted whose drawing came last
         dcc.Store(id="graph-zoom", data=1.0),
         dcc.Store(id="invalid-marks"),
         dcc.Interval(id="ticker", interval=300, disabled=True, max_intervals=0),

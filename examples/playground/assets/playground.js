@@ -34,9 +34,39 @@ document.addEventListener("pointerdown", (event) => {
   document.addEventListener("pointerup", stop);
 });
 
-/* The last graph drawing asked for (graphWanted), and when. */
+/* The graph tab draws the run shown, one drawing at a time: the next is asked for
+   (by setting graph-wanted, which the server answers with the drawing) once the browser
+   has drawn the last. Asked for on every tick, no drawing would show while training on a
+   busy machine: Dash drops an answer once a newer request has left, and a new picture
+   replaces one still being decoded, unseen. A drawing lost on the way is given up after
+   GRAPH_PATIENCE_MS. */
 const GRAPH_PATIENCE_MS = 10000;
-let graphAsked = {run: undefined, at: 0};
+const graph = {tab: null, shown: null, asked: undefined, askedAt: 0, drawn: undefined};
+
+/* Ask for the drawing of the run shown, unless the tab is hidden, that drawing is on
+   the page already, or the last one asked for is still on its way; says whether a
+   drawing is on its way. */
+function askForGraph() {
+  const waiting = graph.asked !== graph.drawn && Date.now() - graph.askedAt < GRAPH_PATIENCE_MS;
+  if (graph.tab === "graph" && !waiting && graph.shown !== graph.drawn) {
+    graph.asked = graph.shown;
+    graph.askedAt = Date.now();
+    window.dash_clientside.set_props("graph-wanted", {data: graph.shown});
+    return true;
+  }
+  return waiting;
+}
+
+/* A graph drawing the browser has drawn (or failed to) lets the next be asked for. Load
+   and error do not bubble: they are caught on the way down. */
+function graphDrawn(event) {
+  const image = event.target;
+  if (!(image.matches && image.matches("#graph-svg img"))) return;
+  graph.drawn = image.dataset.run;
+  window.dash_clientside.set_props("graph-frame", {"aria-busy": String(askForGraph())});
+}
+document.addEventListener("load", graphDrawn, true);
+document.addEventListener("error", graphDrawn, true);
 
 /* A text box marked invalid (class "invalid") says so to assistive technology too, and
    points at its hint and its error message. */
@@ -56,20 +86,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return ids;
     },
-    /* The run the graph tab should draw: the run shown, while the tab is open; no
-       change (so no request to the server) while it is hidden. One drawing is asked for
-       at a time, the next once the last has come (`answered` echoes it): Dash drops an
-       answer still on its way when a newer request leaves, so on a server slower than
-       the ticks no drawing would ever land. An answer lost on the way is given up
-       after GRAPH_PATIENCE_MS. */
-    graphWanted: function (tab, shown, answered) {
-      const waiting = graphAsked.run !== answered
-        && Date.now() - graphAsked.at < GRAPH_PATIENCE_MS;
-      if (tab !== "graph" || waiting || shown === answered) {
-        return window.dash_clientside.no_update;
-      }
-      graphAsked = {run: shown, at: Date.now()};
-      return shown;
+    /* The tab open and the run shown, kept for askForGraph; the graph's frame is
+       busy while a drawing is on its way. */
+    graphWanted: function (tab, shown) {
+      graph.tab = tab;
+      graph.shown = shown;
+      return String(askForGraph());
     },
   },
 });
