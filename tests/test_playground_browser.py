@@ -254,15 +254,41 @@ def open_graph_tab(browser) -> None:
     """Open the graph tab and wait until the browser has drawn a graph in it (while
     training, the next drawing may already be on its way: the image is not `complete`)."""
     browser.execute_script("""
-        window.graphsDrawn = 0;
+        window.graphRunsDrawn = [];  // the run each drawing shows, as the browser draws it
         document.addEventListener("load", (event) => {
-          if (event.target.matches && event.target.matches("#graph-svg img")) window.graphsDrawn++;
+          if (event.target.matches && event.target.matches("#graph-svg img"))
+            window.graphRunsDrawn.push(event.target.dataset.run);
         }, true);""")
     browser.find_element(By.ID, "tab-graph").click()
     wait_for(browser, lambda: browser.execute_script(
         "const im = document.querySelector('#graph-svg img');"
-        "return window.graphsDrawn > 0 && im && im.naturalWidth > 0;"), 20,
+        "return window.graphRunsDrawn.length > 0 && im && im.naturalWidth > 0;"), 20,
         "the computation graph")
+
+
+def watch_graph_requests(browser, answer_delay_ms: int = 0) -> None:
+    """Count the page's graph requests in `window.graphWatch`: all of them, the most on
+    their way at once, those that left while the drawing shown was still being decoded,
+    and the graph frame's aria-busy as each answer came; each answer is held back
+    `answer_delay_ms`, as a busy server would."""
+    browser.execute_script("""
+        const delay = arguments[0];
+        const watch = window.graphWatch = {requests: 0, onTheirWay: 0, mostOnTheirWay: 0,
+                                           whileDecoding: 0, busy: []};
+        const send = window.fetch;
+        window.fetch = function (resource, options) {
+          if (!(options && String(options.body).includes('graph-svg.children')))
+            return send.apply(this, arguments);
+          const shown = document.querySelector('#graph-svg img');
+          if (shown && !shown.complete) watch.whileDecoding++;
+          watch.requests++;
+          watch.mostOnTheirWay = Math.max(watch.mostOnTheirWay, ++watch.onTheirWay);
+          const late = (answer) => new Promise((done) => setTimeout(() => {
+            watch.busy.push(document.getElementById('graph-frame').getAttribute('aria-busy'));
+            done(answer);
+          }, delay));
+          return send.apply(this, arguments).then(late).finally(() => { watch.onTheirWay--; });
+        };""", answer_delay_ms)
 
 
 def train_for_20_steps(browser, port: int) -> None:
@@ -690,7 +716,7 @@ def requests_once_settled(page, quiet: float = 2.0, limit: float = 20.0) -> int:
     page queued while the graph tab was open can leave seconds later on a loaded machine."""
     count, since, start = -1, time.monotonic(), time.monotonic()
     while time.monotonic() - start < limit:
-        now = page.execute_script("return window.graphRequests;")
+        now = page.execute_script("return window.graphWatch.requests;")
         if now != count:
             count, since = now, time.monotonic()
         elif time.monotonic() - since >= quiet:
@@ -700,59 +726,46 @@ def requests_once_settled(page, quiet: float = 2.0, limit: float = 20.0) -> int:
 
 
 def test_no_graph_request_while_the_graph_tab_is_hidden(page):
-    page.execute_script("""
-        window.graphRequests = 0;
-        const send = window.fetch;
-        window.fetch = function (resource, options) {
-          if (options && String(options.body).includes('graph-svg.children'))
-            window.graphRequests++;
-          return send.apply(this, arguments);
-        };""")
+    watch_graph_requests(page)
     page.find_element(By.ID, "train-button").click()
     wait_for(page, lambda: steps(page) >= 60, 30, "training")
-    assert page.execute_script("return window.graphRequests;") == 0
+    assert page.execute_script("return window.graphWatch.requests;") == 0
     open_graph_tab(page)  # it is drawn, and redrawn as the run trains
-    assert page.execute_script("return window.graphRequests;") >= 1  # the counter counts
+    assert page.execute_script("return window.graphWatch.requests;") >= 1  # the counter counts
     page.find_element(By.ID, "tab-training").click()
     wait_for(page, lambda: page.find_element(By.ID, "panel-training").is_displayed(), 10,
              "the training tab")
     drawn = requests_once_settled(page)  # one asked for before the tab closed may come late
-    shown_steps = steps(page)
-    wait_for(page, lambda: steps(page) >= shown_steps + 60, 30, "more training")
+    shown_steps, closed = steps(page), time.monotonic()
+    # longer than the page waits for a drawing that does not come (10 s), before asking again
+    wait_for(page, lambda: steps(page) >= shown_steps + 60 and time.monotonic() - closed > 12,
+             30, "more training")
     page.find_element(By.ID, "train-button").click()
     wait_for(page, lambda: text_of(page, "train-button") == "▶ Train", 10, "the pause")
-    assert page.execute_script("return window.graphRequests;") == drawn
+    assert page.execute_script("return window.graphWatch.requests;") == drawn
 
 
 def test_a_graph_slower_than_a_tick_is_drawn_while_training_one_request_at_a_time(page):
-    """A graph answer that takes longer than a tick (a busy server) is drawn all the same:
-    the page asks for the next drawing once the browser has drawn the last, so no newer
-    request makes it throw away an answer on its way, nor a picture being decoded."""
-    page.execute_script("""
-        window.graphsOnTheirWay = 0; window.mostGraphsOnTheirWay = 0;
-        window.askedWhileDecoding = 0;
-        const send = window.fetch;
-        window.fetch = function (resource, options) {
-          if (!(options && String(options.body).includes('graph-svg.children')))
-            return send.apply(this, arguments);
-          const shown = document.querySelector('#graph-svg img');
-          if (shown && !shown.complete) window.askedWhileDecoding++;
-          window.mostGraphsOnTheirWay = Math.max(window.mostGraphsOnTheirWay,
-                                                 ++window.graphsOnTheirWay);
-          const late = (answer) => new Promise((done) => setTimeout(() => done(answer), 1500));
-          return send.apply(this, arguments).then(late)
-            .finally(() => { window.graphsOnTheirWay--; });
-        };""")
+    """Graph answers that take longer than a tick (a busy server) are drawn all the same,
+    one after another: the page asks for the next drawing once the browser has drawn the
+    last, so no newer request makes it throw away an answer on its way, nor a picture
+    being decoded; meanwhile the graph's frame says it is busy."""
+    watch_graph_requests(page, answer_delay_ms=1500)
     page.find_element(By.ID, "train-button").click()
     wait_for(page, lambda: steps(page) >= 40, 20, "training")
     open_graph_tab(page)
-    drawing = "return document.querySelector('#graph-svg img').src;"  # one read: it is replaced
-    first = page.execute_script(drawing)
-    wait_for(page, lambda: page.execute_script(drawing) != first, 20, "the graph of a later step")
-    assert page.execute_script("return [window.mostGraphsOnTheirWay, window.askedWhileDecoding];"
-                               ) == [1, 0]
+    # about 2 s a drawing; waiting out the 10 s patience instead of the load would give 3
+    drawn = wait_for(page, lambda: page.execute_script(
+        "return window.graphRunsDrawn.length >= 4 && window.graphRunsDrawn;"), 30,
+        "three later drawings")
+    assert len(set(drawn)) == len(drawn)  # each drawing a later step's
+    watch = page.execute_script("return window.graphWatch;")
+    assert (watch["mostOnTheirWay"], watch["whileDecoding"]) == (1, 0)
+    assert set(watch["busy"]) == {"true"}
     page.find_element(By.ID, "train-button").click()
     wait_for(page, lambda: text_of(page, "train-button") == "▶ Train", 10, "the pause")
+    wait_for(page, lambda: page.find_element(By.ID, "graph-frame").get_attribute("aria-busy")
+             == "false", 10, "the last drawing")
 
 
 @pytest.mark.parametrize("size", [LAPTOP, PHONE])

@@ -301,7 +301,7 @@ def create_app(defaults: Settings = DEFAULTS) -> Dash:
         _follow_each_other(app, field)
 
     app.clientside_callback(  # the graph is asked for while its tab is open, once at a time
-        ClientsideFunction("playground", "graphWanted"), Output("graph-frame", "aria-busy"),
+        ClientsideFunction("playground", "followGraph"), Output("graph-frame", "aria-busy"),
         Input("active-tab", "data"), Input("run-shown", "data"))
 
     @app.callback(Output("graph-svg", "children"), Input("graph-wanted", "data"),

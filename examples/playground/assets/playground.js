@@ -43,18 +43,19 @@ document.addEventListener("pointerdown", (event) => {
 const GRAPH_PATIENCE_MS = 10000;
 const graph = {tab: null, shown: null, asked: undefined, askedAt: 0, drawn: undefined};
 
+/* Whether the last drawing asked for has not been drawn yet (nor given up). */
+function drawingOnItsWay() {
+  return graph.asked !== graph.drawn && Date.now() - graph.askedAt < GRAPH_PATIENCE_MS;
+}
+
 /* Ask for the drawing of the run shown, unless the tab is hidden, that drawing is on
-   the page already, or the last one asked for is still on its way; says whether a
-   drawing is on its way. */
+   the page already, or the last one asked for is still on its way. */
 function askForGraph() {
-  const waiting = graph.asked !== graph.drawn && Date.now() - graph.askedAt < GRAPH_PATIENCE_MS;
-  if (graph.tab === "graph" && !waiting && graph.shown !== graph.drawn) {
+  if (graph.tab === "graph" && !drawingOnItsWay() && graph.shown !== graph.drawn) {
     graph.asked = graph.shown;
     graph.askedAt = Date.now();
     window.dash_clientside.set_props("graph-wanted", {data: graph.shown});
-    return true;
   }
-  return waiting;
 }
 
 /* A graph drawing the browser has drawn (or failed to) lets the next be asked for. Load
@@ -63,7 +64,8 @@ function graphDrawn(event) {
   const image = event.target;
   if (!(image.matches && image.matches("#graph-svg img"))) return;
   graph.drawn = image.dataset.run;
-  window.dash_clientside.set_props("graph-frame", {"aria-busy": String(askForGraph())});
+  askForGraph();
+  window.dash_clientside.set_props("graph-frame", {"aria-busy": String(drawingOnItsWay())});
 }
 document.addEventListener("load", graphDrawn, true);
 document.addEventListener("error", graphDrawn, true);
@@ -86,12 +88,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       return ids;
     },
-    /* The tab open and the run shown, kept for askForGraph; the graph's frame is
-       busy while a drawing is on its way. */
-    graphWanted: function (tab, shown) {
+    /* The tab open or the run shown changed: the graph follows (askForGraph); its
+       frame is busy while a drawing is on its way. */
+    followGraph: function (tab, shown) {
       graph.tab = tab;
       graph.shown = shown;
-      return String(askForGraph());
+      askForGraph();
+      return String(drawingOnItsWay());
     },
   },
 });
