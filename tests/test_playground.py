@@ -45,7 +45,7 @@ from playground.settings import Settings, SettingsError, parse_settings
 
 from tinygrad_nn import datasets, gradcheck, nn
 
-TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")
+TEXT_FIELDS = ("n_points", "learning_rate", "rate_halved_by", "batch_size", "seed")
 SLIDER_FIELDS = ("noise", "train_percent")
 
 
@@ -150,7 +150,8 @@ def test_the_network_has_the_chosen_shape_and_the_articles_names(layers, units):
 
 
 def test_a_step_moves_the_weights_against_the_gradient_and_lowers_the_loss():
-    playground = Playground(Settings(dataset="moons", optimizer="SGD", learning_rate=0.5))
+    playground = Playground(Settings(dataset="moons", optimizer="SGD", learning_rate=0.5,
+                                     rate_halved_by=0))
     first_loss = playground.history["train_loss"][0]
     playground.step(1)
     update = playground.last_update
@@ -182,7 +183,7 @@ def test_moons_with_three_tanh_units_reach_test_accuracy_090(optimizer, lr, batc
     """The article's finding: 3 hidden units separate the moons."""
     playground = Playground(Settings(dataset="moons", noise=0.1, n_points=200, hidden_layers=1, units=3,
                                      activation="tanh", optimizer=optimizer, learning_rate=lr,
-                                     batch_size=batch, seed=seed))
+                                     batch_size=batch, seed=seed, rate_halved_by=0))
     while playground.steps < max_steps:
         playground.step(50)
         if playground.accuracy(playground.X_test, playground.y_test) >= 0.9:
@@ -197,7 +198,8 @@ def test_one_hidden_unit_cannot_separate_circles_and_three_can():
     accuracy = {}
     for units in (1, 3):
         playground = Playground(Settings(dataset="circles", hidden_layers=1, units=units,
-                                         activation="tanh", learning_rate=0.01, seed=0))
+                                         activation="tanh", learning_rate=0.01, seed=0,
+                                         rate_halved_by=0))
         playground.step(600)
         accuracy[units] = playground.accuracy(playground.X_train, playground.y_train)
     assert accuracy[1] < 0.8 and accuracy[3] >= 0.95, accuracy
@@ -524,16 +526,54 @@ def test_a_tick_patch_redraws_the_lines_and_maps_the_full_figure_has():
 
 
 def test_the_update_rule_shows_this_steps_numbers():
-    playground = Playground(Settings(optimizer="SGD", learning_rate=0.25))
-    assert "No step yet" in figures.update_rule_lines(None, "SGD", 0.25)[0]
+    settings = Settings(optimizer="SGD", learning_rate=0.25, rate_halved_by=0)
+    playground = Playground(settings)
+    assert figures.update_rule_lines(None, settings)[0][0].startswith("No step yet")
     playground.step(1)
     update = playground.last_update
-    lines = figures.update_rule_lines(update, "SGD", 0.25)
-    assert "w1[0,0] ← w1[0,0] − lr · ∂L/∂w1[0,0]" in lines
-    assert f"{update.after:+.5f} ← {update.before:+.5f} − 0.25 × {update.grad:+.5f}" in lines
+    lines = figures.update_rule_lines(update, settings)
+    assert ("w1[0,0] ← w1[0,0] − lr · ∂L/∂w1[0,0]", "formula") in lines
+    assert (f"{update.after:+.5f} ← {update.before:+.5f} − 0.25 × {update.grad:+.5f}",
+            "formula") in lines
     assert abs(update.after) < 1000  # so the plain format above is the one shown
-    adam = figures.update_rule_lines(update, "Adam", 0.25)
-    assert any("m̂ / (√v̂ + ε)" in line for line in adam)
+    assert lines[-1] == ("The rate stays lr = 0.25 at every step.", "note")
+    adam = figures.update_rule_lines(update, dataclasses.replace(settings, optimizer="Adam"))
+    assert ("w1[0,0] ← w1[0,0] − lr · m̂ / (√v̂ + ε)", "formula") in adam
+
+
+def test_the_update_rule_shows_the_rate_of_this_step():
+    settings = Settings(optimizer="SGD", learning_rate=0.3, rate_halved_by=4)
+    playground = Playground(settings)
+    playground.step(6)
+    update = playground.last_update
+    assert (update.step, update.lr) == (5, 0.3 / (1 + 5 / 4))
+    lines = figures.update_rule_lines(update, settings)
+    assert (f"{update.after:+.5f} ← {update.before:+.5f} − 0.133333 × {update.grad:+.5f}",
+            "formula") in lines
+    note = "This step's rate, after 5 steps: it falls as the steps pass, to half of 0.3 by step 4."
+    assert lines[-2:] == [("lr = 0.3 / (1 + 5 / 4) = 0.133333", "formula"), (note, "note")]
+
+
+@pytest.mark.parametrize("halved_by, rates", [
+    (1000, [0.02, 0.02 / 1.001, 0.01, 0.02 / 3]),
+    (0, [0.02] * 4),
+])
+def test_the_rate_is_halved_by_the_chosen_step(halved_by, rates):
+    settings = Settings(learning_rate=0.02, rate_halved_by=halved_by)
+    assert [settings.rate(step) for step in (0, 1, 1000, 2000)] == pytest.approx(rates, rel=1e-15)
+
+
+def test_each_step_moves_the_weights_at_its_own_rate():
+    """Step t of SGD is w ← w − lr/(1 + t/τ) · g: a rate off by one step, or one
+    left at the first step's value, moves the weight by another amount."""
+    playground = Playground(Settings(dataset="moons", optimizer="SGD", learning_rate=0.5,
+                                     rate_halved_by=3))
+    for step in range(5):
+        playground.step(1)
+        update = playground.last_update
+        rate = 0.5 / (1 + step / 3)
+        assert update.after == pytest.approx(update.before - rate * update.grad, rel=1e-12,
+                                             abs=1e-15)
 
 
 def test_the_graph_tab_shows_an_svg_with_values_and_gradients():

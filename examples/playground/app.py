@@ -48,7 +48,8 @@ LABELS = {  # Settings field → the words the page labels it with
     "dataset": "data set", "noise": "noise", "n_points": "number of points",
     "train_percent": "training share", "hidden_layers": "hidden layers",
     "units": "units per hidden layer", "activation": "activation",
-    "learning_rate": "learning rate", "optimizer": "optimizer", "batch_size": "batch size",
+    "learning_rate": "learning rate", "rate_halved_by": "rate halved by step",
+    "optimizer": "optimizer", "batch_size": "batch size",
     "seed": "seed",
 }
 STALE_NOTE = ("The charts and numbers show the last valid run: the settings marked in red "
@@ -136,8 +137,8 @@ def views(run, shown: tuple[str, int, int] | None) -> dict[str, Any]:
         "network-text": descriptions.network_text(playground),
         "decision-regions-text": descriptions.regions_text(playground),
         "loss-curves-text": descriptions.losses_text(playground),
-        "update-rule": [html.Div(line) for line in figures.update_rule_lines(
-            playground.last_update, settings.optimizer, settings.learning_rate)],
+        "update-rule": [html.Div(text, className=kind) for text, kind in
+                        figures.update_rule_lines(playground.last_update, settings)],
         "step-count": str(playground.steps),
         "train-loss": bounded(train_loss),
         "test-loss": bounded(test_loss),

@@ -82,6 +82,7 @@ class SideBySide:
         y = np.stack([run.y_train[batch] for run, batch in zip(self.runs, batches)])
         loss = nn.binary_cross_entropy_with_logits(self.logits(x), Tensor(y[..., None]))
         self.optimizer.zero_grad()
+        self.optimizer.lr = self.settings.rate(self.steps)  # as Playground.step sets it
         (loss * len(self.runs)).backward()
         self.optimizer.step()
         self.steps += 1
@@ -121,10 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seeds, steps = list(range(args.seeds)), visitor_steps(args.minutes)
     defaults = Settings()
-    print(f"defaults: {defaults.optimizer} at {defaults.learning_rate}, "
+    print(f"defaults: {defaults.optimizer} at {defaults.learning_rate}, halved by step "
+          f"{defaults.rate_halved_by:,}, "
           f"{defaults.hidden_layers} × {defaults.units} {defaults.activation}, batch "
-          f"{defaults.batch_size}; {len(seeds)} seeds, {steps:,} steps each; solved: test "
-          f"accuracy ≥ {TARGET} by step {SOLVED_BY:,} and at every checkpoint after")
+          f"{defaults.batch_size}, {defaults.n_points:,} points; {len(seeds)} seeds, "
+          f"{steps:,} steps each; solved: test accuracy ≥ {TARGET} by step {SOLVED_BY:,} "
+          "and at every checkpoint after")
     failed = []
     for dataset in DATASETS:
         start = time.process_time()

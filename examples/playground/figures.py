@@ -16,6 +16,7 @@ from dash import Patch
 
 from playground.formats import bounded
 from playground.model import Grid, Playground, WeightUpdate
+from playground.settings import Settings
 
 ORANGE, BLUE = "#f59322", "#0877bd"
 DIVERGING = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]
@@ -283,27 +284,38 @@ def network_patch(playground: Playground) -> Patch:
     return patch
 
 
-def update_rule_lines(update: WeightUpdate | None, optimizer: str, lr: float) -> list[str]:
-    """The update the optimizer just applied to one weight, with its numbers."""
+def update_rule_lines(update: WeightUpdate | None, settings: Settings) -> list[tuple[str, str]]:
+    """The update the optimizer just applied to one weight, with its numbers: each line
+    with its kind, "formula" or "note" (the page sets formulas in monospace)."""
     if update is None:
-        return ["No step yet: press Train or Step to see a weight being updated."]
-    w = update.name
-    source = f"{w} is the weight from input x₁ to the first unit of the next layer."
-    if optimizer == "SGD":
-        return [
-            source,
-            f"{w} ← {w} − lr · ∂L/∂{w}",
-            (f"{_signed(update.after)} ← {_signed(update.before)} − {lr:g} × "
-             f"{_signed(update.grad)}"),
-        ]
-    direction = (update.before - update.after) / lr
+        return [("No step yet: press Train or Step to see a weight being updated.", "note")]
+    w, lr = update.name, update.lr
+    if settings.optimizer == "SGD":
+        rule, direction, adam = f"{w} ← {w} − lr · ∂L/∂{w}", update.grad, []
+    else:
+        rule, direction = f"{w} ← {w} − lr · m̂ / (√v̂ + ε)", (update.before - update.after) / lr
+        means = (f"Adam's m̂ and v̂ are running means of ∂L/∂{w} and of its square; "
+                 f"this step's ∂L/∂{w} = {_signed(update.grad)}.")
+        adam = [(means, "note")]
     return [
-        source,
-        f"{w} ← {w} − lr · m̂ / (√v̂ + ε)",
-        f"{_signed(update.after)} ← {_signed(update.before)} − {lr:g} × {_signed(direction)}",
-        (f"Adam's m̂ and v̂ are running means of ∂L/∂{w} and of its square; "
-        f"this step's ∂L/∂{w} = {_signed(update.grad)}."),
+        (f"{w} is the weight from input x₁ to the first unit of the next layer.", "note"),
+        (rule, "formula"),
+        (f"{_signed(update.after)} ← {_signed(update.before)} − {lr:g} × {_signed(direction)}",
+         "formula"),
+        *adam,
+        *rate_lines(update, settings),
     ]
+
+
+def rate_lines(update: WeightUpdate, settings: Settings) -> list[tuple[str, str]]:
+    """Where this step's rate comes from: the schedule with this step's numbers."""
+    if settings.rate_halved_by == 0:
+        return [(f"The rate stays lr = {settings.learning_rate:g} at every step.", "note")]
+    lr, halved_by = settings.learning_rate, settings.rate_halved_by
+    formula = f"lr = {lr:g} / (1 + {update.step:,} / {halved_by:,}) = {update.lr:g}"
+    note = (f"This step's rate, after {update.step:,} steps: it falls as the steps pass, "
+            f"to half of {lr:g} by step {halved_by:,}.")
+    return [(formula, "formula"), (note, "note")]
 
 
 def _signed(value: float) -> str:

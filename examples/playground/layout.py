@@ -14,6 +14,7 @@ from playground.settings import (
     ACTIVATIONS,
     BATCH_RANGE,
     DATASETS,
+    HALVED_BY_RANGE,
     LEARNING_RATE_RANGE,
     MAX_HIDDEN_LAYERS,
     MAX_UNITS,
@@ -27,10 +28,11 @@ from playground.settings import (
 CONTROLS = {  # Settings field → id of its control
     "dataset": "dataset", "noise": "noise", "n_points": "n-points",
     "train_percent": "train-percent", "hidden_layers": "hidden-layers", "units": "units",
-    "activation": "activation", "learning_rate": "learning-rate", "optimizer": "optimizer",
-    "batch_size": "batch-size", "seed": "seed",
+    "activation": "activation", "learning_rate": "learning-rate",
+    "rate_halved_by": "rate-halved-by", "optimizer": "optimizer", "batch_size": "batch-size",
+    "seed": "seed",
 }
-TEXT_FIELDS = ("n_points", "learning_rate", "batch_size", "seed")
+TEXT_FIELDS = ("n_points", "learning_rate", "rate_halved_by", "batch_size", "seed")
 SLIDER_FIELDS = ("noise", "train_percent")  # a slider beside the text box
 CHECKED_FIELDS = TEXT_FIELDS + SLIDER_FIELDS  # text boxes: a value can be wrong, marked there
 FIELD_CLASS = dict.fromkeys(CHECKED_FIELDS, "text-input")  # the class of each, unmarked
@@ -134,6 +136,9 @@ def settings_fields(defaults: Settings) -> list:
         html.H2("Training"),
         _text_field("learning_rate", "Learning rate", defaults.learning_rate,
                     "{:g} to {:g}; Adam learns well at 0.01 to 0.03".format(*LEARNING_RATE_RANGE)),
+        _text_field("rate_halved_by", "Rate halved by step", defaults.rate_halved_by,
+                    "{} to {:,}: lr / (1 + step / this), so the rate falls and a found answer "
+                    "stays found; 0 keeps it constant".format(*HALVED_BY_RANGE)),
         _radio_field("optimizer", "Optimizer", OPTIMIZERS, defaults.optimizer),
         _text_field("batch_size", "Batch size", defaults.batch_size,
                     "{} to {} points per step (all the training points if fewer)".format(

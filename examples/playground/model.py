@@ -26,9 +26,12 @@ OPTIMIZERS = {"SGD": optim.SGD, "Adam": optim.Adam}
 
 @dataclass(frozen=True)
 class WeightUpdate:
-    """One weight before and after the last step, and the gradient that moved it."""
+    """One weight before and after the last step, the gradient that moved it, and the
+    learning rate of that step, which followed `step` earlier steps."""
 
     name: str
+    step: int
+    lr: float
     before: float
     grad: float
     after: float
@@ -140,7 +143,8 @@ class Playground:
         return float(np.mean((self.logits(X) > 0) == (y == 1)))
 
     def step(self, count: int = 1) -> None:
-        """`count` optimizer steps, each on a fresh mini-batch of training points.
+        """`count` optimizer steps, each on a fresh mini-batch of training points and at
+        the rate the settings give that step.
 
         The run stops (`diverged` says why, and the page with it) after a step whose
         training loss passes LOSS_LIMIT, and instead of a step that overflows float64
@@ -151,6 +155,7 @@ class Playground:
             batch = self.batch_rng.choice(len(self.y_train), self.settings.batch, replace=False)
             parameters = self.model.parameters()
             before = [p.data.copy() for p in parameters]
+            self.optimizer.lr = self.settings.rate(self.steps)
             try:
                 with np.errstate(over="raise", invalid="raise"):
                     self.optimizer.zero_grad()
@@ -164,7 +169,8 @@ class Playground:
                     p.data = data
                 self.diverged = OVERFLOWED
                 return
-            self.last_update = WeightUpdate(f"{self.watched.name}[0,0]", float(before[0][0, 0]),
+            self.last_update = WeightUpdate(f"{self.watched.name}[0,0]", self.steps,
+                                            self.optimizer.lr, float(before[0][0, 0]),
                                             float(grad), float(self.watched.data[0, 0]))
             self.steps += 1
             if self.steps % self.history_stride == 0 or losses["train_loss"] > LOSS_LIMIT:
