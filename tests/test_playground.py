@@ -557,6 +557,18 @@ def test_the_update_rule_shows_the_rate_of_this_step():
     assert lines[-2:] == [("lr = 0.3 / (1 + 5 / 4) = 0.133333", "formula"), (note, "note")]
 
 
+def test_adams_update_rule_divides_by_this_steps_rate():
+    """Adam's line reads after ← before − lr × direction: with a decayed rate, the
+    direction is the change over this step's lr, not over the first one."""
+    settings = Settings(optimizer="Adam", learning_rate=0.3, rate_halved_by=4)
+    playground = Playground(settings)
+    playground.step(6)
+    update = playground.last_update
+    direction = (update.before - update.after) / (0.3 / (1 + 5 / 4))
+    assert (f"{update.after:+.5f} ← {update.before:+.5f} − 0.133333 × {direction:+.5f}",
+            "formula") in figures.update_rule_lines(update, settings)
+
+
 @pytest.mark.parametrize("halved_by, rates", [
     (1000, [0.02, 0.02 / 1.001, 0.01, 0.02 / 3]),
     (0, [0.02] * 4),

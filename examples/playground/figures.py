@@ -308,13 +308,14 @@ def update_rule_lines(update: WeightUpdate | None, settings: Settings) -> list[t
 
 
 def rate_lines(update: WeightUpdate, settings: Settings) -> list[tuple[str, str]]:
-    """Where this step's rate comes from: the schedule with this step's numbers."""
+    """Where this step's rate comes from, so the learner sees why the same gradient moves
+    the weight less late in a run: the schedule with this step's numbers."""
     if settings.rate_halved_by == 0:
         return [(f"The rate stays lr = {settings.learning_rate:g} at every step.", "note")]
-    lr, halved_by = settings.learning_rate, settings.rate_halved_by
-    formula = f"lr = {lr:g} / (1 + {update.step:,} / {halved_by:,}) = {update.lr:g}"
+    first, halved_by = settings.learning_rate, settings.rate_halved_by
+    formula = f"lr = {first:g} / (1 + {update.step:,} / {halved_by:,}) = {update.lr:g}"
     note = (f"This step's rate, after {update.step:,} steps: it falls as the steps pass, "
-            f"to half of {lr:g} by step {halved_by:,}.")
+            f"to half of {first:g} by step {halved_by:,}.")
     return [(formula, "formula"), (note, "note")]
 
 
