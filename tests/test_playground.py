@@ -531,10 +531,13 @@ def test_a_tick_patch_redraws_the_lines_and_maps_the_full_figure_has():
 def test_the_update_rule_shows_this_steps_numbers():
     settings = Settings(optimizer="SGD", learning_rate=0.25, rate_halved_by=0)
     playground = Playground(settings)
-    assert figures.update_rule_lines(None, settings)[0][0].startswith("No step yet")
+    assert figures.update_rule_lines(None, settings) == [
+        ("No step yet: press Train or Step to see a weight being updated.", "note")]
     playground.step(1)
     update = playground.last_update
     lines = figures.update_rule_lines(update, settings)
+    source = "w1[0,0] is the weight from input x₁ to the first unit of the next layer."
+    assert lines[0] == (source, "note")
     assert ("w1[0,0] ← w1[0,0] − lr · ∂L/∂w1[0,0]", "formula") in lines
     assert (f"{update.after:+.5f} ← {update.before:+.5f} − 0.25 × {update.grad:+.5f}",
             "formula") in lines
@@ -542,6 +545,9 @@ def test_the_update_rule_shows_this_steps_numbers():
     assert lines[-1] == ("The rate stays lr = 0.25 at every step.", "note")
     adam = figures.update_rule_lines(update, dataclasses.replace(settings, optimizer="Adam"))
     assert ("w1[0,0] ← w1[0,0] − lr · m̂ / (√v̂ + ε)", "formula") in adam
+    means = ("Adam's m̂ and v̂ are running means of ∂L/∂w1[0,0] and of its square; this "
+             f"step's ∂L/∂w1[0,0] = {update.grad:+.5f}.")
+    assert (means, "note") in adam
 
 
 def test_the_update_rule_shows_the_rate_of_this_step():
